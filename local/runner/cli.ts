@@ -1,0 +1,46 @@
+/**
+ * `npm start`: the local stack. Serves the built HTTP function on PORT (default 9000) through a
+ * local FC runner, against the embedded ONS emulator unless real credentials are in the environment.
+ */
+import { startLocalStack } from './local-stack';
+
+const port = Number(process.env.PORT ?? '9000');
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`PORT must be a port number, got "${process.env.PORT}"`);
+  process.exit(2);
+}
+
+const stack = await startLocalStack({ port });
+const lines: string[] = [];
+lines.push(`mqtrace local stack: function ${stack.spec.functionName} (${stack.spec.handler}, timeout ${stack.spec.timeout}s) on ${stack.url}`);
+if (stack.emulator) {
+  lines.push(`ONS emulator with demo data on ${stack.emulator.url} (no ALIBABA_CLOUD_ACCESS_KEY_ID set)`, '', 'Try:');
+  for (const instance of stack.emulator.seed.instances) {
+    for (const topic of instance.topics) {
+      for (const message of topic.messages) {
+        const query = new URLSearchParams({ instanceId: instance.instanceId, topic: topic.topic, msgId: message.msgId });
+        lines.push(`  # ${message.note ?? `${topic.topic} / ${message.msgId}`}`);
+        lines.push(`  curl -s '${stack.url}/v1/trace?${query}'`);
+      }
+    }
+  }
+  const first = stack.emulator.seed.instances[0];
+  const topic = first?.topics[0];
+  const messages = topic?.messages.slice(0, 2) ?? [];
+  if (first && topic && messages.length > 0) {
+    const lookups = messages.map((m) => ({ instanceId: first.instanceId, topic: topic.topic, msgId: m.msgId }));
+    lines.push('  # a batch of lookups in one call');
+    lines.push(`  curl -s -X POST '${stack.url}/v1/trace' -H 'content-type: application/json' -d '${JSON.stringify({ lookups })}'`);
+  }
+} else {
+  lines.push('Using the credentials and endpoint from your environment.');
+}
+lines.push(`  curl -s '${stack.url}/healthz'`, `  curl -s '${stack.url}/openapi.json'`, '', 'Ctrl-C stops.');
+console.log(lines.join('\n'));
+
+const stop = async () => {
+  await stack.close();
+  process.exit(0);
+};
+process.once('SIGINT', () => void stop());
+process.once('SIGTERM', () => void stop());

@@ -1,0 +1,111 @@
+import type { Server } from 'node:http';
+import { join } from 'node:path';
+import { DEMO_SEED_PATH, loadSeedFile } from '../emulator/load-seed';
+import type { Seed } from '../emulator/seed-schema';
+import { createEmulator, type EmulatorHandle } from '../emulator/server';
+import { createFcRunner, type FcRunner, type RunnerCredentials } from './fc-runner';
+import { createHttpTriggerServer } from './http-trigger';
+import { loadFunctionSpecs, type FunctionSpec } from './s-yaml';
+
+export interface LocalStackOptions {
+  /** Port of the HTTP trigger; 0 picks a free one. */
+  port?: number;
+  /** The deployer's environment, as s.yaml's ${env(...)} sees it. */
+  env?: Record<string, string | undefined>;
+  sYamlPath?: string;
+  /** Seed for the embedded emulator. */
+  seedPath?: string;
+  /** Overrides of the rendered function environment, e.g. a shorter deadline in tests. */
+  functionEnv?: Record<string, string>;
+  maxInstances?: number;
+}
+
+export interface LocalStack {
+  url: string;
+  spec: FunctionSpec;
+  runner: FcRunner;
+  /** Present when the stack runs against the embedded emulator. */
+  emulator: { handle: EmulatorHandle; url: string; seed: Seed } | undefined;
+  close(): Promise<void>;
+}
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const DEMO_ACCOUNT_FALLBACK = '1234567890123456';
+
+/**
+ * Starts the HTTP function from s.yaml behind a local HTTP trigger. Without real credentials in
+ * `env` it also starts the ONS emulator with the demo seed and points the function at it.
+ */
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const env = options.env ?? process.env;
+  const useEmulator = !env.ALIBABA_CLOUD_ACCESS_KEY_ID;
+  let emulator: LocalStack['emulator'];
+  let credentials: RunnerCredentials;
+  let accountId = env.FC_ACCOUNT_ID ?? DEMO_ACCOUNT_FALLBACK;
+  const renderEnv: Record<string, string | undefined> = { ...env };
+
+  if (useEmulator) {
+    const seed = await loadSeedFile(options.seedPath ?? DEMO_SEED_PATH);
+    const handle = createEmulator({ seed });
+    const { url } = await handle.start({ port: 0 });
+    emulator = { handle, url, seed };
+    const account = seed.accounts[0];
+    if (!account) throw new Error('the seed has no account');
+    // The function's role hands out STS credentials; prefer the seed's STS entry to mirror that.
+    const credential = account.credentials.find((c) => c.securityToken) ?? account.credentials[0];
+    if (!credential) throw new Error('the seed account has no credentials');
+    credentials = {
+      accessKeyId: credential.accessKeyId,
+      accessKeySecret: credential.accessKeySecret,
+      ...(credential.securityToken ? { securityToken: credential.securityToken } : {}),
+    };
+    accountId = account.accountId;
+    renderEnv.ONS_ENDPOINT = url;
+    renderEnv.MQTRACE_DEFAULT_INSTANCE_ID ??= seed.instances.find((i) => i.accountId === account.accountId)?.instanceId;
+  } else {
+    credentials = {
+      accessKeyId: env.ALIBABA_CLOUD_ACCESS_KEY_ID as string,
+      accessKeySecret: env.ALIBABA_CLOUD_ACCESS_KEY_SECRET ?? '',
+      ...(env.ALIBABA_CLOUD_SECURITY_TOKEN ? { securityToken: env.ALIBABA_CLOUD_SECURITY_TOKEN } : {}),
+    };
+  }
+
+  const specs = loadFunctionSpecs(options.sYamlPath ?? join(ROOT, 's.yaml'), renderEnv);
+  const base = specs.find((s) => s.triggers.some((t) => t.triggerType === 'http'));
+  if (!base) throw new Error('s.yaml declares no function with an HTTP trigger');
+  const spec: FunctionSpec = { ...base, environmentVariables: { ...base.environmentVariables, ...options.functionEnv } };
+  const runner = createFcRunner({
+    spec,
+    credentials,
+    accountId,
+    hostEnv: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+    ...(options.maxInstances ? { maxInstances: options.maxInstances } : {}),
+  });
+  const server = createHttpTriggerServer({ runner, accountId });
+  const port = await listen(server, options.port ?? 9000);
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    spec,
+    runner,
+    emulator,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await runner.close();
+      await emulator?.handle.close();
+    },
+  };
+}
+
+function listen(server: Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      const address = server.address();
+      resolve(typeof address === 'object' && address ? address.port : port);
+    });
+  });
+}

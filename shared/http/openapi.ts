@@ -1,0 +1,113 @@
+import { z } from 'zod';
+import { ErrorCode } from '../errors';
+import { MAX_BATCH, TraceQueryInputSchema } from '../trace/query-schema';
+import { TraceReportSchema } from '../trace/report-schema';
+import { HTTP_STATUS_BY_CODE } from './error-table';
+
+const ErrorBodySchema = z
+  .object({
+    error: z.object({
+      code: z.enum(Object.values(ErrorCode) as [ErrorCode, ...ErrorCode[]]),
+      message: z.string(),
+      requestId: z.string(),
+      issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+      upstream: z.object({ code: z.string().optional(), requestId: z.string().optional() }).optional(),
+    }),
+  })
+  .meta({ id: 'ErrorBody' });
+
+const BatchRequestSchema = z
+  .object({ lookups: z.array(TraceQueryInputSchema).min(1).max(MAX_BATCH) })
+  .meta({ id: 'BatchTraceRequest' });
+
+const BatchResponseSchema = z
+  .object({
+    results: z.array(
+      z.union([
+        z.object({ index: z.number().int(), ok: z.literal(true), report: TraceReportSchema }),
+        z.object({ index: z.number().int(), ok: z.literal(false), error: ErrorBodySchema.shape.error }),
+      ]),
+    ),
+  })
+  .meta({ id: 'BatchTraceResponse' });
+
+/** Builds the OpenAPI 3.1 document of the HTTP API from the same zod schemas that validate it. */
+export function buildOpenApiDocument(version: string): Record<string, unknown> {
+  const registry = z.registry<{ id: string }>();
+  for (const schema of [TraceQueryInputSchema, TraceReportSchema, ErrorBodySchema, BatchRequestSchema, BatchResponseSchema]) {
+    const id = schema.meta()?.id;
+    if (typeof id === 'string') registry.add(schema, { id });
+  }
+  const { schemas } = z.toJSONSchema(registry, { uri: (id) => `#/components/schemas/${id}`, io: 'input', unrepresentable: 'any' });
+  const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
+  const errorStatuses = [...new Set(Object.values(HTTP_STATUS_BY_CODE))].sort();
+  const errors = Object.fromEntries(
+    errorStatuses.map((status) => [
+      String(status),
+      {
+        description: Object.entries(HTTP_STATUS_BY_CODE)
+          .filter(([, s]) => s === status)
+          .map(([code]) => code)
+          .join(', '),
+        content: { 'application/json': { schema: ref('ErrorBody') } },
+      },
+    ]),
+  );
+  const report = { description: 'The trace report', content: { 'application/json': { schema: ref('TraceReport') } } };
+  const queryParam = (name: string, required: boolean, description: string) => ({
+    name,
+    in: 'query',
+    required,
+    description,
+    schema: { type: 'string' },
+  });
+
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'mqtrace',
+      version,
+      description: 'Was this ApsaraMQ for RocketMQ message consumed, and if not, why?',
+    },
+    paths: {
+      '/v1/trace': {
+        get: {
+          summary: 'Look up one message',
+          parameters: [
+            queryParam('instanceId', false, 'MQ_INST_… (defaults to MQTRACE_DEFAULT_INSTANCE_ID)'),
+            queryParam('topic', true, 'The topic the message was sent to'),
+            queryParam('msgId', true, 'The message ID (4.x client or offset ID, or 5.x ID)'),
+          ],
+          responses: { '200': report, ...errors },
+        },
+        post: {
+          summary: 'Look up one message, or up to 20 with "lookups"',
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: { oneOf: [ref('TraceQuery'), ref('BatchTraceRequest')] } } },
+          },
+          responses: {
+            '200': {
+              description: 'A report, or one result per lookup in order',
+              content: { 'application/json': { schema: { oneOf: [ref('TraceReport'), ref('BatchTraceResponse')] } } },
+            },
+            ...errors,
+          },
+        },
+      },
+      '/healthz': { get: { summary: 'Liveness', responses: { '200': { description: 'ok' } } } },
+      '/openapi.json': { get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' } } } },
+    },
+    components: { schemas: rewriteRefs(schemas) },
+  };
+}
+
+// zod emits `$schema` per definition; inside an OpenAPI document it is noise.
+function rewriteRefs(schemas: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(schemas).map(([id, schema]) => {
+      const { $schema: _ignored, ...rest } = schema as Record<string, unknown>;
+      return [id, rest];
+    }),
+  );
+}

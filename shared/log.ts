@@ -1,0 +1,78 @@
+/**
+ * Structured, redacting JSON logger: one line per call, safe to ship to SLS.
+ *
+ * Redaction is two-layered: values under secret-looking keys are replaced, and any string that
+ * contains a registered secret value has that value masked wherever it appears.
+ */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export interface Logger {
+  debug(event: string, fields?: Record<string, unknown>): void;
+  info(event: string, fields?: Record<string, unknown>): void;
+  warn(event: string, fields?: Record<string, unknown>): void;
+  error(event: string, fields?: Record<string, unknown>): void;
+  /** A logger whose every line carries `fields` as well. */
+  child(fields: Record<string, unknown>): Logger;
+}
+
+export interface LoggerOptions {
+  level?: LogLevel;
+  /** Where lines go; defaults to stdout. Tests capture lines here. */
+  write?: (line: string) => void;
+  base?: Record<string, unknown>;
+  /** Secret values that must never appear in output, whatever key they hide under. */
+  secrets?: readonly string[];
+  now?: () => number;
+}
+
+const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+const SECRET_KEY = /secret|token|signature|password|authorization|credential|cookie|^sign$|accesskey/i;
+const MIN_SECRET_LENGTH = 6;
+export const REDACTED = '[REDACTED]';
+
+/** Builds a {@link Logger}. */
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const threshold = LEVELS[options.level ?? 'info'];
+  const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const now = options.now ?? Date.now;
+  const secrets = (options.secrets ?? []).filter((s) => s.length >= MIN_SECRET_LENGTH);
+
+  const make = (base: Record<string, unknown>): Logger => {
+    const emit = (level: LogLevel, event: string, fields?: Record<string, unknown>) => {
+      if (LEVELS[level] < threshold) return;
+      const record = { time: new Date(now()).toISOString(), level, event, ...base, ...fields };
+      write(JSON.stringify(redact(record, secrets)));
+    };
+    return {
+      debug: (e, f) => emit('debug', e, f),
+      info: (e, f) => emit('info', e, f),
+      warn: (e, f) => emit('warn', e, f),
+      error: (e, f) => emit('error', e, f),
+      child: (fields) => make({ ...base, ...fields }),
+    };
+  };
+  return make(options.base ?? {});
+}
+
+/** Returns a JSON-safe copy of `value` with secrets masked. Exported for reply bodies too. */
+export function redact(value: unknown, secrets: readonly string[] = [], depth = 0): unknown {
+  if (depth > 8) return '[DEPTH]';
+  if (typeof value === 'string') return maskValues(value, secrets);
+  if (typeof value === 'bigint') return value.toString();
+  if (value === null || typeof value !== 'object') return value;
+  if (value instanceof Error) return { name: value.name };
+  if (Array.isArray(value)) return value.map((v) => redact(v, secrets, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    out[key] = SECRET_KEY.test(key) && v !== undefined && v !== null && v !== '' ? REDACTED : redact(v, secrets, depth + 1);
+  }
+  return out;
+}
+
+function maskValues(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets) {
+    if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+  }
+  return out;
+}

@@ -1,0 +1,145 @@
+import { z } from 'zod';
+import { UpstreamError, UpstreamTimeoutError } from '../errors';
+import { ONS_ACTIONS, ONS_API_VERSION, type OnsAction } from './actions';
+import type { CallContext, Credentials, MessageTraceResult, OnsPort } from './ons-port';
+import { createRateLimiter, sleep as realSleep, type RateLimiter } from './rate-limiter';
+import { DEFAULT_RETRY_POLICY, retryWithBackoff, type RetryPolicy } from './retry';
+import { createRpcClientPool, type RpcClientFactory } from './rpc-client';
+import { classifyUpstreamFailure } from './upstream-errors';
+
+export interface OnsGatewayOptions {
+  endpoint: string;
+  clientFactory: RpcClientFactory;
+  /** Per-call timeout; shrinks to what the deadline leaves. */
+  callTimeoutMs: number;
+  retry?: RetryPolicy;
+  /** Overrides of the documented per-action limits, e.g. a stricter share for one instance. */
+  rateLimits?: Partial<Record<OnsAction, { count: number; windowMs: number }>>;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+}
+
+/** Shared, per-instance access to ONS: one rate limiter per action, one client per credential set. */
+export interface OnsGateway {
+  /** An {@link OnsPort} that signs with `credentials`. Cheap: call it per invocation. */
+  forCredentials(credentials: Credentials): OnsPort;
+}
+
+// Below this, a call cannot finish on loopback, let alone over the internet.
+const MIN_CALL_MS = 50;
+
+const MessageTraceResponseSchema = z.object({
+  RequestId: z.string(),
+  Data: z
+    .object({
+      MessageTrack: z
+        .array(
+          z.object({
+            ConsumerGroup: z.string(),
+            TrackType: z.string(),
+            InstanceId: z.string().optional(),
+            ExceptionDesc: z.string().optional(),
+          }),
+        )
+        .optional(),
+    })
+    .optional(),
+});
+
+/** Creates the gateway. Build it once per instance, in the composition root. */
+export function createOnsGateway(options: OnsGatewayOptions): OnsGateway {
+  const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? realSleep;
+  const policy = options.retry ?? DEFAULT_RETRY_POLICY;
+  const pool = createRpcClientPool({ factory: options.clientFactory, endpoint: options.endpoint, apiVersion: ONS_API_VERSION });
+  const limiters = new Map<OnsAction, RateLimiter>();
+  const limiterFor = (action: OnsAction): RateLimiter => {
+    let limiter = limiters.get(action);
+    if (!limiter) {
+      const limit = options.rateLimits?.[action] ?? ONS_ACTIONS[action].rateLimit;
+      limiter = createRateLimiter({ ...limit, now, sleep });
+      limiters.set(action, limiter);
+    }
+    return limiter;
+  };
+
+  async function call<S extends z.ZodType>(
+    credentials: Credentials,
+    action: OnsAction,
+    params: Record<string, string | undefined>,
+    schema: S,
+    ctx: CallContext,
+  ): Promise<z.output<S>> {
+    const client = pool.get(credentials);
+    // pop-core would send an undefined value as the string "undefined".
+    const defined = Object.fromEntries(Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined));
+    // Which thrown errors may be retried, decided once where the failure is classified.
+    const retryable = new WeakSet<object>();
+    return retryWithBackoff(
+      async (attempt) => {
+        await limiterFor(action).acquire(ctx.deadline);
+        const timeout = Math.min(options.callTimeoutMs, ctx.deadline.remainingMs());
+        if (timeout < MIN_CALL_MS) {
+          throw new UpstreamTimeoutError(`${action}: the lookup deadline passed before the call`, { upstream: { action } });
+        }
+        const started = now();
+        const record = (outcome: string, requestId: unknown) =>
+          ctx.trail?.push({
+            action,
+            attempt,
+            outcome,
+            ...(typeof requestId === 'string' ? { requestId } : {}),
+            latencyMs: now() - started,
+          });
+        let body: unknown;
+        try {
+          body = await client.request(action, defined, { method: 'POST', timeout });
+        } catch (failure) {
+          const classified = classifyUpstreamFailure(action, failure);
+          record(classified.outcome, classified.error.upstream?.requestId);
+          if (classified.retryable) retryable.add(classified.error);
+          throw classified.error;
+        }
+        // json-bigint returns null-prototype objects and BigNumbers; normalise before validating.
+        const parsed = schema.safeParse(JSON.parse(JSON.stringify(body)));
+        record(parsed.success ? 'OK' : 'MALFORMED_RESPONSE', (body as { RequestId?: unknown } | null)?.RequestId);
+        if (!parsed.success) throw new UpstreamError(`${action}: the response did not have the documented shape`, { upstream: { action } });
+        return parsed.data;
+      },
+      {
+        policy,
+        deadline: ctx.deadline,
+        isRetryable: (e) => typeof e === 'object' && e !== null && retryable.has(e),
+        sleep,
+        ...(options.random ? { random: options.random } : {}),
+        minAttemptMs: MIN_CALL_MS,
+      },
+    );
+  }
+
+  return {
+    forCredentials(credentials) {
+      return {
+        async messageTrace(query, ctx): Promise<MessageTraceResult> {
+          const body = await call(
+            credentials,
+            'OnsMessageTrace',
+            { InstanceId: query.instanceId, Topic: query.topic, MsgId: query.msgId },
+            MessageTraceResponseSchema,
+            ctx,
+          );
+          return {
+            requestId: body.RequestId,
+            tracks: (body.Data?.MessageTrack ?? []).map((t) => ({
+              consumerGroup: t.ConsumerGroup,
+              trackType: t.TrackType,
+              ...(t.InstanceId ? { instanceId: t.InstanceId } : {}),
+              ...(t.ExceptionDesc ? { exceptionDesc: t.ExceptionDesc } : {}),
+            })),
+          };
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,110 @@
+/**
+ * Message-ID decoding (ons-api.md §6). Pure: the clock and the producer's time zone are inputs,
+ * because a 4.x client ID only stores milliseconds since the start of the producer's month.
+ */
+import type { ClientIdFacts, MessageIdFacts, OffsetIdFacts, V5IdFacts } from './report-schema';
+
+export type { ClientIdFacts, MessageIdFacts, OffsetIdFacts, V5IdFacts };
+
+export interface DecodeOptions {
+  /** "now" in epoch ms: the month of a 4.x client ID is inferred from it. */
+  nowMs: number;
+  /** The producer JVM's UTC offset in minutes; +480 (UTC+8) is the Alibaba Cloud China default. */
+  producerUtcOffsetMinutes: number;
+}
+
+const HEX_4X = /^(?:[0-9A-F]{32}|[0-9A-F]{56})$/;
+const HEX_5X = /^01[0-9A-F]{32}$/;
+const V5_EPOCH_YEAR = 2021;
+// Broker offset IDs carry a 4-byte port; real ports never set the top two bytes.
+const MAX_PORT = 0xffff;
+
+/** True when `id` (already upper-cased) has a valid 4.x or 5.x shape. */
+export function isWellFormedMessageId(id: string): boolean {
+  return HEX_4X.test(id) || HEX_5X.test(id);
+}
+
+/** Decodes a well-formed message ID; returns undefined for anything else. */
+export function decodeMessageId(rawId: string, options: DecodeOptions): MessageIdFacts | undefined {
+  const id = rawId.toUpperCase();
+  if (HEX_5X.test(id)) return decodeV5(id, options);
+  if (!HEX_4X.test(id)) return undefined;
+  const bytes = Buffer.from(id, 'hex');
+  const ipLength = bytes.length === 16 ? 4 : 16;
+  const port = bytes.readUInt32BE(ipLength);
+  if (port > 0 && port <= MAX_PORT) return decodeOffsetId(bytes, ipLength, port);
+  return decodeClientId(bytes, ipLength, options);
+}
+
+function decodeClientId(bytes: Buffer, ipLength: number, options: DecodeOptions): ClientIdFacts {
+  const producerIp = formatIp(bytes.subarray(0, ipLength));
+  const producerPid = bytes.readUInt16BE(ipLength);
+  const classLoaderHash = bytes.subarray(ipLength + 2, ipLength + 6).toString('hex').toUpperCase();
+  const sinceMonthStart = bytes.readInt32BE(ipLength + 6);
+  const counter = bytes.readUInt16BE(ipLength + 10);
+  const sentAt = nearlyTimeFromMonthOffset(sinceMonthStart, options);
+  return {
+    kind: 'CLIENT_ID_4X',
+    description: '4.x client message ID (UNIQ_KEY), created by the producer',
+    producerIp,
+    producerPid,
+    classLoaderHash,
+    counter,
+    approxSentAt: new Date(sentAt).toISOString(),
+    assumption: `time assumes the producer ran in ${formatOffset(options.producerUtcOffsetMinutes)} and sent it in the latest month that is not in the future`,
+    ambiguous: true,
+  };
+}
+
+function decodeOffsetId(bytes: Buffer, ipLength: number, port: number): OffsetIdFacts {
+  return {
+    kind: 'OFFSET_ID_4X',
+    description: '4.x broker offset message ID (offsetMsgId); OnsMessageTrace expects the client message ID',
+    brokerHost: formatIp(bytes.subarray(0, ipLength)),
+    brokerPort: port,
+    commitLogOffset: bytes.readBigUInt64BE(ipLength + 4).toString(),
+    ambiguous: true,
+  };
+}
+
+function decodeV5(id: string, options: DecodeOptions): V5IdFacts {
+  const bytes = Buffer.from(id.slice(2), 'hex');
+  const seconds = bytes.readUInt32BE(8);
+  const epoch = Date.UTC(V5_EPOCH_YEAR, 0, 1) - options.producerUtcOffsetMinutes * 60_000;
+  return {
+    kind: 'MESSAGE_ID_5X',
+    description: '5.x message ID (gRPC client)',
+    producerMac: [...bytes.subarray(0, 6)].map((b) => b.toString(16).padStart(2, '0').toUpperCase()).join(':'),
+    producerPid: bytes.readUInt16BE(6),
+    sequence: bytes.readUInt32BE(12),
+    approxSentAt: new Date(epoch + seconds * 1000).toISOString(),
+    assumption: `time assumes the client ran in ${formatOffset(options.producerUtcOffsetMinutes)}; only the low 32 bits of seconds since 2021-01-01 are stored`,
+  };
+}
+
+/**
+ * Mirrors RocketMQ's `MessageClientIDSetter.getNearlyTimeFromID`: the offset is counted from the
+ * start of the producer's current month, or of the previous month if that would be in the future.
+ */
+function nearlyTimeFromMonthOffset(sinceMonthStartMs: number, options: DecodeOptions): number {
+  const offsetMs = options.producerUtcOffsetMinutes * 60_000;
+  const local = new Date(options.nowMs + offsetMs);
+  const thisMonth = Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), 1) - offsetMs;
+  const candidate = thisMonth + sinceMonthStartMs;
+  if (candidate <= options.nowMs) return candidate;
+  const previousMonth = Date.UTC(local.getUTCFullYear(), local.getUTCMonth() - 1, 1) - offsetMs;
+  return previousMonth + sinceMonthStartMs;
+}
+
+function formatIp(bytes: Buffer): string {
+  if (bytes.length === 4) return [...bytes].join('.');
+  const groups: string[] = [];
+  for (let i = 0; i < 16; i += 2) groups.push(bytes.readUInt16BE(i).toString(16));
+  return groups.join(':');
+}
+
+function formatOffset(minutes: number): string {
+  const sign = minutes < 0 ? '-' : '+';
+  const abs = Math.abs(minutes);
+  return `UTC${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+}

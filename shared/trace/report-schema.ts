@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import { VERDICTS } from './verdict';
+
+/**
+ * The report's shape, as zod schemas so that the OpenAPI document and the TypeScript types come
+ * from one source.
+ */
+export const ClientIdFactsSchema = z.object({
+  kind: z.literal('CLIENT_ID_4X'),
+  description: z.string(),
+  producerIp: z.string(),
+  producerPid: z.number().int(),
+  classLoaderHash: z.string(),
+  counter: z.number().int(),
+  approxSentAt: z.iso.datetime(),
+  assumption: z.string(),
+  ambiguous: z.boolean().meta({ description: 'Offset IDs have the same length; a port heuristic picked this reading.' }),
+});
+
+export const OffsetIdFactsSchema = z.object({
+  kind: z.literal('OFFSET_ID_4X'),
+  description: z.string(),
+  brokerHost: z.string(),
+  brokerPort: z.number().int(),
+  commitLogOffset: z.string().meta({ description: 'A 64-bit integer, as a decimal string.' }),
+  ambiguous: z.boolean(),
+});
+
+export const V5IdFactsSchema = z.object({
+  kind: z.literal('MESSAGE_ID_5X'),
+  description: z.string(),
+  producerMac: z.string(),
+  producerPid: z.number().int(),
+  sequence: z.number().int(),
+  approxSentAt: z.iso.datetime(),
+  assumption: z.string(),
+});
+
+export const MessageIdFactsSchema = z
+  .discriminatedUnion('kind', [ClientIdFactsSchema, OffsetIdFactsSchema, V5IdFactsSchema])
+  .meta({ id: 'MessageIdFacts' });
+
+export const CaveatSchema = z
+  .object({
+    code: z.enum(['OFFSET_BASED', 'CONSUMED_IS_NOT_SUCCESS', 'OFFSET_COMMIT_DELAY', 'UNDOCUMENTED_TRACK_TYPE', 'EMPTY_TRACK_LIST']),
+    text: z.string(),
+  })
+  .meta({ id: 'Caveat' });
+
+export const GroupReportSchema = z
+  .object({
+    consumerGroup: z.string(),
+    trackType: z.string().meta({
+      description: 'Exactly as the API returned it: CONSUMED, CONSUMED_BUT_FILTERED, NOT_CONSUME_YET, NOT_ONLINE, UNKNOWN, or an undocumented value.',
+    }),
+    meaning: z.string(),
+    advice: z.string(),
+    exceptionDesc: z.string().optional(),
+  })
+  .meta({ id: 'GroupReport' });
+
+export const TraceReportSchema = z
+  .object({
+    requestId: z.string(),
+    checkedAt: z.iso.datetime(),
+    instanceId: z.string(),
+    topic: z.string(),
+    msgId: z.string(),
+    verdict: z.enum(VERDICTS),
+    summary: z.string(),
+    groups: z.array(GroupReportSchema),
+    messageId: MessageIdFactsSchema.nullable(),
+    caveats: z.array(CaveatSchema),
+    upstreamRequestId: z.string(),
+  })
+  .meta({ id: 'TraceReport' });
+
+export type ClientIdFacts = z.infer<typeof ClientIdFactsSchema>;
+export type OffsetIdFacts = z.infer<typeof OffsetIdFactsSchema>;
+export type V5IdFacts = z.infer<typeof V5IdFactsSchema>;
+export type MessageIdFacts = z.infer<typeof MessageIdFactsSchema>;
+export type Caveat = z.infer<typeof CaveatSchema>;
+export type GroupReport = z.infer<typeof GroupReportSchema>;
+export type TraceReport = z.infer<typeof TraceReportSchema>;
