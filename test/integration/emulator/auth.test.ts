@@ -162,7 +162,7 @@ describe('Emulator: replay protection', () => {
 });
 
 describe('Emulator: common parameters', () => {
-  it.each([
+  it.each<{ name: string; common: Record<string, string>; code: string }>([
     { name: 'Timestamp with milliseconds', common: { Timestamp: new Date().toISOString() }, code: 'InvalidTimeStamp.Format' },
     { name: 'impossible Timestamp date', common: { Timestamp: '2025-02-30T10:00:00Z' }, code: 'InvalidTimeStamp.Format' },
     { name: 'Format XML', common: { Format: 'XML' }, code: 'InvalidParameter' },

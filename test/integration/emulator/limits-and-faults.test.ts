@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  INSTANCE_B,
+  MSG_OF_B,
   OTHER_ACCOUNT,
   PLAIN,
   SECOND_PLAIN,
@@ -12,7 +14,6 @@ import {
   createClient,
   startEmulator,
 } from './harness';
-import { INSTANCE_B, MSG_OF_B } from './harness';
 
 afterEach(closeAllEmulators);
 

@@ -84,7 +84,7 @@ describe('Action: OnsMessageTrace over pop-core', () => {
     expect(later).toStrictEqual({ ConsumerGroup: 'GID_billing', TrackType: 'UNKNOWN', InstanceId: INSTANCE_A, ExceptionDesc: 'offset reset' });
   });
 
-  it.each([
+  it.each<{ name: string; params: Record<string, string>; code: string }>([
     { name: 'unknown instance', params: { ...VALID_TRACE_PARAMS, InstanceId: 'MQ_INST_1111222233334444_BXnope' }, code: 'INSTANCE_NOT_FOUND' },
     { name: "another account's instance", params: { InstanceId: INSTANCE_B, Topic: 'payments', MsgId: MSG_OF_B }, code: 'AUTH_RESOURCE_OWNER_ERROR' },
     { name: 'unknown topic', params: { ...VALID_TRACE_PARAMS, Topic: 'nope' }, code: 'BIZ_TOPIC_NOT_FOUND' },

@@ -154,4 +154,23 @@ describe('Emulator: HTTP transport', () => {
     expect(reply.startsWith('HTTP/1.1 400')).toBe(true);
     expect(next).toHaveProperty('Data');
   });
+
+  it('survives a client that disconnects in the middle of a body', async () => {
+    const { url, emulator } = await startEmulator();
+    const { port } = new URL(url);
+
+    await new Promise<void>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1', () => {
+        socket.write('POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\nAction=Ons', () => {
+          socket.destroy();
+          resolve();
+        });
+      });
+      socket.on('error', reject);
+    });
+    const next = await callAction(createClient(url), VALID_TRACE_PARAMS);
+
+    expect(next).toHaveProperty('Data');
+    expect(emulator.stats().byAction).toStrictEqual({ OnsMessageTrace: { requests: 1, byCode: { OK: 1 } } });
+  });
 });

@@ -1,0 +1,65 @@
+import { apiError, missingActionParamError } from './api-errors';
+import type { ActionDefinition } from './action-types';
+import { handleOnsMessageTrace } from './ons-message-trace';
+import { INSTANCE_ID_PATTERN, MSG_ID_PATTERN, TOPIC_PATTERN } from './ons-patterns';
+
+/**
+ * The emulator's own table of documented ONS 2019-02-14 actions (name, RAM action, rate limit,
+ * parameters, handler), copied from /work/shared/ref/ons-api.md §1-§3.
+ *
+ * This is deliberately an independent copy of the docs and is NOT imported from the app's
+ * registry in shared/ons: a shared table would let a mistake in the app agree with itself here.
+ * To emulate another action (OnsMessageGetByMsgId, OnsConsumerAccumulate, OnsConsumerGetConnection,
+ * OnsConsumerStatus, OnsDLQMessageGetById, OnsMessagePageQueryByTopic), add one entry below, a
+ * handler module, and whatever seed data it needs in seed-schema.ts.
+ */
+
+/** The documented actions the emulator serves. */
+export const DOCUMENTED_ACTIONS: readonly ActionDefinition[] = [
+  {
+    name: 'OnsMessageTrace',
+    ramAction: 'mq:QueryMessageTrace',
+    limit: { count: 10, windowMs: 1000 },
+    // InstanceId is required per the current API reference (the 2019-02-14 SDK marks it optional).
+    params: [
+      { name: 'InstanceId', required: true, pattern: INSTANCE_ID_PATTERN },
+      { name: 'Topic', required: true, pattern: TOPIC_PATTERN },
+      { name: 'MsgId', required: true, pattern: MSG_ID_PATTERN },
+    ],
+    handle: handleOnsMessageTrace,
+  },
+];
+
+const actionsByName = new Map(DOCUMENTED_ACTIONS.map((action) => [action.name, action]));
+
+/**
+ * Looks up a documented action by its exact name.
+ *
+ * @param name - The `Action` parameter.
+ * @returns The definition, or `undefined` for an unknown action.
+ */
+export function findAction(name: string): ActionDefinition | undefined {
+  return actionsByName.get(name);
+}
+
+/**
+ * Checks the action-specific parameters in table order.
+ *
+ * @param action - The action definition.
+ * @param params - Decoded request parameters.
+ * @throws EmulatorApiError `Missing{Name}` or `InvalidParameter`.
+ */
+export function validateActionParams(action: ActionDefinition, params: Readonly<Record<string, string>>): void {
+  for (const rule of action.params) {
+    const value = params[rule.name];
+    if (value === undefined || value === '') {
+      if (rule.required) {
+        throw missingActionParamError(rule.name);
+      }
+      continue;
+    }
+    if (!rule.pattern.test(value)) {
+      throw apiError('InvalidParameter', { name: rule.name });
+    }
+  }
+}

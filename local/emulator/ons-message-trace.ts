@@ -1,0 +1,62 @@
+import { apiError } from './api-errors';
+import { requiredParam, type ActionContext, type ActionResult } from './action-types';
+import type { SeedTrack } from './seed-index';
+
+interface MessageTrack {
+  ConsumerGroup: string;
+  TrackType: string;
+  InstanceId: string;
+  ExceptionDesc?: string;
+}
+
+function trackAt(track: SeedTrack, elapsedMs: number): { trackType: string; exceptionDesc: string | undefined } {
+  let state = { trackType: track.trackType, exceptionDesc: track.exceptionDesc };
+  for (const entry of track.timeline ?? []) {
+    if (entry.afterMs > elapsedMs) {
+      break;
+    }
+    state = { trackType: entry.trackType, exceptionDesc: entry.exceptionDesc };
+  }
+  return state;
+}
+
+function toMessageTrack(track: SeedTrack, instanceId: string, elapsedMs: number): MessageTrack {
+  const state = trackAt(track, elapsedMs);
+  const result: MessageTrack = { ConsumerGroup: track.consumerGroup, TrackType: state.trackType, InstanceId: instanceId };
+  if (state.exceptionDesc !== undefined) {
+    result.ExceptionDesc = state.exceptionDesc;
+  }
+  return result;
+}
+
+/**
+ * Handles `OnsMessageTrace`: one `MessageTrack` per subscribing consumer group of the message,
+ * evaluated at the current point of each track's timeline.
+ *
+ * @param context - The validated request and the seed.
+ * @returns `{ Data: { MessageTrack: [...] } }`.
+ * @throws EmulatorApiError `INSTANCE_NOT_FOUND`, `AUTH_RESOURCE_OWNER_ERROR`, `BIZ_TOPIC_NOT_FOUND`, `BIZ_NO_MESSAGE`.
+ */
+export function handleOnsMessageTrace(context: ActionContext): ActionResult {
+  const instanceId = requiredParam(context.params, 'InstanceId');
+  const topic = requiredParam(context.params, 'Topic');
+  const msgId = requiredParam(context.params, 'MsgId');
+
+  const instance = context.index.instances.get(instanceId);
+  if (instance === undefined) {
+    throw apiError('INSTANCE_NOT_FOUND', { name: instanceId });
+  }
+  if (instance.accountId !== context.accountId) {
+    throw apiError('AUTH_RESOURCE_OWNER_ERROR', { name: instanceId });
+  }
+  const messages = instance.topics.get(topic);
+  if (messages === undefined) {
+    throw apiError('BIZ_TOPIC_NOT_FOUND', { name: topic });
+  }
+  const message = messages.get(msgId.toUpperCase());
+  if (message === undefined && context.unknownMessage === 'error') {
+    throw apiError('BIZ_NO_MESSAGE');
+  }
+  const tracks = (message?.tracks ?? []).map((track) => toMessageTrack(track, instanceId, context.elapsedMs));
+  return { Data: { MessageTrack: tracks } };
+}

@@ -1,0 +1,51 @@
+import type { Seed } from './seed-schema';
+
+/** One seeded credential. */
+export type SeedCredential = Seed['accounts'][number]['credentials'][number];
+/** One seeded message with its tracks. */
+export type SeedMessage = Seed['instances'][number]['topics'][number]['messages'][number];
+/** One seeded consumer-group track. */
+export type SeedTrack = SeedMessage['tracks'][number];
+
+/** A credential with the account it belongs to. */
+export interface CredentialEntry {
+  accountId: string;
+  credential: SeedCredential;
+}
+
+/** An instance with its topics; messages are keyed by upper-case msgId. */
+export interface IndexedInstance {
+  instanceId: string;
+  accountId: string;
+  topics: ReadonlyMap<string, ReadonlyMap<string, SeedMessage>>;
+}
+
+/** Lookups over a validated seed. */
+export interface SeedIndex {
+  credentials: ReadonlyMap<string, CredentialEntry>;
+  instances: ReadonlyMap<string, IndexedInstance>;
+}
+
+/**
+ * Builds lookup maps over a validated seed.
+ *
+ * @param seed - A seed that passed `SeedSchema`.
+ * @returns The index.
+ */
+export function createSeedIndex(seed: Seed): SeedIndex {
+  const credentials = new Map<string, CredentialEntry>();
+  for (const account of seed.accounts) {
+    for (const credential of account.credentials) {
+      credentials.set(credential.accessKeyId, { accountId: account.accountId, credential });
+    }
+  }
+  const instances = new Map<string, IndexedInstance>();
+  for (const instance of seed.instances) {
+    const topics = new Map<string, Map<string, SeedMessage>>();
+    for (const topic of instance.topics) {
+      topics.set(topic.topic, new Map(topic.messages.map((message) => [message.msgId.toUpperCase(), message])));
+    }
+    instances.set(instance.instanceId, { instanceId: instance.instanceId, accountId: instance.accountId, topics });
+  }
+  return { credentials, instances };
+}

@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { DEMO_SEED_PATH, loadSeedFile } from '../../../local/emulator/load-seed';
+import type { Seed } from '../../../local/emulator/seed-schema';
+
+type DecodedId =
+  | { kind: 'uniq'; ip: string; pid: number; classLoaderHash: string; msSinceMonthStart: number }
+  | { kind: 'offset'; ip: string; port: number; commitLogOffset: bigint }
+  | { kind: 'v5'; mac: string; pid: number; bornAt: Date };
+
+const V5_EPOCH_UTC8 = Date.UTC(2021, 0, 1) - 8 * 3600 * 1000;
+
+function ipOf(hex: string): string {
+  return (hex.match(/../g) ?? []).map((byte) => Number.parseInt(byte, 16)).join('.');
+}
+
+/** Decodes per ons-api.md §6; the offset-id heuristic is bytes 4..7 == 00002A9F (port 10911). */
+function decodeMsgId(msgId: string): DecodedId {
+  const id = msgId.toUpperCase();
+  if (id.length === 34 && id.startsWith('01')) {
+    return {
+      kind: 'v5',
+      mac: id.slice(2, 14),
+      pid: Number.parseInt(id.slice(14, 18), 16),
+      bornAt: new Date(V5_EPOCH_UTC8 + Number.parseInt(id.slice(18, 26), 16) * 1000),
+    };
+  }
+  if (id.slice(8, 16) === '00002A9F') {
+    return { kind: 'offset', ip: ipOf(id.slice(0, 8)), port: Number.parseInt(id.slice(8, 16), 16), commitLogOffset: BigInt(`0x${id.slice(16)}`) };
+  }
+  return {
+    kind: 'uniq',
+    ip: ipOf(id.slice(0, 8)),
+    pid: Number.parseInt(id.slice(8, 12), 16),
+    classLoaderHash: id.slice(12, 20),
+    msSinceMonthStart: Number.parseInt(id.slice(20, 28), 16),
+  };
+}
+
+function isPrivateIpv4(ip: string): boolean {
+  const [a, b] = ip.split('.').map(Number);
+  return a === 10 || (a === 172 && b !== undefined && b >= 16 && b <= 31) || (a === 192 && b === 168);
+}
+
+function allMessages(seed: Seed): Seed['instances'][number]['topics'][number]['messages'] {
+  return seed.instances.flatMap((instance) => instance.topics.flatMap((topic) => topic.messages));
+}
+
+describe('Seed: seeds/demo.json', async () => {
+  const seed = await loadSeedFile(DEMO_SEED_PATH);
+  const messages = allMessages(seed);
+
+  it('has message ids that decode to plausible producers, brokers and times', () => {
+    const decoded = messages.map((message) => decodeMsgId(message.msgId));
+
+    for (const id of decoded) {
+      if (id.kind === 'uniq') {
+        expect(isPrivateIpv4(id.ip)).toBe(true);
+        expect(id.pid).toBeGreaterThan(0);
+        expect(id.classLoaderHash).toBe('18B4AAC2');
+        expect(id.msSinceMonthStart).toBeLessThan(31 * 24 * 3600 * 1000);
+      } else if (id.kind === 'offset') {
+        expect(isPrivateIpv4(id.ip)).toBe(true);
+        expect(id.port).toBe(10911);
+        expect(id.commitLogOffset > 0n).toBe(true);
+      } else {
+        expect(id.mac.startsWith('00163E')).toBe(true);
+        expect(id.bornAt.getTime()).toBeGreaterThan(Date.UTC(2024, 0, 1));
+      }
+    }
+    expect(new Set(decoded.map((id) => id.kind))).toStrictEqual(new Set(['uniq', 'offset', 'v5']));
+  });
+
+  it('covers every track type, documented or not', () => {
+    const types = new Set(
+      messages.flatMap((message) => message.tracks.flatMap((track) => [track.trackType, ...(track.timeline ?? []).map((entry) => entry.trackType)])),
+    );
+
+    expect([...types].sort()).toStrictEqual(
+      ['CONSUMED', 'CONSUMED_BUT_FILTERED', 'CONSUME_BROADCASTING', 'NOT_CONSUME_YET', 'NOT_ONLINE', 'PULL', 'UNKNOWN'].sort(),
+    );
+  });
+
+  it('has the all-consumed, partial, unconsumed, no-subscriber and flipping scenarios', () => {
+    const states = messages.map((message) => message.tracks.map((track) => track.trackType));
+
+    expect(states.some((s) => s.length > 1 && s.every((t) => t === 'CONSUMED'))).toBe(true);
+    expect(states.some((s) => s.includes('CONSUMED') && s.some((t) => t !== 'CONSUMED'))).toBe(true);
+    expect(states.some((s) => s.length > 0 && s.every((t) => t === 'NOT_CONSUME_YET'))).toBe(true);
+    expect(states.some((s) => s.length === 0)).toBe(true);
+    const flip = messages.flatMap((message) => message.tracks).find((track) => track.timeline !== undefined);
+    expect(flip).toMatchObject({ trackType: 'NOT_CONSUME_YET', timeline: [{ afterMs: 3000, trackType: 'CONSUMED' }] });
+  });
+
+  it('describes every message and names groups GID_*', () => {
+    for (const message of messages) {
+      expect(message.note?.length ?? 0).toBeGreaterThan(10);
+      for (const track of message.tracks) {
+        expect(track.consumerGroup.startsWith('GID_')).toBe(true);
+      }
+    }
+  });
+
+  it('gives the demo account a plain key and an STS key, and another account its own instance', () => {
+    const [demo, other] = seed.accounts;
+    const credentials = demo?.credentials ?? [];
+
+    expect(credentials).toHaveLength(2);
+    expect(credentials.some((c) => c.securityToken === undefined && c.allowedActions.includes('*'))).toBe(true);
+    expect(credentials.some((c) => c.securityToken !== undefined && c.expiresAt !== undefined)).toBe(true);
+    expect(seed.instances.filter((instance) => instance.accountId === demo?.accountId).length).toBeGreaterThanOrEqual(2);
+    expect(seed.instances.some((instance) => instance.accountId === other?.accountId)).toBe(true);
+    expect(JSON.stringify(seed)).not.toMatch(/LTAI/i);
+  });
+});
