@@ -69,6 +69,19 @@ const MessageSchema = z.strictObject({
   msgId: z.string().regex(MSG_ID_PATTERN).describe('4.x UNIQ_KEY or offset id (32/56 hex), or 5.x id (01 + 32 hex).'),
   note: z.string().max(500).optional().describe('What this message demonstrates.'),
   tracks: z.array(TrackSchema).describe('One entry per subscribing consumer group; empty means no subscriber.'),
+  tag: z.string().min(1).max(128).optional().describe('The message tag (TAGS property).'),
+  keys: z.array(z.string().min(1).max(128)).max(32).optional().describe('The message keys (KEYS property).'),
+  bornAgoMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(30 * 86_400_000)
+    .optional()
+    .describe('How long before emulator start the producer sent it; default 600000 (10 minutes). Keeps demo data recent.'),
+  bornHost: z.string().max(64).optional().describe('Producer "ip:port"; default derived from a 4.x client id.'),
+  storeHost: z.string().max(64).optional().describe('Broker "ip:port"; default "10.0.8.15:10911".'),
+  reconsumeTimes: z.number().int().min(0).max(10_000).optional().describe('How often it was redelivered; default 0.'),
+  bodySize: z.number().int().min(0).max(4 * 1024 * 1024).optional().describe('Body size in bytes; default 256.'),
 });
 
 const TopicSchema = z.strictObject({

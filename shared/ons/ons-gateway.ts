@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { UpstreamError, UpstreamTimeoutError } from '../errors';
 import { ONS_ACTIONS, ONS_API_VERSION, type OnsAction } from './actions';
-import type { CallContext, Credentials, MessageTraceResult, OnsPort } from './ons-port';
+import { createMessageTracePort } from './message-trace';
+import type { CallContext, Credentials, OnsPort } from './ons-port';
 import { createRateLimiter, sleep as realSleep, type RateLimiter } from './rate-limiter';
 import { DEFAULT_RETRY_POLICY, retryWithBackoff, type RetryPolicy } from './retry';
 import { createRpcClientPool, type RpcClientFactory } from './rpc-client';
@@ -20,32 +21,24 @@ export interface OnsGatewayOptions {
   random?: () => number;
 }
 
+/**
+ * One signed, rate-limited, retried and typed OpenAPI call. Ports for each family of actions are
+ * built on it (see `createMessageTracePort`), so adding an action never touches the transport.
+ */
+export interface OnsCaller {
+  call<S extends z.ZodType>(action: OnsAction, params: Record<string, string | undefined>, schema: S, ctx: CallContext): Promise<z.output<S>>;
+}
+
 /** Shared, per-instance access to ONS: one rate limiter per action, one client per credential set. */
 export interface OnsGateway {
   /** An {@link OnsPort} that signs with `credentials`. Cheap: call it per invocation. */
   forCredentials(credentials: Credentials): OnsPort;
+  /** The raw caller that signs with `credentials`, for ports beyond OnsMessageTrace. */
+  callerFor(credentials: Credentials): OnsCaller;
 }
 
 // Below this, a call cannot finish on loopback, let alone over the internet.
 const MIN_CALL_MS = 50;
-
-const MessageTraceResponseSchema = z.object({
-  RequestId: z.string(),
-  Data: z
-    .object({
-      MessageTrack: z
-        .array(
-          z.object({
-            ConsumerGroup: z.string(),
-            TrackType: z.string(),
-            InstanceId: z.string().optional(),
-            ExceptionDesc: z.string().optional(),
-          }),
-        )
-        .optional(),
-    })
-    .optional(),
-});
 
 /** Creates the gateway. Build it once per instance, in the composition root. */
 export function createOnsGateway(options: OnsGatewayOptions): OnsGateway {
@@ -118,28 +111,11 @@ export function createOnsGateway(options: OnsGatewayOptions): OnsGateway {
     );
   }
 
+  const callerFor = (credentials: Credentials): OnsCaller => ({
+    call: (action, params, schema, ctx) => call(credentials, action, params, schema, ctx),
+  });
   return {
-    forCredentials(credentials) {
-      return {
-        async messageTrace(query, ctx): Promise<MessageTraceResult> {
-          const body = await call(
-            credentials,
-            'OnsMessageTrace',
-            { InstanceId: query.instanceId, Topic: query.topic, MsgId: query.msgId },
-            MessageTraceResponseSchema,
-            ctx,
-          );
-          return {
-            requestId: body.RequestId,
-            tracks: (body.Data?.MessageTrack ?? []).map((t) => ({
-              consumerGroup: t.ConsumerGroup,
-              trackType: t.TrackType,
-              ...(t.InstanceId ? { instanceId: t.InstanceId } : {}),
-              ...(t.ExceptionDesc ? { exceptionDesc: t.ExceptionDesc } : {}),
-            })),
-          };
-        },
-      };
-    },
+    callerFor,
+    forCredentials: (credentials) => createMessageTracePort(callerFor(credentials)),
   };
 }
