@@ -12,7 +12,7 @@ export interface Logger {
   warn(event: string, fields?: Record<string, unknown>): void;
   error(event: string, fields?: Record<string, unknown>): void;
   /** A logger whose every line carries `fields` as well. */
-  child(fields: Record<string, unknown>): Logger;
+  child(fields: Record<string, unknown>, secrets?: readonly string[]): Logger;
 }
 
 export interface LoggerOptions {
@@ -35,9 +35,9 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const threshold = LEVELS[options.level ?? 'info'];
   const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
   const now = options.now ?? Date.now;
-  const secrets = (options.secrets ?? []).filter((s) => s.length >= MIN_SECRET_LENGTH);
+  const secrets = usableSecrets(options.secrets ?? []);
 
-  const make = (base: Record<string, unknown>): Logger => {
+  const make = (base: Record<string, unknown>, secrets: readonly string[]): Logger => {
     const emit = (level: LogLevel, event: string, fields?: Record<string, unknown>) => {
       if (LEVELS[level] < threshold) return;
       const record = { time: new Date(now()).toISOString(), level, event, ...base, ...fields };
@@ -48,10 +48,15 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       info: (e, f) => emit('info', e, f),
       warn: (e, f) => emit('warn', e, f),
       error: (e, f) => emit('error', e, f),
-      child: (fields) => make({ ...base, ...fields }),
+      child: (fields, extra = []) => make({ ...base, ...fields }, extra.length ? usableSecrets([...secrets, ...extra]) : secrets),
     };
   };
-  return make(options.base ?? {});
+  return make(options.base ?? {}, secrets);
+}
+
+// Longest first, so a secret that contains another is masked whole.
+function usableSecrets(secrets: readonly string[]): string[] {
+  return [...new Set(secrets.filter((s) => s.length >= MIN_SECRET_LENGTH))].sort((a, b) => b.length - a.length);
 }
 
 /** Returns a JSON-safe copy of `value` with secrets masked. Exported for reply bodies too. */

@@ -57,11 +57,12 @@ export function parseFcHttpEvent(event: unknown, maxBodyBytes = MAX_BODY_BYTES):
   const rawBody = envelope.isBase64Encoded ? decodeBase64(body) : Buffer.from(body, 'utf8');
   if (rawBody.length > maxBodyBytes) throw new PayloadTooLargeError(maxBodyBytes);
 
-  const headers: Record<string, string> = {};
+  // No prototype: a header named "constructor" or "__proto__" is just a header.
+  const headers: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const [name, value] of Object.entries(envelope.headers ?? {})) {
     const key = name.toLowerCase();
     // Names that differ only in case are one header; join them as FC joins repeats.
-    headers[key] = headers[key] === undefined ? value : `${headers[key]},${value}`;
+    headers[key] = Object.hasOwn(headers, key) ? `${headers[key]},${value}` : value;
   }
   return {
     method: envelope.requestContext.http.method.toUpperCase(),

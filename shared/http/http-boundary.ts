@@ -77,7 +77,10 @@ export function httpBoundary(options: HttpBoundaryOptions) {
       const requestId = scopes.get(request)?.scope.requestId ?? request.context?.requestId ?? randomUUID();
       if (error.code === 'INTERNAL' || error.code === 'CONFIG_INVALID') {
         const cause = error.cause ?? error;
-        options.logger.error('http.unhandled_error', {
+        // The invocation's STS secret and token are masked even if an unexpected message holds them.
+        const credentials = request.context?.credentials;
+        const secrets = [credentials?.accessKeySecret, credentials?.securityToken].filter((s): s is string => typeof s === 'string');
+        options.logger.child({}, secrets).error('http.unhandled_error', {
           requestId,
           errorName: cause instanceof Error ? cause.name : typeof cause,
           errorMessage: cause instanceof Error ? cause.message : undefined,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ErrorCode } from '../errors';
 import { MAX_BATCH, TraceQueryInputSchema } from '../trace/query-schema';
-import { TraceReportSchema } from '../trace/report-schema';
+import { CaveatSchema, GroupReportSchema, MessageIdFactsSchema, TraceReportSchema } from '../trace/report-schema';
 import { HTTP_STATUS_BY_CODE } from './error-table';
 
 const ErrorBodySchema = z
@@ -34,7 +34,8 @@ const BatchResponseSchema = z
 /** Builds the OpenAPI 3.1 document of the HTTP API from the same zod schemas that validate it. */
 export function buildOpenApiDocument(version: string): Record<string, unknown> {
   const registry = z.registry<{ id: string }>();
-  for (const schema of [TraceQueryInputSchema, TraceReportSchema, ErrorBodySchema, BatchRequestSchema, BatchResponseSchema]) {
+  const documented = [TraceQueryInputSchema, TraceReportSchema, GroupReportSchema, MessageIdFactsSchema, CaveatSchema, ErrorBodySchema, BatchRequestSchema, BatchResponseSchema];
+  for (const schema of documented) {
     const id = schema.meta()?.id;
     if (typeof id === 'string') registry.add(schema, { id });
   }
@@ -102,11 +103,12 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
   };
 }
 
-// zod emits `$schema` per definition; inside an OpenAPI document it is noise.
+// zod emits `$schema`, `$id` and `id` per definition; inside an OpenAPI document they are noise,
+// and a `$id` with a fragment is invalid JSON Schema 2020-12.
 function rewriteRefs(schemas: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(
     Object.entries(schemas).map(([id, schema]) => {
-      const { $schema: _ignored, ...rest } = schema as Record<string, unknown>;
+      const { $schema: _schema, $id: _dollarId, id: _id, ...rest } = schema as Record<string, unknown>;
       return [id, rest];
     }),
   );

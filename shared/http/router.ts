@@ -15,7 +15,10 @@ export function createRouter<H>(routes: ReadonlyArray<Route<H>>): (method: strin
     const onPath = routes.filter((r) => r.path === normalised);
     if (onPath.length === 0) throw new RouteNotFoundError(path);
     const route = onPath.find((r) => r.method === method) ?? (method === 'HEAD' ? onPath.find((r) => r.method === 'GET') : undefined);
-    if (!route) throw new MethodNotAllowedError(method, onPath.map((r) => r.method));
+    if (!route) {
+      const allowed = onPath.map((r) => r.method);
+      throw new MethodNotAllowedError(method, allowed.includes('GET') ? [...allowed, 'HEAD'] : allowed);
+    }
     return route;
   };
 }

@@ -40,7 +40,8 @@ function decodeClientId(bytes: Buffer, ipLength: number, options: DecodeOptions)
   const producerIp = formatIp(bytes.subarray(0, ipLength));
   const producerPid = bytes.readUInt16BE(ipLength);
   const classLoaderHash = bytes.subarray(ipLength + 2, ipLength + 6).toString('hex').toUpperCase();
-  const sinceMonthStart = bytes.readInt32BE(ipLength + 6);
+  // RocketMQ reads these 4 bytes into a zero-padded long: unsigned.
+  const sinceMonthStart = bytes.readUInt32BE(ipLength + 6);
   const counter = bytes.readUInt16BE(ipLength + 10);
   const sentAt = nearlyTimeFromMonthOffset(sinceMonthStart, options);
   return {
@@ -91,7 +92,8 @@ function nearlyTimeFromMonthOffset(sinceMonthStartMs: number, options: DecodeOpt
   const local = new Date(options.nowMs + offsetMs);
   const thisMonth = Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), 1) - offsetMs;
   const candidate = thisMonth + sinceMonthStartMs;
-  if (candidate <= options.nowMs) return candidate;
+  // RocketMQ moves to the previous month when the result is not strictly in the past.
+  if (candidate < options.nowMs) return candidate;
   const previousMonth = Date.UTC(local.getUTCFullYear(), local.getUTCMonth() - 1, 1) - offsetMs;
   return previousMonth + sinceMonthStartMs;
 }

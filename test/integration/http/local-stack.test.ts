@@ -175,7 +175,7 @@ describe('Local stack: the built HTTP function behind the FC runner, against the
     it('answers a wrong method with 405 and an Allow header', async () => {
       const { status, headers } = await get(stack, '/v1/trace', { method: 'DELETE' });
       expect(status).toBe(405);
-      expect(headers.get('allow')).toBe('GET, POST');
+      expect(headers.get('allow')).toBe('GET, POST, HEAD');
     });
   });
 

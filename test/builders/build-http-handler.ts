@@ -1,0 +1,48 @@
+import { createHttpHandler } from '../../functions/http/handler';
+import type { FcContext } from '../../shared/fc-context';
+import type { FcHttpResponse } from '../../shared/http/http-response';
+import { createLogger } from '../../shared/log';
+import type { Credentials, MessageTraceResult } from '../../shared/ons/ons-port';
+import { buildFakeGateway, type FakeGateway, type TraceQueryArg } from './build-fake-gateway';
+
+export const HANDLER_NOW_MS = Date.parse('2025-10-25T04:00:00.000Z');
+
+export interface HttpHandlerHarness {
+  invoke(event: unknown, context: FcContext): Promise<FcHttpResponse>;
+  fake: FakeGateway;
+  /** Every log line, parsed. */
+  logs(): Array<Record<string, unknown>>;
+  rawLogs: string[];
+}
+
+/**
+ * The real HTTP handler over a fake gateway and a capturing logger, with a fixed clock.
+ */
+export function buildHttpHandler(
+  options: {
+    respond?: (query: TraceQueryArg) => MessageTraceResult | Promise<MessageTraceResult>;
+    defaultInstanceId?: string;
+    envCredentials?: Credentials;
+  } = {},
+): HttpHandlerHarness {
+  const rawLogs: string[] = [];
+  const fake = buildFakeGateway(
+    options.respond ?? (() => ({ requestId: 'UP-DEFAULT', tracks: [{ consumerGroup: 'GID_a', trackType: 'CONSUMED' }] })),
+  );
+  const handler = createHttpHandler({
+    logger: createLogger({ write: (line) => rawLogs.push(line), now: () => HANDLER_NOW_MS }),
+    version: '9.9.9-test',
+    now: () => HANDLER_NOW_MS,
+    gateway: fake.gateway,
+    envCredentials: options.envCredentials,
+    defaultInstanceId: options.defaultInstanceId,
+    lookupDeadlineMs: 8000,
+    producerUtcOffsetMinutes: 480,
+  });
+  return {
+    invoke: (event, context) => handler(event, context) as Promise<FcHttpResponse>,
+    fake,
+    logs: () => rawLogs.map((line) => JSON.parse(line) as Record<string, unknown>),
+    rawLogs,
+  };
+}
