@@ -9,27 +9,32 @@ import { join } from 'node:path';
 const root = join(import.meta.dirname, '..');
 const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
 
+/** esbuild options shared by every function bundle (and the benchmark's reference bundle). */
+export function bundleOptions(entry: string, outfile: string) {
+  return {
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node' as const,
+    target: 'node20',
+    format: 'cjs' as const,
+    minify: true,
+    sourcemap: 'external' as const,
+    legalComments: 'none' as const,
+    // urllib (under ali-oss, under fc2) requires proxy-agent dynamically.
+    external: ['proxy-agent'],
+    define: { MQTRACE_VERSION: JSON.stringify(version) },
+    logLevel: 'warning' as const,
+  };
+}
+
 export async function buildFunctions(outRoot = join(root, 'dist')): Promise<Array<{ name: string; bytes: number }>> {
   rmSync(outRoot, { recursive: true, force: true });
   const names = readdirSync(join(root, 'functions')).filter((n) => statSync(join(root, 'functions', n, 'index.ts'), { throwIfNoEntry: false }));
   const built: Array<{ name: string; bytes: number }> = [];
   for (const name of names) {
     const outfile = join(outRoot, name, 'index.js');
-    await build({
-      entryPoints: [join(root, 'functions', name, 'index.ts')],
-      outfile,
-      bundle: true,
-      platform: 'node',
-      target: 'node20',
-      format: 'cjs',
-      minify: true,
-      sourcemap: 'external',
-      legalComments: 'none',
-      // urllib (under ali-oss, under fc2) requires proxy-agent dynamically.
-      external: ['proxy-agent'],
-      define: { MQTRACE_VERSION: JSON.stringify(version) },
-      logLevel: 'warning',
-    });
+    await build(bundleOptions(join(root, 'functions', name, 'index.ts'), outfile));
     // Keep a root "type": "module" from leaking into the artifact.
     writeFileSync(join(outRoot, name, 'package.json'), '{"type":"commonjs"}\n');
     built.push({ name, bytes: statSync(outfile).size });

@@ -94,8 +94,7 @@ export function createOnsGateway(options: OnsGatewayOptions): OnsGateway {
           if (classified.retryable) retryable.add(classified.error);
           throw classified.error;
         }
-        // json-bigint returns null-prototype objects and BigNumbers; normalise before validating.
-        const parsed = schema.safeParse(JSON.parse(JSON.stringify(body)));
+        const parsed = schema.safeParse(replaceBigNumbers(body));
         record(parsed.success ? 'OK' : 'MALFORMED_RESPONSE', (body as { RequestId?: unknown } | null)?.RequestId);
         if (!parsed.success) throw new UpstreamError(`${action}: the response did not have the documented shape`, { upstream: { action } });
         return parsed.data;
@@ -119,3 +118,21 @@ export function createOnsGateway(options: OnsGatewayOptions): OnsGateway {
     forCredentials: (credentials) => createMessageTracePort(callerFor(credentials)),
   };
 }
+
+/**
+ * pop-core parses with json-bigint, which turns integers of more than 15 digits into bignumber.js
+ * objects. Replaces them in place (the body is a fresh parse) with a number when it is exact,
+ * otherwise with the decimal string; a stringify/parse round trip would cost more per call.
+ */
+export function replaceBigNumbers(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if ((value as { _isBigNumber?: unknown })._isBigNumber === true) {
+    const text = String(value);
+    const asNumber = Number(text);
+    return Number.isSafeInteger(asNumber) ? asNumber : text;
+  }
+  const record = value as Record<string, unknown>;
+  for (const key of Object.keys(record)) record[key] = replaceBigNumbers(record[key]);
+  return value;
+}
+

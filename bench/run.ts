@@ -1,0 +1,210 @@
+/**
+ * `npm run bench`: every figure is measured side by side with its reference in one run, on
+ * loopback against the emulator, and reported as a ratio. Prints a table and writes
+ * bench/results/latest.json. Run after `npm run build` (the npm script does both).
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import RPCClient from '@alicloud/pop-core';
+import { build } from 'esbuild';
+import { bundleOptions } from '../scripts/build';
+import { median, percentile, startBenchWorld, traceEvent, type BenchWorld } from './bench-env';
+
+const ROOT = join(import.meta.dirname, '..');
+const CACHE = join(ROOT, 'node_modules', '.cache', 'mqtrace', 'bench');
+const RUNS = Number(process.env.BENCH_RUNS ?? '9');
+
+export interface Figure {
+  section: string;
+  metric: string;
+  value: number;
+  reference: number;
+  unit: string;
+  ratio: number;
+  target?: string;
+  met?: boolean;
+}
+
+const figures: Figure[] = [];
+const record = (f: Omit<Figure, 'ratio'>) => {
+  const figure = { ...f, ratio: f.reference === 0 ? Number.NaN : f.value / f.reference };
+  figures.push(figure);
+  return figure;
+};
+
+async function bundles() {
+  mkdirSync(CACHE, { recursive: true });
+  const reference = join(CACHE, 'reference', 'index.js');
+  await build(bundleOptions(join(ROOT, 'bench', 'reference', 'handler.ts'), reference));
+  const child = join(CACHE, 'child.cjs');
+  await build({ ...bundleOptions(join(ROOT, 'bench', 'child.ts'), child), minify: false, sourcemap: false });
+  const functions = ['http', 'spot-check'].map((name) => ({ name, path: join(ROOT, 'dist', name, 'index.js') })).filter((f) => existsSync(f.path));
+  if (functions.length === 0) throw new Error('no built functions in dist/: run npm run build');
+  return { reference, child, functions };
+}
+
+interface ChildResult {
+  sinceProcessStartMs: number;
+  loadMs: number;
+  firstRequestMs: number;
+  maxRssKb: number;
+  statuses: Record<string, number>;
+}
+
+function runChild(world: BenchWorld, childScript: string, spec: { bundle: string; count: number; rotateAt?: number }): Promise<ChildResult> {
+  const arg = JSON.stringify({ ...spec, mode: 'loop', event: traceEvent(world.query).toString('base64'), credentials: world.credentials });
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [childScript, arg], {
+      env: { PATH: process.env.PATH ?? '', ...world.functionEnv },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      const line = out.trim().split('\n').pop() ?? '';
+      if (code !== 0 || !line.startsWith('{')) reject(new Error(`bench child failed (${code}): ${out.slice(0, 300)}`));
+      else resolve(JSON.parse(line) as ChildResult);
+    });
+  });
+}
+
+function bareNodeMs(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['-e', 'process.stdout.write(String(performance.now()))'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('exit', (code) => (code === 0 ? resolve(Number(out)) : reject(new Error('node failed'))));
+  });
+}
+
+async function coldStart(world: BenchWorld, b: Awaited<ReturnType<typeof bundles>>) {
+  const bare: number[] = [];
+  for (let i = 0; i < RUNS; i++) bare.push(await bareNodeMs());
+  const reference: ChildResult[] = [];
+  const ours = new Map<string, ChildResult[]>(b.functions.map((f) => [f.name, []]));
+  // Interleaved, so that machine noise hits both sides alike.
+  for (let i = 0; i < RUNS; i++) {
+    reference.push(await runChild(world, b.child, { bundle: b.reference, count: 1 }));
+    const http = b.functions.find((f) => f.name === 'http');
+    if (http) ours.get('http')?.push(await runChild(world, b.child, { bundle: http.path, count: 1 }));
+  }
+  const refMs = median(reference.map((r) => r.sinceProcessStartMs));
+  record({ section: 'cold start', metric: 'bare node process (no bundle)', value: median(bare), reference: refMs, unit: 'ms' });
+  for (const [name, runs] of ours) {
+    if (runs.length === 0) continue;
+    record({
+      section: 'cold start',
+      metric: `${name}: load bundle + answer first lookup`,
+      value: median(runs.map((r) => r.sinceProcessStartMs)),
+      reference: refMs,
+      unit: 'ms',
+    });
+    record({ section: 'cold start', metric: `${name}: require() of the bundle`, value: median(runs.map((r) => r.loadMs)), reference: median(reference.map((r) => r.loadMs)), unit: 'ms' });
+  }
+  const refSize = statSync(b.reference).size / 1024;
+  for (const f of b.functions) {
+    record({ section: 'bundle size', metric: `dist/${f.name}/index.js`, value: statSync(f.path).size / 1024, reference: refSize, unit: 'KiB' });
+  }
+}
+
+async function warmOverhead(world: BenchWorld, b: Awaited<ReturnType<typeof bundles>>) {
+  Object.assign(process.env, world.functionEnv);
+  const http = b.functions.find((f) => f.name === 'http');
+  if (!http) return;
+  const { handler } = createRequire(import.meta.url)(http.path) as { handler: (e: Buffer, c: unknown) => Promise<{ statusCode: number }> };
+  const [credentials] = world.credentials;
+  const context = { requestId: 'bench', credentials, function: { name: 'bench', handler: 'index.handler', memory: 512, timeout: 30 } };
+  const event = traceEvent(world.query);
+  const client = new RPCClient({ endpoint: world.url, apiVersion: '2019-02-14', ...(credentials as { accessKeyId: string; accessKeySecret: string }) });
+  const params = { InstanceId: world.query.instanceId, Topic: world.query.topic, MsgId: world.query.msgId };
+  const ours: number[] = [];
+  const bare: number[] = [];
+  const write = process.stdout.write;
+  process.stdout.write = (() => true) as typeof process.stdout.write;
+  try {
+    for (let round = 0; round < 22; round++) {
+      for (let i = 0; i < 50; i++) {
+        let t = performance.now();
+        const response = await handler(event, context);
+        if (response.statusCode !== 200) throw new Error(`lookup answered ${response.statusCode}`);
+        if (round > 1) ours.push(performance.now() - t);
+        t = performance.now();
+        await client.request('OnsMessageTrace', params, { method: 'POST', timeout: 3000 });
+        if (round > 1) bare.push(performance.now() - t);
+      }
+    }
+  } finally {
+    process.stdout.write = write;
+  }
+  record({ section: 'warm lookup', metric: `p50 through the built handler (n=${ours.length})`, value: percentile(ours, 50), reference: percentile(bare, 50), unit: 'ms', target: '≤ 1.15×', met: percentile(ours, 50) / percentile(bare, 50) <= 1.15 });
+  record({ section: 'warm lookup', metric: `p99 through the built handler (n=${ours.length})`, value: percentile(ours, 99), reference: percentile(bare, 99), unit: 'ms' });
+}
+
+async function connections(world: BenchWorld, b: Awaited<ReturnType<typeof bundles>>) {
+  const http = b.functions.find((f) => f.name === 'http');
+  if (!http) return;
+  const measure = async (run: () => Promise<unknown>) => {
+    await world.emulator.resetStats();
+    await run();
+    return (await world.emulator.stats()).connections;
+  };
+  const perRequest = await measure(async () => {
+    for (let i = 0; i < 100; i++) {
+      const c = new RPCClient({ endpoint: world.url, apiVersion: '2019-02-14', ...(world.credentials[0] as { accessKeyId: string; accessKeySecret: string }) });
+      await c.request('OnsMessageTrace', { InstanceId: world.query.instanceId, Topic: world.query.topic, MsgId: world.query.msgId }, { method: 'POST', timeout: 3000 });
+    }
+  });
+  const warm = await measure(() => runChild(world, b.child, { bundle: http.path, count: 100 }));
+  const rotated = await measure(() => runChild(world, b.child, { bundle: http.path, count: 100, rotateAt: 50 }));
+  record({ section: 'connections', metric: '100 sequential lookups, one warm instance', value: warm, reference: perRequest, unit: 'TCP conns', target: '1', met: warm === 1 });
+  record({ section: 'connections', metric: '100 lookups across one credential rotation', value: rotated, reference: perRequest, unit: 'TCP conns', target: '2', met: rotated === 2 });
+  record({ section: 'connections', metric: 'client-per-request pattern (contrast)', value: perRequest, reference: perRequest, unit: 'TCP conns' });
+}
+
+async function memory(world: BenchWorld, b: Awaited<ReturnType<typeof bundles>>) {
+  const http = b.functions.find((f) => f.name === 'http');
+  if (!http) return;
+  const ours = await runChild(world, b.child, { bundle: http.path, count: 2000 });
+  const reference = await runChild(world, b.child, { bundle: b.reference, count: 2000 });
+  if (ours.statuses['200'] !== 2000) throw new Error(`memory run answered ${JSON.stringify(ours.statuses)}`);
+  record({ section: 'memory', metric: 'peak RSS over 2,000 lookups', value: ours.maxRssKb / 1024, reference: reference.maxRssKb / 1024, unit: 'MiB' });
+}
+
+function printTable(): void {
+  const rows = figures.map((f) => [
+    f.section,
+    f.metric,
+    `${f.value.toFixed(f.value < 10 ? 2 : 1)} ${f.unit}`,
+    `${f.reference.toFixed(f.reference < 10 ? 2 : 1)} ${f.unit}`,
+    Number.isNaN(f.ratio) ? '–' : `${f.ratio.toFixed(2)}×`,
+    f.target ? `${f.target} ${f.met ? 'met' : 'NOT met'}` : '',
+  ]);
+  const header = ['section', 'metric', 'mqtrace', 'reference', 'ratio', 'target'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i] as number)).join(' | ')} |`;
+  console.log([line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n'));
+}
+
+const b = await bundles();
+const world = await startBenchWorld();
+try {
+  // BENCH_ONLY=warm,memory runs a subset while iterating; the default runs every section.
+  const only = new Set((process.env.BENCH_ONLY ?? '').split(',').filter(Boolean));
+  const sections = { cold: coldStart, warm: warmOverhead, connections, memory };
+  for (const [name, run] of Object.entries(sections)) {
+    if (only.size === 0 || only.has(name)) await run(world, b);
+  }
+} finally {
+  await world.emulator.close();
+}
+printTable();
+const machine = { cpu: cpus()[0]?.model, cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, platform: process.platform };
+mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
+writeFileSync(join(ROOT, 'bench', 'results', 'latest.json'), `${JSON.stringify({ date: new Date().toISOString(), machine, runs: RUNS, figures }, null, 2)}\n`);
+console.log(`\nmachine: ${machine.cpu} × ${machine.cores}, ${machine.memoryGiB} GiB, node ${machine.node}; written to bench/results/latest.json`);
+process.exit(0);
