@@ -30,7 +30,7 @@ export interface FcRunner {
   invoke(event: Buffer, options?: { requestId?: string }): Promise<InvokeOutcome>;
   /** The exact environment an instance of this function gets. */
   environment(instanceId: string): Record<string, string>;
-  stats(): { instances: number; coldStarts: number; invocations: number };
+  stats(): { instances: number; coldStarts: number; invocations: number; unhandledRejections: number; pids: number[] };
   close(): Promise<void>;
 }
 
@@ -64,6 +64,7 @@ export function createFcRunner(options: FcRunnerOptions): FcRunner {
   const instances: Instance[] = [];
   const waiting: Array<() => void> = [];
   let coldStarts = 0;
+  let unhandledRejections = 0;
   let invocations = 0;
   let nextId = 1;
   let closed = false;
@@ -101,6 +102,7 @@ export function createFcRunner(options: FcRunnerOptions): FcRunner {
     instance.ready = new Promise<void>((resolve, reject) => {
       child.on('message', (message: { type: string; id?: number; ok?: boolean; value?: unknown; errorType?: string; errorMessage?: string }) => {
         if (message.type === 'ready') resolve();
+        else if (message.type === 'unhandled-rejection') unhandledRejections++;
         else if (message.type === 'init-failed') reject(Object.assign(new Error(message.errorMessage), { name: 'InitializationError' }));
         else if (message.type === 'result' && message.id !== undefined) {
           const settle = instance.pending.get(message.id);
@@ -185,7 +187,13 @@ export function createFcRunner(options: FcRunnerOptions): FcRunner {
       if (instances.includes(instance)) release(instance);
       return outcome;
     },
-    stats: () => ({ instances: instances.length, coldStarts, invocations }),
+    stats: () => ({
+      instances: instances.length,
+      coldStarts,
+      invocations,
+      unhandledRejections,
+      pids: instances.flatMap((i) => (i.child.pid === undefined ? [] : [i.child.pid])),
+    }),
     async close() {
       closed = true;
       await Promise.all(

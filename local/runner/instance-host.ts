@@ -80,4 +80,5 @@ process.on('message', (message: InitMessage | InvokeMessage) => {
 
 process.on('unhandledRejection', (reason) => {
   process.stderr.write(`[instance] unhandled rejection: ${reason instanceof Error ? reason.stack : String(reason)}\n`);
+  send({ type: 'unhandled-rejection' });
 });
