@@ -1,0 +1,63 @@
+import { copyFileSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { checkRendered, renderSYaml } from '../../../scripts/deploy/check-deploy';
+
+const ROOT = join(import.meta.dirname, '..', '..', '..');
+type Rendered = { resources: Record<string, { props: Record<string, any> }> };
+
+/** A copy of the project's s.yaml with `edit` applied to its text, beside a link to the real dist/. */
+function brokenCopy(edit: (text: string) => string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'mqtrace-syaml-'));
+  writeFileSync(join(dir, 's.yaml'), edit(readFileSync(join(ROOT, 's.yaml'), 'utf8')));
+  symlinkSync(join(ROOT, 'dist'), join(dir, 'dist'));
+  return join(dir, 's.yaml');
+}
+
+describe('Function: check:deploy (s preview -o json, then zod over the fc3 props)', () => {
+  let rendered: Rendered;
+
+  beforeAll(async () => {
+    rendered = (await renderSYaml(join(ROOT, 's.yaml'), { PATH: process.env.PATH })) as Rendered;
+  });
+
+  const mutated = (change: (r: Rendered) => void): Rendered => {
+    const copy = structuredClone(rendered);
+    change(copy);
+    return copy;
+  };
+
+  it('accepts the project s.yaml, offline, with every handler present in its bundle', async () => {
+    expect(Object.keys(rendered.resources).length).toBeGreaterThanOrEqual(1);
+    expect(await checkRendered(rendered, ROOT)).toEqual([]);
+  });
+
+  it.each([
+    ['memorySize not a multiple of 64', (r: Rendered) => (first(r).memorySize = 500), 'memorySize', 'multiple of 64'],
+    ['a runtime typo', (r: Rendered) => (first(r).runtime = 'nodejs22'), 'runtime', 'nodejs20'],
+    ['a number as an env value', (r: Rendered) => (first(r).environmentVariables.MQTRACE_MAX_ATTEMPTS = 3), 'environmentVariables.MQTRACE_MAX_ATTEMPTS', 'string'],
+    ['a reserved FC_ env name', (r: Rendered) => (first(r).environmentVariables.FC_MINE = 'x'), 'environmentVariables.FC_MINE', 'reserved'],
+    ['a timeout over a day', (r: Rendered) => (first(r).timeout = 90_000), 'timeout', ''],
+    ['no role', (r: Rendered) => delete first(r).role, 'role', ''],
+    ['an unknown trigger auth type', (r: Rendered) => (first(r).triggers[0].triggerConfig.authType = 'open'), 'triggers.0.triggerConfig.authType', ''],
+    ['a handler the bundle does not export', (r: Rendered) => (first(r).handler = 'index.nothere'), 'handler', 'does not export'],
+    ['a handler file that was never built', (r: Rendered) => (first(r).handler = 'missing.handler'), 'handler', 'does not exist'],
+  ])('rejects %s, naming the key', async (_name, change, path, message) => {
+    const problems = await checkRendered(mutated(change), ROOT);
+    expect(problems.length).toBeGreaterThan(0);
+    expect(problems.some((p) => p.path === path && p.message.includes(message))).toBe(true);
+  });
+
+  it('rejects a YAML number where fc3 wants a string, straight from a broken s.yaml copy', async () => {
+    const path = brokenCopy((text) => text.replace("MQTRACE_LOG_LEVEL: ${env('MQTRACE_LOG_LEVEL', 'info')}", 'MQTRACE_LOG_LEVEL: 42'));
+    const problems = await checkRendered(await renderSYaml(path, { PATH: process.env.PATH }), join(path, '..'));
+    expect(problems).toContainEqual(expect.objectContaining({ path: 'environmentVariables.MQTRACE_LOG_LEVEL' }));
+  });
+});
+
+function first(r: Rendered): Record<string, any> {
+  const resource = Object.values(r.resources)[0];
+  if (!resource) throw new Error('no resources rendered');
+  return resource.props;
+}
