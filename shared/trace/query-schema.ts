@@ -59,6 +59,40 @@ export const TraceQueryInputSchema = z
 
 export type TraceQueryInput = z.output<typeof TraceQueryInputSchema>;
 
+export const MAX_WAIT_SECONDS = 900;
+
+const WaitSecondsSchema = z
+  .number({ error: 'must be a number of seconds' })
+  .int('must be a whole number of seconds')
+  .min(1, 'must be at least 1')
+  .max(MAX_WAIT_SECONDS, `must be at most ${MAX_WAIT_SECONDS}`);
+
+const EXPLAIN_DESCRIPTION = 'Also diagnose why groups have not consumed it (extra OpenAPI calls, each within its rate limit).';
+const WAIT_DESCRIPTION =
+  'Poll until the verdict is CONSUMED or this many seconds pass, capped by the function timeout minus the lookup deadline.';
+
+/** One lookup with its options, as a JSON body: `explain` is a boolean, `waitSeconds` a number. */
+export const TraceRequestInputSchema = TraceQueryInputSchema.extend({
+  explain: z.boolean({ error: 'must be true or false' }).optional().meta({ description: EXPLAIN_DESCRIPTION }),
+  waitSeconds: WaitSecondsSchema.optional().meta({ description: WAIT_DESCRIPTION }),
+}).meta({ id: 'TraceRequest' });
+
+/** The same options as query-string parameters, where every value is a string (`explain=true`). */
+export const TraceRequestQuerySchema = TraceQueryInputSchema.extend({
+  explain: z
+    .enum(['true', 'false'], { error: 'must be "true" or "false"' })
+    .transform((value) => value === 'true')
+    .optional(),
+  waitSeconds: z
+    .string({ error: 'must be a string' })
+    .regex(/^\d{1,6}$/, 'must be a whole number of seconds')
+    .transform(Number)
+    .pipe(WaitSecondsSchema)
+    .optional(),
+});
+
+export type TraceRequestInput = z.output<typeof TraceRequestInputSchema>;
+
 /** A lookup with every field resolved. */
 export interface TraceQuery {
   instanceId: string;

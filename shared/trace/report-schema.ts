@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { ErrorCode } from '../errors';
+import { DIAGNOSIS_CHECKS, FINDING_CODES, SEVERITIES } from './findings';
 import { VERDICTS } from './verdict';
 
 /**
@@ -59,6 +61,58 @@ export const GroupReportSchema = z
   })
   .meta({ id: 'GroupReport' });
 
+export const EvidenceValueSchema = z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.string())]);
+
+export const FindingSchema = z
+  .object({
+    code: z.enum(FINDING_CODES),
+    severity: z.enum(SEVERITIES),
+    group: z.string().optional().meta({ description: 'The consumer group it is about; absent for message-level findings.' }),
+    title: z.string(),
+    detail: z.string(),
+    evidence: z.record(z.string(), EvidenceValueSchema).meta({ description: 'The numbers and fields the finding rests on; times are ISO 8601.' }),
+  })
+  .meta({ id: 'Finding' });
+
+export const SkippedCheckSchema = z
+  .object({
+    check: z.enum(DIAGNOSIS_CHECKS),
+    group: z.string().optional(),
+    reason: z.enum(Object.values(ErrorCode) as [ErrorCode, ...ErrorCode[]]),
+    upstreamCode: z.string().optional(),
+    detail: z.string(),
+  })
+  .meta({ id: 'SkippedCheck' });
+
+export const MessageFactsSchema = z
+  .object({
+    tag: z.string().nullable(),
+    keys: z.array(z.string()),
+    bornAt: z.iso.datetime().nullable(),
+    bornHost: z.string().nullable(),
+    storedAt: z.iso.datetime().nullable(),
+    storeHost: z.string().nullable(),
+    reconsumeTimes: z.number().int(),
+  })
+  .meta({ id: 'MessageFacts' });
+
+export const DiagnosisSchema = z
+  .object({
+    message: MessageFactsSchema.nullable().meta({ description: 'From OnsMessageGetByMsgId; null when that check was skipped.' }),
+    findings: z.array(FindingSchema),
+    skippedChecks: z.array(SkippedCheckSchema).meta({ description: 'Checks that failed; the diagnosis is partial when any are listed.' }),
+  })
+  .meta({ id: 'Diagnosis' });
+
+export const WaitSchema = z
+  .object({
+    outcome: z.enum(['CONSUMED', 'TIMED_OUT']),
+    waitedMs: z.number().int(),
+    polls: z.number().int(),
+    windowMs: z.number().int().meta({ description: 'How long it was allowed to wait: waitSeconds, capped by the function timeout.' }),
+  })
+  .meta({ id: 'Wait' });
+
 export const TraceReportSchema = z
   .object({
     requestId: z.string(),
@@ -72,6 +126,8 @@ export const TraceReportSchema = z
     messageId: MessageIdFactsSchema.nullable(),
     caveats: z.array(CaveatSchema),
     upstreamRequestId: z.string(),
+    diagnosis: DiagnosisSchema.optional().meta({ description: 'Present with explain=true.' }),
+    wait: WaitSchema.optional().meta({ description: 'Present with waitSeconds.' }),
   })
   .meta({ id: 'TraceReport' });
 
@@ -82,3 +138,9 @@ export type MessageIdFacts = z.infer<typeof MessageIdFactsSchema>;
 export type Caveat = z.infer<typeof CaveatSchema>;
 export type GroupReport = z.infer<typeof GroupReportSchema>;
 export type TraceReport = z.infer<typeof TraceReportSchema>;
+export type EvidenceValue = z.infer<typeof EvidenceValueSchema>;
+export type Finding = z.infer<typeof FindingSchema>;
+export type SkippedCheck = z.infer<typeof SkippedCheckSchema>;
+export type MessageFacts = z.infer<typeof MessageFactsSchema>;
+export type Diagnosis = z.infer<typeof DiagnosisSchema>;
+export type Wait = z.infer<typeof WaitSchema>;
