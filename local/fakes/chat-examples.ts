@@ -1,0 +1,47 @@
+import type { LocalStack } from '../runner/local-stack';
+import { buildDingTalkCallbackBody, buildSlashCommandBody, signDingTalkRequest, signSlackRequest } from './chat-signing';
+
+const shellQuote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
+
+/** The lines `npm start` prints to drive the chat routes: helper commands and signed curl examples. */
+export function chatExamples(stack: LocalStack): string[] {
+  const { fakes } = stack.chat;
+  const instance = stack.emulator?.seed.instances[0];
+  const topic = instance?.topics[0];
+  const message = topic?.messages.find((m) => m.tracks.length > 1) ?? topic?.messages[0];
+  const command = topic && message ? `trace ${topic.topic} ${message.msgId}` : 'trace <topic> <msgId>';
+  const send = `npx tsx local/fakes/send-chat.ts`;
+  const where = `--stack ${stack.url} --fakes ${fakes.origin}`;
+  const lines = [
+    '',
+    `Chat (demo secrets only; replies go to the fake response_url / sessionWebhook on ${fakes.origin}):`,
+    `  ${send} slack ${shellQuote(command)} ${where}`,
+    `  ${send} slack ${shellQuote(`${command} --public`)} ${where}`,
+    `  ${send} slack 'help' ${where}`,
+    `  ${send} dingtalk ${shellQuote(command)} ${where}`,
+  ];
+  if (stack.emulator) {
+    lines.push(
+      '  # a slow upstream: the Slack ack still comes back at once and the answer follows on the response_url',
+      `  curl -s -X PUT '${stack.emulator.url}/__emulator/faults/OnsMessageTrace' -H 'content-type: application/json' -d '{"latencyMs":5000}'`,
+      `  curl -s -X DELETE '${stack.emulator.url}/__emulator/faults/OnsMessageTrace'`,
+    );
+  }
+  const session = fakes.dingtalk.mint();
+  const dingtalkBody = JSON.stringify(buildDingTalkCallbackBody({ text: command, sessionWebhook: session.url, sessionWebhookExpiredTime: session.expiresAtMs }));
+  const dingtalkHeaders = signDingTalkRequest();
+  lines.push(
+    '  # the same as signed curl; the DingTalk signature is valid for an hour, the Slack one for 5 minutes',
+    `  curl -s -X POST '${stack.url}/chat/dingtalk' ${headerArgs(dingtalkHeaders)} -d ${shellQuote(dingtalkBody)}`,
+  );
+  const slackBody = buildSlashCommandBody({ text: command, responseUrl: fakes.slack.mint() });
+  lines.push(`  curl -s -X POST '${stack.url}/chat/slack' ${headerArgs(signSlackRequest(slackBody))} -d ${shellQuote(slackBody)}`);
+  lines.push(`  curl -s '${fakes.origin}/__fakes/posts'   # everything posted to the fakes`);
+  return lines;
+}
+
+function headerArgs(headers: Record<string, string>): string {
+  return Object.entries(headers)
+    .map(([k, v]) => `-H ${shellQuote(`${k}: ${v}`)}`)
+    .join(' ');
+}

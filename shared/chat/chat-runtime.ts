@@ -1,0 +1,90 @@
+import type { AccessControl } from '../access/access-control';
+import { ConfigError, toAppError, type AppError } from '../errors';
+import { invocationBudgetMs, resolveCredentials, type FcContext } from '../fc-context';
+import type { ChatConfig } from '../config/chat-config-schema';
+import { sealInternalEvent } from '../invoke/internal-event';
+import type { InvokerPort, InvokeTarget } from '../invoke/invoker-port';
+import type { Credentials } from '../ons/ons-port';
+import type { ChatLookup } from './chat-lookup';
+import type { DedupCache } from './dedup-cache';
+import type { DeferredChatJobInput } from './deferred-job';
+import type { DingTalkReplier } from './dingtalk/session-webhook';
+import type { SlackResponder } from './slack/slack-responder';
+
+/** What the chat routes share; built once per instance by `createChatApi`. */
+export interface ChatRuntime {
+  config: ChatConfig;
+  lookup: ChatLookup;
+  now: () => number;
+  slackResponder: SlackResponder;
+  dingtalkReplier: DingTalkReplier;
+  /** Platform request ids already acted on (Slack trigger_id, DingTalk msgId). */
+  replays: DedupCache;
+  /** Idempotency keys of deferred jobs already run. */
+  jobs: DedupCache;
+  /** Who may ask (the MQTRACE_CONFIG document's Slack and DingTalk entries), and what. */
+  access: AccessControl;
+  /** Budget for an inline lookup that started at `receivedAt`: what is left of the chat budget. */
+  inlineBudgetMs(receivedAt: number, context: FcContext): number;
+  /** Budget for a deferred lookup: the lookup deadline, leaving time to post the reply. */
+  deferredBudgetMs(context: FcContext): number;
+  /** Seals `job` and invokes this function asynchronously with it; resolves to the error, if any. */
+  handOff(job: DeferredChatJobInput, context: FcContext): Promise<AppError | undefined>;
+}
+
+export interface ChatRuntimeParts {
+  config: ChatConfig;
+  lookup: ChatLookup;
+  now: () => number;
+  slackResponder: SlackResponder;
+  dingtalkReplier: DingTalkReplier;
+  replays: DedupCache;
+  jobs: DedupCache;
+  invoker: InvokerPort;
+  envCredentials: Credentials | undefined;
+  access: AccessControl;
+  lookupDeadlineMs: number;
+}
+
+/** Assembles the {@link ChatRuntime}. */
+export function createChatRuntime(parts: ChatRuntimeParts): ChatRuntime {
+  const { config, now } = parts;
+  return {
+    config,
+    lookup: parts.lookup,
+    now,
+    slackResponder: parts.slackResponder,
+    dingtalkReplier: parts.dingtalkReplier,
+    replays: parts.replays,
+    jobs: parts.jobs,
+    access: parts.access,
+    inlineBudgetMs: (receivedAt, context) =>
+      Math.max(0, Math.min(config.inlineBudgetMs - (now() - receivedAt), invocationBudgetMs(context, parts.lookupDeadlineMs))),
+    deferredBudgetMs: (context) =>
+      Math.max(0, Math.min(parts.lookupDeadlineMs, invocationBudgetMs(context, Number.MAX_SAFE_INTEGER) - config.replyTimeoutMs)),
+    async handOff(job, context) {
+      try {
+        if (!config.internalSecret) throw new ConfigError([{ path: 'MQTRACE_INTERNAL_SECRET', message: 'is not set' }]);
+        const payload = sealInternalEvent({ ...job, type: 'chat.reply', issuedAt: now() }, config.internalSecret);
+        await parts.invoker.invokeAsync(payload, invokeTarget(config, context), resolveCredentials(context, parts.envCredentials));
+        return undefined;
+      } catch (error) {
+        return toAppError(error);
+      }
+    },
+  };
+}
+
+/** This function, from the environment (FC sets FC_*) or else from the invocation context. */
+function invokeTarget(config: ChatConfig, context: FcContext): InvokeTarget {
+  const accountId = config.invoke.accountId ?? context.accountId;
+  const region = config.invoke.region ?? context.region;
+  const functionName = config.invoke.functionName ?? context.function?.name;
+  const missing = [
+    ...(accountId ? [] : [{ path: 'FC_ACCOUNT_ID', message: 'is not set and the context has no accountId' }]),
+    ...(region ? [] : [{ path: 'FC_REGION', message: 'is not set and the context has no region' }]),
+    ...(functionName ? [] : [{ path: 'FC_FUNCTION_NAME', message: 'is not set and the context has no function name' }]),
+  ];
+  if (!accountId || !region || !functionName) throw new ConfigError(missing);
+  return { accountId, region, functionName };
+}

@@ -1,0 +1,87 @@
+import { AppError, ErrorCode } from '../errors';
+import type { FcContext } from '../fc-context';
+import type { InternalEvent } from '../http/http-boundary';
+import { emptyResponse, jsonResponse, type FcHttpResponse } from '../http/http-response';
+import { openInternalEvent } from '../invoke/internal-event';
+import { refuseChat } from './chat-access';
+import type { ChatRuntime } from './chat-runtime';
+import { DeferredChatJobSchema, MAX_JOB_AGE_MS, type DeferredChatJob } from './deferred-job';
+import type { ChatAnswer } from './chat-answer';
+import type { ReplyOutcome } from './post-json';
+import { renderDingTalkMessage } from './dingtalk/render-dingtalk';
+import { renderSlackMessage } from './slack/render-slack';
+
+/**
+ * The back half of a deferred chat reply, run by the asynchronous self-invocation: checks the
+ * event's HMAC and age, runs once per idempotency key (FC delivers async events at least once),
+ * looks the message up with the full budget and posts the answer to the reply URL.
+ */
+export function createDeferredReply(rt: ChatRuntime) {
+  return async (event: InternalEvent, context: FcContext): Promise<FcHttpResponse> => {
+    const fields = event.scope.fields;
+    const secret = rt.config.internalSecret;
+    if (!secret) {
+      fields.rejected = 'internal event: MQTRACE_INTERNAL_SECRET is not set';
+      return emptyResponse(401);
+    }
+    let job: DeferredChatJob;
+    try {
+      job = openInternalEvent(event.internal, { secret, nowMs: rt.now(), maxAgeMs: MAX_JOB_AGE_MS, schema: DeferredChatJobSchema });
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      fields.rejected = error.code === ErrorCode.UNAUTHENTICATED ? error.message : 'internal event: malformed job';
+      return emptyResponse(error.code === ErrorCode.UNAUTHENTICATED ? 401 : 400);
+    }
+    Object.assign(fields, { platform: job.platform, originRequestId: job.originRequestId, ...job.target, mode: 'deferred', ...(job.why ? { why: true } : {}) });
+
+    if (!rt.jobs.claim(job.idempotencyKey)) {
+      fields.outcome = 'duplicate';
+      return jsonResponse(200, { status: 'duplicate' });
+    }
+    if (job.platform === 'dingtalk' && rt.now() >= job.dingtalk.expiresAtMs) {
+      fields.outcome = 'session_expired';
+      return jsonResponse(200, { status: 'not_delivered' });
+    }
+
+    // The configuration may have changed since the hand-off: the caller must still exist and be allowed.
+    const caller = rt.access.callerFor(job.caller);
+    fields.caller = job.caller.id;
+    if (!caller || !rt.access.permits(caller, job.target)) {
+      const refusal = refuseChat(event.scope, job.caller, caller ? 'out_of_scope' : 'unknown_caller', job.target);
+      const refused = await deliver(rt, job, refusal);
+      fields.replyDelivered = refused.delivered;
+      return jsonResponse(200, { status: refused.delivered ? 'delivered' : 'not_delivered' });
+    }
+
+    const outcome = await rt.lookup.run(job.target, {
+      context,
+      scope: event.scope,
+      caller,
+      budgetMs: rt.deferredBudgetMs(context),
+      deferrable: false,
+      callTimeoutMs: rt.config.deferredCallTimeoutMs,
+      why: job.why ?? false,
+      phase: 'deferred',
+    });
+    if (outcome.kind === 'defer') throw new AppError(ErrorCode.INTERNAL, 'a deferred lookup asked to be deferred again');
+    if (outcome.report) fields.verdict = outcome.report.verdict;
+    if (outcome.error) fields.lookupError = outcome.error.code;
+
+    const delivery = await deliver(rt, job, outcome.answer);
+    fields.replyDelivered = delivery.delivered;
+    if (!delivery.delivered) {
+      Object.assign(fields, { replyFailure: delivery.reason, ...(delivery.status ? { replyStatus: delivery.status } : {}), ...(delivery.errcode !== undefined ? { replyErrcode: delivery.errcode } : {}) });
+      // Let a redelivery try again when the failure was on the way, not a refusal.
+      if (delivery.retryable) rt.jobs.release(job.idempotencyKey);
+    }
+    return jsonResponse(200, { status: delivery.delivered ? 'delivered' : 'not_delivered' });
+  };
+}
+
+function deliver(rt: ChatRuntime, job: DeferredChatJob, answer: ChatAnswer): Promise<ReplyOutcome> {
+  if (job.platform === 'slack') return rt.slackResponder.respond(job.slack.responseUrl, renderSlackMessage(answer, job.slack.visibility));
+  return rt.dingtalkReplier.reply(
+    { url: job.dingtalk.sessionWebhook, expiresAtMs: job.dingtalk.expiresAtMs },
+    renderDingTalkMessage(answer, { staffId: job.dingtalk.staffId }),
+  );
+}

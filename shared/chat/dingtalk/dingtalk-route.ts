@@ -1,0 +1,127 @@
+import { AppError, ErrorCode, InvalidInputError } from '../../errors';
+import type { FcContext } from '../../fc-context';
+import type { HttpEvent } from '../../http/http-boundary';
+import { emptyResponse, jsonResponse, type FcHttpResponse } from '../../http/http-response';
+import { refuseChat } from '../chat-access';
+import type { ChatAnswer } from '../chat-answer';
+import type { ChatRuntime } from '../chat-runtime';
+import { buildHelp } from '../command-registry';
+import { parseChatCommand } from '../parse-command';
+import { isAllowedReplyUrl } from '../reply-url';
+import { parseDingTalkCallback, type DingTalkCallback } from './callback';
+import { renderDingTalkMessage } from './render-dingtalk';
+import { verifyDingTalkSignature } from './verify-dingtalk';
+
+export interface DingTalkSettings {
+  appSecret: string;
+}
+
+// The answer goes to the sessionWebhook; the HTTP body only acknowledges (chat.md §1.4).
+const ACK = (): FcHttpResponse => jsonResponse(200, { msgtype: 'empty' });
+
+/**
+ * `POST /chat/dingtalk`: an enterprise-robot callback in HTTP mode. Verifies `timestamp` and `sign`
+ * before parsing, de-duplicates on `msgId` (the sign does not cover the body), posts the answer to
+ * the callback's `sessionWebhook` (inline, or from an async invocation when the lookup is slow), and
+ * answers the callback with a small 200.
+ */
+export function createDingTalkRoute(rt: ChatRuntime, dingtalk: DingTalkSettings) {
+  return async (event: HttpEvent, context: FcContext): Promise<FcHttpResponse> => {
+    const receivedAt = rt.now();
+    const { http, scope } = event;
+    const fields = scope.fields;
+    fields.platform = 'dingtalk';
+    try {
+      verifyDingTalkSignature({ appSecret: dingtalk.appSecret, headers: http.headers, nowMs: receivedAt });
+    } catch (error) {
+      if (!(error instanceof AppError) || error.code !== ErrorCode.UNAUTHENTICATED) throw error;
+      fields.rejected = error.message;
+      return emptyResponse(401);
+    }
+
+    let callback: DingTalkCallback;
+    try {
+      callback = parseDingTalkCallback(http.rawBody);
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      // Without a readable sessionWebhook there is nowhere to answer; the ack stops redeliveries.
+      fields.outcome = 'malformed';
+      fields.issues = error instanceof InvalidInputError ? error.issues.map((i) => i.path) : [];
+      return ACK();
+    }
+    Object.assign(fields, {
+      corpId: callback.senderCorpId,
+      userId: callback.senderStaffId,
+      conversationId: callback.conversationId,
+      conversationType: callback.conversationType,
+    });
+    if (!rt.replays.claim(`dingtalk:${callback.msgId}`)) {
+      fields.outcome = 'duplicate';
+      return ACK();
+    }
+
+    const session = { url: callback.sessionWebhook, expiresAtMs: callback.sessionWebhookExpiredTime };
+    const send = async (answer: ChatAnswer) => {
+      const outcome = await rt.dingtalkReplier.reply(session, renderDingTalkMessage(answer, { staffId: callback.senderStaffId }));
+      fields.replyDelivered = outcome.delivered;
+      if (!outcome.delivered) Object.assign(fields, { replyFailure: outcome.reason, ...(outcome.errcode !== undefined ? { replyErrcode: outcome.errcode } : {}) });
+      return ACK();
+    };
+    // Deny by default: only the corp and conversation pairs of MQTRACE_CONFIG may ask, even for help.
+    const corpIds = [callback.senderCorpId, callback.chatbotCorpId].filter((c): c is string => Boolean(c));
+    const caller = rt.access.dingtalkCaller({ corpIds, conversationId: callback.conversationId });
+    if (!caller) return send(refuseChat(scope, { channel: 'dingtalk', id: `${corpIds[0] ?? '-'}/${callback.conversationId ?? '-'}` }, 'unknown_caller'));
+    fields.caller = caller.id;
+
+    const help = buildHelp({ invocation: '@mqtrace', platform: 'dingtalk', aliases: rt.access.aliasesFor(caller), defaultInstanceId: rt.access.resolveInstance(caller, undefined) });
+    if (callback.msgtype !== 'text' || !callback.text) {
+      fields.command = 'invalid';
+      return send({ kind: 'usage', problem: 'mqtrace reads text messages only.', help });
+    }
+    const parsed = parseChatCommand(callback.text.content);
+    fields.command = parsed.name;
+    if (parsed.name === 'help') return send({ kind: 'help', help });
+    if (parsed.name === 'invalid') return send({ kind: 'usage', problem: parsed.problem, help });
+    const resolved = rt.lookup.resolveTarget(parsed, caller);
+    if (!resolved.ok) return send({ kind: 'usage', problem: resolved.problem, help });
+    const { target } = resolved;
+    Object.assign(fields, target);
+    // Before any upstream call; the refusal is the same whether or not the message exists.
+    if (!rt.access.permits(caller, target)) return send(refuseChat(scope, caller, 'out_of_scope', target));
+
+    const canDefer = isAllowedReplyUrl('dingtalk', session.url, rt.config.extraReplyOrigins) && session.expiresAtMs > receivedAt;
+    const outcome = await rt.lookup.run(target, { context, scope, caller, budgetMs: rt.inlineBudgetMs(receivedAt, context), deferrable: canDefer, why: parsed.why });
+    if (outcome.kind === 'answer') {
+      fields.mode = 'inline';
+      if (outcome.report) fields.verdict = outcome.report.verdict;
+      if (outcome.error) fields.lookupError = outcome.error.code;
+      return send(outcome.answer);
+    }
+
+    fields.mode = 'deferred';
+    fields.deferredBecause = outcome.because;
+    const failure = await rt.handOff(
+      {
+        platform: 'dingtalk',
+        idempotencyKey: `dingtalk:${callback.msgId}`,
+        originRequestId: scope.requestId,
+        target,
+        caller: { channel: 'dingtalk', id: caller.id },
+        why: parsed.why,
+        dingtalk: {
+          sessionWebhook: session.url,
+          expiresAtMs: session.expiresAtMs,
+          ...(callback.senderStaffId ? { staffId: callback.senderStaffId } : {}),
+          ...(callback.senderCorpId ? { corpId: callback.senderCorpId } : {}),
+          ...(callback.conversationId ? { conversationId: callback.conversationId } : {}),
+        },
+      },
+      context,
+    );
+    if (failure) {
+      fields.handOffFailed = failure.code;
+      return send(outcome.fallback);
+    }
+    return ACK();
+  };
+}

@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import { ConfigError, type FieldIssue } from '../errors';
+import { toFieldIssues } from '../validation';
+
+const emptyAsUndefined = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
+
+const intFromEnv = (fallback: number, min: number, max: number) =>
+  z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .trim()
+      .regex(/^\d+$/, 'must be a whole number')
+      .transform(Number)
+      .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`))
+      .optional()
+      .transform((v) => v ?? fallback),
+  );
+
+const secret = (minLength: number) =>
+  z.preprocess(emptyAsUndefined, z.string().min(minLength, `must be at least ${minLength} characters`).optional());
+
+const ORIGIN = z.url({ protocol: /^https?$/, error: 'must be http(s) origins like http://127.0.0.1:9100' }).transform((u) => new URL(u).origin);
+
+/** Every environment variable the chat routes read. The README's configuration table mirrors it. */
+export const ChatEnvSchema = z.object({
+  SLACK_SIGNING_SECRET: secret(8),
+  DINGTALK_APP_SECRET: secret(8),
+  MQTRACE_INTERNAL_SECRET: secret(32),
+  MQTRACE_CHAT_INLINE_BUDGET_MS: intFromEnv(1500, 200, 2500),
+  MQTRACE_CHAT_REPLY_TIMEOUT_MS: intFromEnv(3000, 200, 30_000),
+  MQTRACE_CHAT_DEFERRED_CALL_TIMEOUT_MS: intFromEnv(6000, 100, 60_000),
+  MQTRACE_CHAT_EXTRA_REPLY_ORIGINS: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .optional()
+      .transform((v) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean))
+      .pipe(z.array(ORIGIN)),
+  ),
+  MQTRACE_FC_ENDPOINT: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional()),
+  MQTRACE_INVOKE_TIMEOUT_MS: intFromEnv(800, 100, 10_000),
+  FC_ACCOUNT_ID: z.preprocess(emptyAsUndefined, z.string().regex(/^\d{6,20}$/, 'must be an Alibaba Cloud account ID').optional()),
+  FC_FUNCTION_NAME: z.preprocess(emptyAsUndefined, z.string().min(1).max(128).optional()),
+  FC_REGION: z.preprocess(emptyAsUndefined, z.string().regex(/^[a-z0-9-]{2,40}$/, 'must be a region ID like cn-hangzhou').optional()),
+});
+
+export type SlackVisibility = 'ephemeral' | 'in_channel';
+
+/**
+ * Resolved configuration of the chat routes. A platform whose secret is unset is `undefined`: its
+ * route answers 404. Who may ask, and what, is in the MQTRACE_CONFIG document (`app-config-schema.ts`).
+ */
+export interface ChatConfig {
+  slack: { signingSecret: string } | undefined;
+  dingtalk: { appSecret: string } | undefined;
+  /** Keys the HMAC of the internal async event; only the function knows it. */
+  internalSecret: string | undefined;
+  /** How long a chat lookup may run before the reply is deferred to an async invocation. */
+  inlineBudgetMs: number;
+  /** Per-call timeout of a deferred lookup: it runs because ONS was slow, so it may wait longer per call. */
+  deferredCallTimeoutMs: number;
+  replyTimeoutMs: number;
+  /** Origins allowed for reply URLs besides the platforms' documented hosts (local fakes). */
+  extraReplyOrigins: string[];
+  invoke: { endpoint: string | undefined; timeoutMs: number; accountId: string | undefined; functionName: string | undefined; region: string | undefined };
+}
+
+/** The secret values in a chat config, for the logger's redaction list. */
+export function chatSecrets(config: ChatConfig): string[] {
+  return [config.slack?.signingSecret, config.dingtalk?.appSecret, config.internalSecret].filter((s): s is string => typeof s === 'string');
+}
+
+/**
+ * Parses the chat environment. Throws {@link ConfigError} naming each failing variable, never its value.
+ * @param env the environment, passed in so that nothing reads `process.env` at import time.
+ */
+export function loadChatConfig(env: Record<string, string | undefined>): ChatConfig {
+  const result = ChatEnvSchema.safeParse(env);
+  if (!result.success) throw new ConfigError(toFieldIssues(result.error));
+  const e = result.data;
+  const enabled = Boolean(e.SLACK_SIGNING_SECRET || e.DINGTALK_APP_SECRET);
+  const missing: FieldIssue[] = [];
+  // Without it a slow lookup could not be handed to the async invocation safely.
+  if (enabled && !e.MQTRACE_INTERNAL_SECRET) {
+    missing.push({ path: 'MQTRACE_INTERNAL_SECRET', message: 'is required when SLACK_SIGNING_SECRET or DINGTALK_APP_SECRET is set' });
+  }
+  if (missing.length > 0) throw new ConfigError(missing);
+  return {
+    slack: e.SLACK_SIGNING_SECRET ? { signingSecret: e.SLACK_SIGNING_SECRET } : undefined,
+    dingtalk: e.DINGTALK_APP_SECRET ? { appSecret: e.DINGTALK_APP_SECRET } : undefined,
+    internalSecret: e.MQTRACE_INTERNAL_SECRET,
+    inlineBudgetMs: e.MQTRACE_CHAT_INLINE_BUDGET_MS,
+    deferredCallTimeoutMs: e.MQTRACE_CHAT_DEFERRED_CALL_TIMEOUT_MS,
+    replyTimeoutMs: e.MQTRACE_CHAT_REPLY_TIMEOUT_MS,
+    extraReplyOrigins: e.MQTRACE_CHAT_EXTRA_REPLY_ORIGINS,
+    invoke: {
+      endpoint: e.MQTRACE_FC_ENDPOINT,
+      timeoutMs: e.MQTRACE_INVOKE_TIMEOUT_MS,
+      accountId: e.FC_ACCOUNT_ID,
+      functionName: e.FC_FUNCTION_NAME,
+      region: e.FC_REGION,
+    },
+  };
+}

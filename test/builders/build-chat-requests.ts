@@ -1,0 +1,84 @@
+import {
+  buildDingTalkCallbackBody,
+  buildSlashCommandBody,
+  signDingTalkRequest,
+  signSlackRequest,
+  type DingTalkCallbackFields,
+  type SlashCommandFields,
+} from '../../local/fakes/chat-signing';
+import { buildFcHttpEventBuffer } from './build-fc-http-event';
+
+export const TEST_SLACK_SECRET = 'test-slack-signing-secret-8f742231';
+export const TEST_DINGTALK_SECRET = 'test-dingtalk-app-secret-SEC1234';
+export const TEST_INTERNAL_SECRET = 'test-internal-secret-0123456789abcdef0123';
+export const TEST_TEAM_ID = 'T0TEST0001';
+export const TEST_CORP_ID = 'dingtestcorp0001';
+export const TEST_RESPONSE_URL = 'https://hooks.slack.com/commands/T0TEST0001/1234567890/abcdef0123456789abcdef01';
+export const TEST_SESSION_WEBHOOK = 'https://oapi.dingtalk.com/robot/sendBySession?session=0123456789abcdef0123456789abcdef';
+
+export interface SignedSlackCommand {
+  body: string;
+  headers: Record<string, string>;
+}
+
+/**
+ * A signed slash command, as Bolt's tests build theirs: the form body, then headers signed over
+ * it with `signingSecret` at `timestampSec`.
+ */
+export function buildSignedSlackCommand(
+  fields: Partial<SlashCommandFields> & { text: string },
+  signing: { signingSecret?: string; timestampSec: number },
+): SignedSlackCommand {
+  const body = buildSlashCommandBody({
+    responseUrl: TEST_RESPONSE_URL,
+    teamId: TEST_TEAM_ID,
+    triggerId: '13345224609.738474920.8088930838d88f008e0',
+    ...fields,
+  });
+  return { body, headers: signSlackRequest(body, { signingSecret: signing.signingSecret ?? TEST_SLACK_SECRET, timestampSec: signing.timestampSec }) };
+}
+
+/** The FC v1 event carrying a signed slash command. */
+export function buildSlackCommandEvent(command: SignedSlackCommand, headerOverrides: Record<string, string | undefined> = {}): Buffer {
+  return buildFcHttpEventBuffer({ method: 'POST', path: '/chat/slack', headers: withOverrides(command.headers, headerOverrides), body: command.body });
+}
+
+export interface SignedDingTalkCallback {
+  body: Record<string, unknown>;
+  headers: Record<string, string>;
+}
+
+/** A signed DingTalk callback; the sign covers only the timestamp, as DingTalk's does. */
+export function buildSignedDingTalkCallback(
+  fields: Partial<DingTalkCallbackFields> & { text: string; nowMs: number },
+  signing: { appSecret?: string; timestampMs?: number } = {},
+): SignedDingTalkCallback {
+  const body = buildDingTalkCallbackBody({
+    sessionWebhook: TEST_SESSION_WEBHOOK,
+    sessionWebhookExpiredTime: fields.nowMs + 90 * 60 * 1000,
+    senderCorpId: TEST_CORP_ID,
+    msgId: 'msgTEST0001AbCdEf==',
+    createAt: fields.nowMs,
+    ...fields,
+  });
+  return { body, headers: signDingTalkRequest({ appSecret: signing.appSecret ?? TEST_DINGTALK_SECRET, timestampMs: signing.timestampMs ?? fields.nowMs }) };
+}
+
+/** The FC v1 event carrying a signed DingTalk callback. */
+export function buildDingTalkCallbackEvent(callback: SignedDingTalkCallback, headerOverrides: Record<string, string | undefined> = {}): Buffer {
+  return buildFcHttpEventBuffer({
+    method: 'POST',
+    path: '/chat/dingtalk',
+    headers: withOverrides(callback.headers, headerOverrides),
+    body: JSON.stringify(callback.body),
+  });
+}
+
+function withOverrides(headers: Record<string, string>, overrides: Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string> = { ...headers };
+  for (const [k, v] of Object.entries(overrides)) {
+    if (v === undefined) delete out[k];
+    else out[k] = v;
+  }
+  return out;
+}

@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { normaliseChatText, parseChatCommand } from '../../../../shared/chat/parse-command';
+
+const MSG = '0A000C22303918B4AAC244F9ABC301A3';
+const INST = 'MQ_INST_1234567890123456_BXdemo01';
+
+describe('Function: parseChatCommand', () => {
+  describe('Given a well-formed trace command', () => {
+    it.each([
+      ['plain', `trace orders ${MSG}`],
+      ['with extra whitespace and tabs', `   trace\t\torders    ${MSG}   `],
+      ["with DingTalk's leading space", ` trace orders ${MSG}`],
+      ['with an upper-case command word', `TRACE orders ${MSG}`],
+      ['with a lower-case message ID', `trace orders ${MSG.toLowerCase()}`],
+      ['with a Slack user mention', `<@U024BE7LH> trace orders ${MSG}`],
+      ['with a Slack mention carrying a name', `<@U024BE7LH|mqtrace> trace orders ${MSG}`],
+      ['with a DingTalk @-mention', `@mqtrace trace orders ${MSG}`],
+      ['with an @-mention of someone else in the middle', `trace @张三 orders ${MSG}`],
+      ['with full-width spaces', `trace\u3000orders\u3000${MSG}`],
+      ['with full-width letters', `ｔｒａｃｅ ｏｒｄｅｒｓ ${MSG}`],
+      ['with smart quotes', `trace “orders” ‘${MSG}’`],
+      ['with corner brackets', `trace 「orders」 ${MSG}`],
+      ['with backticks around the ID', `trace orders \`${MSG}\``],
+      ['with a zero-width space', `trace or\u200Bders ${MSG}`],
+      ['with trailing punctuation', `trace orders ${MSG}.`],
+      ['with a non-breaking space', `trace\u00A0orders ${MSG}`],
+    ])('parses it %s', (_name, text) => {
+      // Act
+      const parsed = parseChatCommand(text);
+      // Assert
+      expect(parsed).toMatchObject({ name: 'trace', topic: 'orders', msgId: MSG, instance: undefined });
+    });
+
+    it('keeps the instance argument as typed, for alias resolution later', () => {
+      expect(parseChatCommand(`trace orders ${MSG} prod`)).toMatchObject({ name: 'trace', instance: 'prod' });
+      expect(parseChatCommand(`trace orders ${MSG} ${INST}`)).toMatchObject({ name: 'trace', instance: INST });
+    });
+
+    it("undoes Slack's auto-linking of words that look like URLs or e-mail addresses", () => {
+      expect(parseChatCommand(`trace <http://orders|orders> ${MSG} <mailto:prod@x.io|prod@x.io>`)).toMatchObject({ topic: 'orders', instance: 'prod@x.io' });
+      expect(parseChatCommand(`trace orders ${MSG} <https://example.com>`)).toMatchObject({ instance: 'https://example.com' });
+    });
+
+    it.each([
+      ['--public', '--public'],
+      ['an em dash from smart punctuation', '\u2014public'],
+      ['an en dash', '\u2013public'],
+      ['upper case', '--PUBLIC'],
+    ])('reads the public flag written as %s', (_name, flag) => {
+      const parsed = parseChatCommand(`trace orders ${MSG} ${flag}`);
+      expect(parsed.name).toBe('trace');
+      expect(parsed.name === 'trace' && [...parsed.flags]).toEqual(['--public']);
+    });
+  });
+
+  describe('Given a request for help', () => {
+    it.each(['', '   ', 'help', 'HELP', '?', '--help', '-h', '帮助', '@mqtrace', '<@U024BE7LH>', `trace --help`])('answers %j with help', (text) => {
+      expect(parseChatCommand(text)).toEqual({ name: 'help' });
+    });
+  });
+
+  describe('Given a malformed command', () => {
+    it.each([
+      ['an unknown command', 'find orders x', 'Unknown command "find". Commands: trace, help.'],
+      ['no arguments', 'trace', 'Missing topic and msgId.'],
+      ['no message ID', 'trace orders', 'Missing msgId.'],
+      ['too many words', `trace orders ${MSG} prod extra`, 'Too many words: "trace" takes at most 3 plus "why" (got 4).'],
+      ['a bad message ID', 'trace orders 12345', 'msgId "12345" must be 32 or 56 hex characters'],
+      ['a comma-separated list', `trace orders ${MSG},${MSG}`, 'holds a comma-separated list'],
+      ['a bad topic', `trace ord$ers ${MSG}`, 'topic "ord$ers" may contain only letters'],
+      ['an unknown option', `trace orders ${MSG} --loud`, 'Unknown option --loud.'],
+    ])('explains %s', (_name, text, problem) => {
+      // Act
+      const parsed = parseChatCommand(text);
+      // Assert
+      expect(parsed.name).toBe('invalid');
+      expect(parsed.name === 'invalid' && parsed.problem).toContain(problem);
+    });
+
+    it('never throws and clips what it echoes, whatever the input', () => {
+      for (const text of ['\u0000', '<<<>>>', '<@', 'trace <', `x${'y'.repeat(5000)}`, 'trace \uD800 orders', '&lt;script&gt;']) {
+        const parsed = parseChatCommand(text);
+        expect(['help', 'invalid', 'trace']).toContain(parsed.name);
+        if (parsed.name === 'invalid') expect(parsed.problem.length).toBeLessThan(200);
+      }
+    });
+  });
+});
+
+describe('Function: normaliseChatText', () => {
+  it('unescapes the HTML entities Slack sends and drops channel and broadcast mentions', () => {
+    expect(normaliseChatText('a &lt;b&gt; &amp; <#C123|general> <!here> c')).toBe('a <b> & c');
+  });
+});
+
+describe('Function: parseChatCommand (why)', () => {
+  it.each([
+    ['lower case', `trace orders ${MSG} why`, undefined],
+    ['upper case with a question mark', `trace orders ${MSG} WHY?`, undefined],
+    ['in Chinese, with a full-width question mark', `trace orders ${MSG} 为什么？`, undefined],
+    ['after the instance', `trace orders ${MSG} ${INST} Why`, INST],
+    ['before the instance', `trace orders ${MSG} why ${INST}`, INST],
+  ])('asks for the explanation when written %s', (_name, text, instance) => {
+    expect(parseChatCommand(text)).toMatchObject({ name: 'trace', topic: 'orders', msgId: MSG, instance, why: true });
+  });
+
+  it('does not ask for it without the word', () => {
+    expect(parseChatCommand(`trace orders ${MSG} ${INST}`)).toMatchObject({ name: 'trace', instance: INST, why: false });
+  });
+
+  it('reads "why" in the topic position as the topic, not as the switch', () => {
+    expect(parseChatCommand(`trace why ${MSG}`)).toMatchObject({ name: 'trace', topic: 'why', msgId: MSG, why: false });
+  });
+
+  it('refuses a second "why" as an extra word', () => {
+    expect(parseChatCommand(`trace orders ${MSG} ${INST} why why extra`)).toMatchObject({ name: 'invalid', problem: expect.stringContaining('Too many words') });
+  });
+});
