@@ -1,0 +1,146 @@
+import { z } from 'zod';
+import { ConfigError, InvalidInputError, type FieldIssue } from '../errors';
+import { parseChecks, type SpotCheck } from '../spot-check/check-schema';
+import { toFieldIssues } from '../validation';
+import { loadHttpConfig, type HttpConfig } from './config-schema';
+
+const emptyAsUndefined = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
+
+const intFromEnv = (fallback: number, min: number, max: number) =>
+  z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .trim()
+      .regex(/^\d+$/, 'must be a whole number')
+      .transform(Number)
+      .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`))
+      .optional()
+      .transform((v) => v ?? fallback),
+  );
+
+const webhookUrl = (what: string) =>
+  z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/, error: `must be the ${what} URL (https://…)` }).optional());
+
+// OSS bucket naming rules: 3-63 lower-case letters, digits and hyphens, no leading or trailing hyphen.
+const BUCKET = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
+
+/**
+ * The spot-check function's own environment variables. The ONS ones (endpoint, region, timeouts,
+ * retries, the trace rate limit, credentials) are shared with the HTTP function and read by
+ * {@link loadHttpConfig}. The README's configuration table mirrors both schemas.
+ */
+export const SpotCheckEnvSchema = z.object({
+  MQTRACE_SPOT_CHECKS: z.preprocess(emptyAsUndefined, z.string().optional()),
+  MQTRACE_SPOT_CHECK_DEADLINE_MS: intFromEnv(600_000, 1000, 86_400_000),
+  MQTRACE_SPOT_CHECK_RESERVE_MS: intFromEnv(10_000, 0, 600_000),
+  MQTRACE_ALERT_QUIET_MINUTES: intFromEnv(60, 0, 7 * 24 * 60),
+  MQTRACE_ALERT_TIMEOUT_MS: intFromEnv(3000, 100, 60_000),
+  MQTRACE_DINGTALK_ROBOT_URL: webhookUrl('DingTalk custom robot webhook'),
+  MQTRACE_DINGTALK_ROBOT_SECRET: z.preprocess(emptyAsUndefined, z.string().min(8, 'is too short for a robot secret (SEC…)').optional()),
+  MQTRACE_SLACK_WEBHOOK_URL: webhookUrl('Slack incoming webhook'),
+  MQTRACE_STATE_OSS_BUCKET: z.preprocess(emptyAsUndefined, z.string().regex(BUCKET, 'must be an OSS bucket name').optional()),
+  MQTRACE_STATE_OSS_OBJECT: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .min(1)
+      .max(1023)
+      .refine((v) => !v.startsWith('/') && !v.includes('\\'), 'must be an object key like mqtrace/spot-check-state.json')
+      .optional()
+      .transform((v) => v ?? 'mqtrace/spot-check-state.json'),
+  ),
+  MQTRACE_STATE_OSS_ENDPOINT: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional()),
+  MQTRACE_STATE_FILE: z.preprocess(emptyAsUndefined, z.string().optional()),
+});
+
+export type SpotCheckStateConfig =
+  | { kind: 'oss'; bucket: string; object: string; region: string; endpoint?: string }
+  | { kind: 'file'; path: string }
+  | { kind: 'none' };
+
+/** Resolved configuration of the spot-check function. */
+export interface SpotCheckConfig {
+  ons: HttpConfig;
+  /** Checks from `MQTRACE_SPOT_CHECKS`, validated. */
+  checks: SpotCheck[];
+  runDeadlineMs: number;
+  reserveMs: number;
+  quietPeriodMs: number;
+  alertTimeoutMs: number;
+  dingtalk: { webhookUrl: string; secret?: string } | undefined;
+  slack: { webhookUrl: string } | undefined;
+  state: SpotCheckStateConfig;
+  /** Values that must never reach a log line: webhook URLs (their tokens) and the robot secret. */
+  secrets: string[];
+}
+
+/**
+ * Parses the environment. Throws {@link ConfigError} naming each failing variable (and, for
+ * `MQTRACE_SPOT_CHECKS`, the check and field), never a value.
+ */
+export function loadSpotCheckConfig(env: Record<string, string | undefined>): SpotCheckConfig {
+  const ons = loadHttpConfig(env);
+  const result = SpotCheckEnvSchema.safeParse(env);
+  if (!result.success) throw new ConfigError(toFieldIssues(result.error));
+  const e = result.data;
+  if (e.MQTRACE_STATE_OSS_BUCKET && e.MQTRACE_STATE_FILE) {
+    throw new ConfigError([{ path: 'MQTRACE_STATE_OSS_BUCKET/MQTRACE_STATE_FILE', message: 'set one state store, not both' }]);
+  }
+  if (e.MQTRACE_DINGTALK_ROBOT_SECRET && !e.MQTRACE_DINGTALK_ROBOT_URL) {
+    throw new ConfigError([{ path: 'MQTRACE_DINGTALK_ROBOT_SECRET', message: 'is set but MQTRACE_DINGTALK_ROBOT_URL is not' }]);
+  }
+  const state: SpotCheckStateConfig = e.MQTRACE_STATE_OSS_BUCKET
+    ? {
+        kind: 'oss',
+        bucket: e.MQTRACE_STATE_OSS_BUCKET,
+        object: e.MQTRACE_STATE_OSS_OBJECT,
+        region: `oss-${ons.region}`,
+        ...(e.MQTRACE_STATE_OSS_ENDPOINT ? { endpoint: e.MQTRACE_STATE_OSS_ENDPOINT } : {}),
+      }
+    : e.MQTRACE_STATE_FILE
+      ? { kind: 'file', path: e.MQTRACE_STATE_FILE }
+      : { kind: 'none' };
+  return {
+    ons,
+    checks: parseConfiguredChecks(e.MQTRACE_SPOT_CHECKS),
+    runDeadlineMs: e.MQTRACE_SPOT_CHECK_DEADLINE_MS,
+    reserveMs: e.MQTRACE_SPOT_CHECK_RESERVE_MS,
+    quietPeriodMs: e.MQTRACE_ALERT_QUIET_MINUTES * 60_000,
+    alertTimeoutMs: e.MQTRACE_ALERT_TIMEOUT_MS,
+    dingtalk: e.MQTRACE_DINGTALK_ROBOT_URL
+      ? { webhookUrl: e.MQTRACE_DINGTALK_ROBOT_URL, ...(e.MQTRACE_DINGTALK_ROBOT_SECRET ? { secret: e.MQTRACE_DINGTALK_ROBOT_SECRET } : {}) }
+      : undefined,
+    slack: e.MQTRACE_SLACK_WEBHOOK_URL ? { webhookUrl: e.MQTRACE_SLACK_WEBHOOK_URL } : undefined,
+    state,
+    secrets: [
+      e.MQTRACE_DINGTALK_ROBOT_URL,
+      e.MQTRACE_DINGTALK_ROBOT_SECRET,
+      e.MQTRACE_SLACK_WEBHOOK_URL,
+      // The parts that authenticate, in case a URL shows up re-encoded: DingTalk's token, Slack's path.
+      e.MQTRACE_DINGTALK_ROBOT_URL ? (new URL(e.MQTRACE_DINGTALK_ROBOT_URL).searchParams.get('access_token') ?? undefined) : undefined,
+      e.MQTRACE_SLACK_WEBHOOK_URL ? new URL(e.MQTRACE_SLACK_WEBHOOK_URL).pathname : undefined,
+    ].filter((s): s is string => typeof s === 'string' && s.length > 1),
+  };
+}
+
+/** `MQTRACE_SPOT_CHECKS`: a JSON array of checks, or `{"checks": [...]}`. */
+function parseConfiguredChecks(text: string | undefined): SpotCheck[] {
+  if (text === undefined) return [];
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new ConfigError([{ path: 'MQTRACE_SPOT_CHECKS', message: 'is not valid JSON; expected [{"name": …}, …]' }]);
+  }
+  const list = Array.isArray(json) ? json : (json as { checks?: unknown } | null)?.checks;
+  if (!Array.isArray(list)) throw new ConfigError([{ path: 'MQTRACE_SPOT_CHECKS', message: 'must be a JSON array of checks, or {"checks": [...]}' }]);
+  try {
+    return parseChecks(list, 'config');
+  } catch (error) {
+    if (error instanceof InvalidInputError) {
+      throw new ConfigError(error.issues.map((i): FieldIssue => ({ path: `MQTRACE_SPOT_CHECKS:${i.path}`, message: i.message })));
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { alertHeadline } from '../../../../shared/alerts/alert-content';
+import { DINGTALK_MAX_TEXT_BYTES, renderDingTalkAlert } from '../../../../shared/alerts/dingtalk-markdown';
+import { recheckCommand } from '../../../../shared/alerts/recheck-command';
+import { parseChatCommand } from '../../../../shared/chat/parse-command';
+import { escapeSlack, renderSlackAlert, SLACK_LIMITS } from '../../../../shared/alerts/slack-blocks';
+import { buildAlertContent, buildAlertFailingCheck, buildMsgId, CHECK_INSTANCE } from '../../../builders/build-spot-check';
+
+const manyChecks = (n: number) =>
+  Array.from({ length: n }, (_, i) =>
+    buildAlertFailingCheck({
+      name: `check-${i}`,
+      failed: 40,
+      examples: Array.from({ length: 5 }, (_, j) => ({ msgId: buildMsgId(i * 10 + j), reasons: 'GID_a NOT_CONSUME_YET, GID_b NOT_ONLINE, GID_c missing from the track list' })),
+    }),
+  );
+
+describe('Function: recheckCommand()', () => {
+  const target = { topic: 'orders', msgId: buildMsgId(1), instanceId: CHECK_INSTANCE };
+
+  it('writes trace <topic> <msgId> <instance> after each platform’s invocation', () => {
+    expect(recheckCommand('dingtalk', target)).toBe(`@mqtrace trace orders ${buildMsgId(1)} ${CHECK_INSTANCE}`);
+    expect(recheckCommand('slack', target)).toBe(`/mqtrace trace orders ${buildMsgId(1)} ${CHECK_INSTANCE}`);
+  });
+
+  it.each(['slack', 'dingtalk'] as const)('is parsed back by the chat command parser (%s)', (platform) => {
+    // Slack hands the bot only the text after the slash command; DingTalk the text with the @-mention.
+    const typed = platform === 'slack' ? recheckCommand(platform, target).replace(/^\/mqtrace /, '') : recheckCommand(platform, target);
+
+    expect(parseChatCommand(typed)).toMatchObject({ name: 'trace', topic: 'orders', msgId: buildMsgId(1), instance: CHECK_INSTANCE });
+  });
+});
+
+describe('Function: alertHeadline()', () => {
+  it('says what failed, what could not run and what recovered', () => {
+    const content = buildAlertContent({
+      failing: [buildAlertFailingCheck(), buildAlertFailingCheck({ name: 'b', status: 'ERROR', errorCode: 'Forbidden.RAM' })],
+      recovered: [{ name: 'c', instanceId: CHECK_INSTANCE, topic: 't', checked: 3 }],
+    });
+
+    expect(alertHeadline(content)).toBe('mqtrace: 1 spot check failing, 1 could not run, 1 recovered');
+  });
+});
+
+describe('Function: renderDingTalkAlert()', () => {
+  it('lists each failing check with its counts, examples and exact re-check commands', () => {
+    const { msgtype, markdown } = renderDingTalkAlert(buildAlertContent());
+
+    expect(msgtype).toBe('markdown');
+    expect(markdown.title).toBe('mqtrace: 1 spot check failing');
+    expect(markdown.text).toContain(`**orders** · topic orders · ${CHECK_INSTANCE}`);
+    expect(markdown.text).toContain('2 of 20 messages failed (CONSUMED 18, NOT_CONSUMED 2)');
+    expect(markdown.text).toContain(`- ${buildMsgId(1)}: GID_shipping NOT_CONSUME_YET  \n  re-check: @mqtrace trace orders ${buildMsgId(1)} ${CHECK_INSTANCE}`);
+    expect(markdown.text).toContain('mqtrace run run-1');
+  });
+
+  it('says how many more failed than the 5 examples', () => {
+    const { markdown } = renderDingTalkAlert(buildAlertContent({ failing: manyChecks(1) }));
+
+    expect(markdown.text.match(/re-check: /g)).toHaveLength(5);
+    expect(markdown.text).toContain('- …and 35 more');
+  });
+
+  it('renders recoveries, quiet checks and errors', () => {
+    const { markdown } = renderDingTalkAlert(
+      buildAlertContent({
+        failing: [buildAlertFailingCheck({ status: 'ERROR', errorCode: 'Forbidden.RAM', checked: 0, failed: 0, examples: [] })],
+        recovered: [{ name: 'iot', instanceId: CHECK_INSTANCE, topic: 'iot', checked: 10 }],
+        quiet: ['billing'],
+      }),
+    );
+
+    expect(markdown.text).toContain('could not run: Forbidden.RAM');
+    expect(markdown.text).toContain(`**Recovered:**  \n- iot (topic iot · ${CHECK_INSTANCE}): 10 messages judged, none failing`);
+    expect(markdown.text).toContain('Still failing, alerted within the quiet period: billing');
+  });
+
+  it('stays under the size limit, saying how many checks it left out', () => {
+    const { markdown } = renderDingTalkAlert(buildAlertContent({ failing: manyChecks(50) }));
+
+    expect(Buffer.byteLength(markdown.text)).toBeLessThanOrEqual(DINGTALK_MAX_TEXT_BYTES);
+    expect(markdown.text).toMatch(/…and \d+ more failing checks/);
+  });
+});
+
+describe('Function: renderSlackAlert()', () => {
+  it('renders a header, one section per failing check with /mqtrace commands, and a context footer', () => {
+    const message = renderSlackAlert(buildAlertContent());
+
+    expect(message.text).toBe('mqtrace: 1 spot check failing');
+    expect(message.blocks.map((b) => b.type)).toEqual(['header', 'section', 'context']);
+    const section = message.blocks[1] as { text: { text: string } };
+    expect(section.text.text).toContain(`\`/mqtrace trace orders ${buildMsgId(1)} ${CHECK_INSTANCE}\``);
+    expect(section.text.text).toContain('2 of 20 messages failed (CONSUMED 18, NOT_CONSUMED 2)');
+  });
+
+  it('escapes mrkdwn control characters in upstream text', () => {
+    expect(escapeSlack('<a & b>')).toBe('&lt;a &amp; b&gt;');
+    const message = renderSlackAlert(buildAlertContent({ failing: [buildAlertFailingCheck({ examples: [{ msgId: buildMsgId(1), reasons: 'GID_<x> NOT_ONLINE' }] })] }));
+    expect(JSON.stringify(message.blocks)).toContain('GID_&lt;x&gt; NOT_ONLINE');
+  });
+
+  it('keeps within the Block Kit limits for 50 failing checks', () => {
+    const message = renderSlackAlert(buildAlertContent({ failing: manyChecks(50), recovered: [{ name: 'r', instanceId: CHECK_INSTANCE, topic: 't', checked: 1 }] }));
+
+    expect(message.blocks.length).toBeLessThanOrEqual(SLACK_LIMITS.blocks);
+    expect(JSON.stringify(message.blocks).length).toBeLessThan(13_200);
+    for (const block of message.blocks) {
+      if (block.type === 'section') expect(block.text.text.length).toBeLessThanOrEqual(SLACK_LIMITS.sectionText);
+    }
+    expect(JSON.stringify(message.blocks)).toMatch(/…and \d+ more failing checks/);
+    expect(JSON.stringify(message.blocks)).toContain('*Recovered*');
+  });
+});
