@@ -1,0 +1,55 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+
+/** How a cloud API call shows in the source; each pattern names the registry's `call`. */
+export const CALL_PATTERNS: ReadonlyArray<{ call: (match: RegExpExecArray) => string; pattern: RegExp; onlyIn?: RegExp }> = [
+  // Every ONS port calls the gateway with a literal action name.
+  { pattern: /\.call\(\s*'(Ons[A-Za-z]+)'/g, call: (m) => m[1] as string },
+  // fc2's invoke path; only the fc2 adapter posts to it.
+  { pattern: /\/invocations`/g, call: () => 'InvokeFunction', onlyIn: /'@alicloud\/fc2'/ },
+  // The OSS client's object calls, in the one module that builds it.
+  { pattern: /\)\.get\(/g, call: () => 'GetObject', onlyIn: /'ali-oss'/ },
+  { pattern: /\)\.put\(/g, call: () => 'PutObject', onlyIn: /'ali-oss'/ },
+];
+
+const IMPORT = /(?:^|\n)\s*(?:import|export)\s+(?!type\s)[^'"]*?from\s+'(\.[^']+)'/g;
+const DYNAMIC_IMPORT = /import\(\s*'(\.[^']+)'\s*\)/g;
+
+/** The source files an entry point can load at run time: static and dynamic relative imports, type-only imports excluded. */
+export function reachableFiles(entry: string): string[] {
+  const seen = new Set<string>();
+  const queue = [resolve(entry)];
+  while (queue.length > 0) {
+    const file = queue.pop() as string;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    const text = readFileSync(file, 'utf8');
+    for (const re of [IMPORT, DYNAMIC_IMPORT]) {
+      for (const match of text.matchAll(re)) {
+        const target = resolveModule(dirname(file), match[1] as string);
+        if (target) queue.push(target);
+      }
+    }
+  }
+  return [...seen].sort();
+}
+
+/** Calls found in `source`, by the {@link CALL_PATTERNS}. */
+export function callsIn(source: string): string[] {
+  const found = new Set<string>();
+  for (const { pattern, call, onlyIn } of CALL_PATTERNS) {
+    if (onlyIn && !onlyIn.test(source)) continue;
+    for (const match of source.matchAll(pattern)) found.add(call(match));
+  }
+  return [...found];
+}
+
+/** Every API call the code reachable from `entry` makes. */
+export function callsReachableFrom(entry: string): string[] {
+  return [...new Set(reachableFiles(entry).flatMap((f) => callsIn(readFileSync(f, 'utf8'))))].sort();
+}
+
+function resolveModule(from: string, specifier: string): string | undefined {
+  const base = join(from, specifier);
+  return [`${base}.ts`, join(base, 'index.ts'), base].find((p) => existsSync(p) && p.endsWith('.ts'));
+}
