@@ -14,6 +14,7 @@ export const ErrorCode = {
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   NOT_FOUND: 'NOT_FOUND',
   PERMISSION_DENIED: 'PERMISSION_DENIED',
+  FORBIDDEN: 'FORBIDDEN',
   CREDENTIALS_INVALID: 'CREDENTIALS_INVALID',
   THROTTLED: 'THROTTLED',
   UPSTREAM_FAILED: 'UPSTREAM_FAILED',
@@ -116,6 +117,17 @@ export class PermissionDeniedError extends AppError {
   constructor(message: string, options?: AppErrorOptions) {
     super(ErrorCode.PERMISSION_DENIED, message, options);
     this.name = 'PermissionDeniedError';
+  }
+}
+
+/**
+ * The caller may not look this up. One fixed message for every refusal, so that it tells nothing
+ * about whether the instance, topic or message exists.
+ */
+export class ForbiddenError extends AppError {
+  constructor() {
+    super(ErrorCode.FORBIDDEN, 'this caller may not look up this message');
+    this.name = 'ForbiddenError';
   }
 }
 

@@ -1,6 +1,9 @@
 import middy from '@middy/core';
+import { isPublicPath, requireBearer } from '../../shared/access/http-guard';
+import type { ChatApi } from '../../shared/chat/chat-api';
+import { RouteNotFoundError } from '../../shared/errors';
 import type { FcContext } from '../../shared/fc-context';
-import { httpBoundary, type HttpEvent } from '../../shared/http/http-boundary';
+import { httpBoundary, type BoundaryEvent, type HttpEvent } from '../../shared/http/http-boundary';
 import { jsonResponse, type FcHttpResponse } from '../../shared/http/http-response';
 import { createRouter } from '../../shared/http/router';
 import { createTraceApi, type TraceApiDeps } from '../../shared/http/trace-api';
@@ -9,6 +12,8 @@ import type { Logger } from '../../shared/log';
 export interface HttpHandlerDeps extends TraceApiDeps {
   logger: Logger;
   version: string;
+  /** Slack and DingTalk routes and the internal event that finishes a deferred reply; absent: 404. */
+  chat?: ChatApi;
 }
 
 type RouteHandler = (event: HttpEvent, context: FcContext) => Promise<FcHttpResponse>;
@@ -31,12 +36,26 @@ export function createHttpHandler(deps: HttpHandlerDeps) {
         return { ...jsonResponse(200, null), body: openApi };
       },
     },
+    ...(deps.chat
+      ? [
+          { name: 'chat.slack', method: 'POST', path: '/chat/slack', handle: deps.chat.slack },
+          { name: 'chat.slack.probe', method: 'GET', path: '/chat/slack', handle: deps.chat.slackProbe },
+          { name: 'chat.dingtalk', method: 'POST', path: '/chat/dingtalk', handle: deps.chat.dingtalk },
+        ]
+      : []),
   ]);
 
   return middy<unknown, FcHttpResponse>({ timeoutEarlyInMillis: 0 })
     .use(httpBoundary({ logger: deps.logger, now: deps.now }))
     .handler(async (event: unknown, context: FcContext) => {
-      const httpEvent = event as HttpEvent;
+      const parsed = event as BoundaryEvent;
+      if ('internal' in parsed) {
+        parsed.scope.route = 'chat.deferred';
+        if (!deps.chat) throw new RouteNotFoundError('internal event');
+        return deps.chat.finishDeferred(parsed, context);
+      }
+      const httpEvent = parsed;
+      if (!isPublicPath(httpEvent.http.path)) requireBearer(deps.access, httpEvent);
       const matched = route(httpEvent.http.method, httpEvent.http.path);
       httpEvent.scope.route = matched.name;
       return matched.handle(httpEvent, context);

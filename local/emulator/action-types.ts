@@ -15,6 +15,8 @@ export interface ActionContext {
   index: SeedIndex;
   /** Milliseconds since the emulator was created, on the injected clock. */
   elapsedMs: number;
+  /** Now, epoch ms on the injected clock (`nowMs - elapsedMs` is when the emulator was created). */
+  nowMs: number;
   unknownMessage: 'error' | 'empty';
 }
 

@@ -36,6 +36,9 @@ export const API_ERRORS = {
   AUTH_RESOURCE_OWNER_ERROR: { status: 400, message: 'The resource {name} does not belong to the current user. Please check and try again later.' },
   BIZ_TOPIC_NOT_FOUND: { status: 400, message: 'The topic {name} does not exist. Please check and try again later.' },
   BIZ_NO_MESSAGE: { status: 400, message: 'No message matches the query. Please check and try again later.' },
+  BIZ_SUBSCRIPTION_NOT_FOUND: { status: 400, message: 'The group {name} does not exist. Please check and try again later.' },
+  // UNVERIFIED: the open-source broker's CONSUMER_NOT_ONLINE (206), as the ONS code list names it.
+  BIZ_CONSUMER_NOT_ONLINE: { status: 400, message: 'The consumer group {name} is not online. Please check and try again later.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 /** An error code the emulator can return. */

@@ -6,6 +6,8 @@ export type SeedCredential = Seed['accounts'][number]['credentials'][number];
 export type SeedMessage = Seed['instances'][number]['topics'][number]['messages'][number];
 /** One seeded consumer-group track. */
 export type SeedTrack = SeedMessage['tracks'][number];
+/** One seeded consumer group's state (connections, backlog, DLQ). */
+export type SeedConsumerGroup = NonNullable<Seed['instances'][number]['consumerGroups']>[number];
 
 /** A credential with the account it belongs to. */
 export interface CredentialEntry {
@@ -18,6 +20,8 @@ export interface IndexedInstance {
   instanceId: string;
   accountId: string;
   topics: ReadonlyMap<string, ReadonlyMap<string, SeedMessage>>;
+  /** Seeded consumer groups by GroupId. */
+  consumerGroups: ReadonlyMap<string, SeedConsumerGroup>;
 }
 
 /** Lookups over a validated seed. */
@@ -45,7 +49,8 @@ export function createSeedIndex(seed: Seed): SeedIndex {
     for (const topic of instance.topics) {
       topics.set(topic.topic, new Map(topic.messages.map((message) => [message.msgId.toUpperCase(), message])));
     }
-    instances.set(instance.instanceId, { instanceId: instance.instanceId, accountId: instance.accountId, topics });
+    const consumerGroups = new Map((instance.consumerGroups ?? []).map((group) => [group.groupId, group]));
+    instances.set(instance.instanceId, { instanceId: instance.instanceId, accountId: instance.accountId, topics, consumerGroups });
   }
   return { credentials, instances };
 }

@@ -82,6 +82,56 @@ const MessageSchema = z.strictObject({
   storeHost: z.string().max(64).optional().describe('Broker "ip:port"; default "10.0.8.15:10911".'),
   reconsumeTimes: z.number().int().min(0).max(10_000).optional().describe('How often it was redelivered; default 0.'),
   bodySize: z.number().int().min(0).max(4 * 1024 * 1024).optional().describe('Body size in bytes; default 256.'),
+  bornRelativeTo: z
+    .enum(['start', 'request'])
+    .optional()
+    .describe(
+      'What bornAgoMs counts back from in OnsMessageGetByMsgId and OnsDLQMessageGetById: "start" (default, the emulator start) or "request" (each request, so the message always looks just sent).',
+    ),
+});
+
+const SubscriptionSchema = z.strictObject({
+  topic: z.string().regex(TOPIC_PATTERN),
+  subString: z.string().trim().min(1).max(1024).describe('The subscription expression: "*" or tags joined by "||", e.g. "TagA || TagB".'),
+});
+
+const ConnectionSchema = z.strictObject({
+  clientId: z.string().min(1).max(255).describe('e.g. "10.0.3.21@12345#1766351112#1385711390"; the part before "@" is the client IP.'),
+  clientAddr: z.string().max(64).optional().describe('"ip:port"; default the IP of clientId and a stable port.'),
+  language: z.string().regex(/^[A-Z_]{1,16}$/).optional().describe('Default "JAVA".'),
+  version: z.string().regex(/^[A-Za-z0-9._-]{1,32}$/).optional().describe('Client version, e.g. "V4_9_7" (default).'),
+  consumeType: z.enum(['PUSH', 'PULL']).optional().describe('Default "PUSH".'),
+  subscriptions: z.array(SubscriptionSchema).min(1).describe("The client's subscriptions; OnsConsumerStatus derives SubscriptionSame and TagsSet from them."),
+});
+
+const GroupTopicSchema = z.strictObject({
+  topic: z.string().regex(TOPIC_PATTERN),
+  totalDiff: z.number().int().min(0).max(1_000_000_000_000).optional().describe('Backlog (messages not yet consumed) on this topic; default 0.'),
+  delayMs: z.number().int().min(0).max(30 * 86_400_000).optional().describe('How far behind the group is on this topic; default 0.'),
+  lastConsumedAgoMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(30 * 86_400_000)
+    .optional()
+    .describe('Born time of the latest message the group consumed from this topic, this long before emulator start; default 1000.'),
+});
+
+const DlqEntrySchema = z.strictObject({
+  msgId: z.string().regex(MSG_ID_PATTERN).describe('A message seeded on the same instance.'),
+  reconsumeTimes: z.number().int().min(0).max(10_000).optional().describe('Failed deliveries before it was dead-lettered; default 16 (the clustering maximum).'),
+  deadLetteredAgoMs: z.number().int().min(0).max(30 * 86_400_000).optional().describe('When it entered the DLQ, before emulator start; default 60000.'),
+});
+
+const ConsumerGroupSchema = z.strictObject({
+  groupId: z.string().regex(GROUP_ID_PATTERN),
+  note: z.string().max(500).optional().describe('What this group demonstrates.'),
+  consumeModel: z.enum(['CLUSTERING', 'BROADCASTING']).optional().describe('Default "CLUSTERING".'),
+  consumeTps: z.number().min(0).max(1_000_000).optional().describe('Messages consumed per second while online; default 0.'),
+  rebalanceOk: z.boolean().optional().describe('OnsConsumerStatus RebalanceOK; default true.'),
+  topics: z.array(GroupTopicSchema).optional().describe('Per-topic backlog (DetailInTopicList); group totals are summed from it.'),
+  connections: z.array(ConnectionSchema).describe('Connected clients; an empty list makes the group offline.'),
+  dlq: z.array(DlqEntrySchema).optional().describe("Messages in the group's dead-letter queue."),
 });
 
 const TopicSchema = z.strictObject({
@@ -95,6 +145,10 @@ const InstanceSchema = z.strictObject({
   accountId: z.string().describe('Owner account; must be one of accounts[].accountId.'),
   note: z.string().max(500).optional(),
   topics: z.array(TopicSchema),
+  consumerGroups: z
+    .array(ConsumerGroupSchema)
+    .optional()
+    .describe('State of consumer groups for OnsConsumerAccumulate, OnsConsumerGetConnection, OnsConsumerStatus and OnsDLQMessageGetById; other groups answer BIZ_SUBSCRIPTION_NOT_FOUND.'),
 });
 
 const CredentialSchema = z.strictObject({
@@ -193,6 +247,29 @@ function checkInstances(seed: SeedShape, ctx: IssueContext): void {
         reportDuplicate(ctx, msgIds, message.msgId.toUpperCase(), [...path, 'msgId'], 'msgId (case-insensitive)');
         checkTracks(message.tracks, [...path, 'tracks'], ctx);
       });
+    });
+    checkConsumerGroups(instance, ['instances', i, 'consumerGroups'], ctx);
+  });
+}
+
+function checkConsumerGroups(instance: SeedShape['instances'][number], path: (string | number)[], ctx: IssueContext): void {
+  const msgIds = new Set(instance.topics.flatMap((topic) => topic.messages.map((message) => message.msgId.toUpperCase())));
+  const groupIds = new Set<string>();
+  (instance.consumerGroups ?? []).forEach((group, g) => {
+    reportDuplicate(ctx, groupIds, group.groupId, [...path, g, 'groupId'], 'groupId');
+    const clientIds = new Set<string>();
+    group.connections.forEach((connection, c) => {
+      reportDuplicate(ctx, clientIds, connection.clientId, [...path, g, 'connections', c, 'clientId'], 'clientId');
+    });
+    const topics = new Set<string>();
+    (group.topics ?? []).forEach((topic, t) => reportDuplicate(ctx, topics, topic.topic, [...path, g, 'topics', t, 'topic'], 'topic'));
+    const dead = new Set<string>();
+    (group.dlq ?? []).forEach((entry, d) => {
+      const at = [...path, g, 'dlq', d, 'msgId'];
+      reportDuplicate(ctx, dead, entry.msgId.toUpperCase(), at, 'dlq msgId (case-insensitive)');
+      if (!msgIds.has(entry.msgId.toUpperCase())) {
+        ctx.addIssue({ code: 'custom', message: `No message "${entry.msgId}" is seeded on instance ${instance.instanceId}.`, path: at });
+      }
     });
   });
 }

@@ -257,11 +257,13 @@ async function serveApi(ctx: ApiContext, req: IncomingMessage, res: ServerRespon
       return;
     }
     validateActionParams(action, params);
+    const handledAt = ctx.now();
     const result = action.handle({
       params,
       accountId: entry.accountId,
       index: ctx.index,
-      elapsedMs: ctx.now() - ctx.startedAt,
+      elapsedMs: handledAt - ctx.startedAt,
+      nowMs: handledAt,
       unknownMessage: ctx.seed.unknownMessage ?? 'error',
     });
     ctx.stats.record(actionKey, 'OK');

@@ -2,6 +2,9 @@
  * `npm start`: the local stack. Serves the built HTTP function on PORT (default 9000) through a
  * local FC runner, against the embedded ONS emulator unless real credentials are in the environment.
  */
+import { chatExamples } from '../fakes/chat-examples';
+import { DEMO_CURL_AUTH } from './demo-access';
+import { explainExamples } from './explain-examples';
 import { startLocalStack } from './local-stack';
 
 const port = Number(process.env.PORT ?? '9000');
@@ -20,7 +23,7 @@ if (stack.emulator) {
       for (const message of topic.messages) {
         const query = new URLSearchParams({ instanceId: instance.instanceId, topic: topic.topic, msgId: message.msgId });
         lines.push(`  # ${message.note ?? `${topic.topic} / ${message.msgId}`}`);
-        lines.push(`  curl -s '${stack.url}/v1/trace?${query}'`);
+        lines.push(`  curl -s ${DEMO_CURL_AUTH} '${stack.url}/v1/trace?${query}'`);
       }
     }
   }
@@ -30,12 +33,15 @@ if (stack.emulator) {
   if (first && topic && messages.length > 0) {
     const lookups = messages.map((m) => ({ instanceId: first.instanceId, topic: topic.topic, msgId: m.msgId }));
     lines.push('  # a batch of lookups in one call');
-    lines.push(`  curl -s -X POST '${stack.url}/v1/trace' -H 'content-type: application/json' -d '${JSON.stringify({ lookups })}'`);
+    lines.push(`  curl -s -X POST ${DEMO_CURL_AUTH} '${stack.url}/v1/trace' -H 'content-type: application/json' -d '${JSON.stringify({ lookups })}'`);
   }
+  lines.push(...explainExamples(stack));
 } else {
   lines.push('Using the credentials and endpoint from your environment.');
 }
-lines.push(`  curl -s '${stack.url}/healthz'`, `  curl -s '${stack.url}/openapi.json'`, '', 'Ctrl-C stops.');
+lines.push(`  curl -s '${stack.url}/healthz'`, `  curl -s ${DEMO_CURL_AUTH} '${stack.url}/openapi.json'`);
+lines.push(`  # every call but /healthz needs the bearer token; the demo one is ${process.env.MQTRACE_CONFIG ? 'not configured (your MQTRACE_CONFIG is)' : 'configured'}`);
+lines.push(...chatExamples(stack), '', 'Ctrl-C stops.');
 console.log(lines.join('\n'));
 
 const stop = async () => {

@@ -1,10 +1,15 @@
 import type { Server } from 'node:http';
 import { join } from 'node:path';
+import { startChatFakes, type ChatFakes } from '../fakes/chat-fakes';
+import { DEMO_CHAT } from '../fakes/chat-signing';
 import { DEMO_SEED_PATH, loadSeedFile } from '../emulator/load-seed';
 import type { Seed } from '../emulator/seed-schema';
 import { createEmulator, type EmulatorHandle } from '../emulator/server';
+import { AliasNameSchema } from '../../shared/config/app-config-schema';
+import { buildDemoConfig } from './demo-access';
 import { createFcRunner, type FcRunner, type RunnerCredentials } from './fc-runner';
 import { createHttpTriggerServer } from './http-trigger';
+import { createInvokeApi, type InvokeApi } from './invoke-api';
 import { loadFunctionSpecs, type FunctionSpec } from './s-yaml';
 
 export interface LocalStackOptions {
@@ -26,6 +31,8 @@ export interface LocalStack {
   runner: FcRunner;
   /** Present when the stack runs against the embedded emulator. */
   emulator: { handle: EmulatorHandle; url: string; seed: Seed } | undefined;
+  /** Chat stand-ins: the fake reply endpoints, and FC's invoke API that the function calls to defer a reply. */
+  chat: { fakes: ChatFakes; invokeApi: InvokeApi; invokeUrl: string };
   close(): Promise<void>;
 }
 
@@ -61,7 +68,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     };
     accountId = account.accountId;
     renderEnv.ONS_ENDPOINT = url;
-    renderEnv.MQTRACE_DEFAULT_INSTANCE_ID ??= seed.instances.find((i) => i.accountId === account.accountId)?.instanceId;
   } else {
     credentials = {
       accessKeyId: env.ALIBABA_CLOUD_ACCESS_KEY_ID as string,
@@ -73,8 +79,34 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const specs = loadFunctionSpecs(options.sYamlPath ?? join(ROOT, 's.yaml'), renderEnv);
   const base = specs.find((s) => s.triggers.some((t) => t.triggerType === 'http'));
   if (!base) throw new Error('s.yaml declares no function with an HTTP trigger');
-  const spec: FunctionSpec = { ...base, environmentVariables: { ...base.environmentVariables, ...options.functionEnv } };
-  const runner = createFcRunner({
+
+  // Chat: demo secrets (never real ones), replies allowed to the fakes, and FC's invoke API locally.
+  let runner: FcRunner | undefined;
+  const fakes = await startChatFakes();
+  const invokeApi = createInvokeApi({
+    accountId,
+    functionName: base.functionName,
+    credentials: [credentials],
+    invoke: (event, invokeOptions) => (runner ? runner.invoke(event, invokeOptions) : Promise.reject(new Error('runner not started'))),
+  });
+  const invokeUrl = `http://127.0.0.1:${await listen(invokeApi.server, 0)}`;
+  const ownInstances = emulator?.seed.instances.filter((i) => i.accountId === accountId) ?? [];
+  const aliases = Object.fromEntries(
+    ownInstances
+      .map((i) => [i.instanceId.slice(i.instanceId.lastIndexOf('_') + 1).toLowerCase(), i.instanceId] as const)
+      .filter(([alias]) => AliasNameSchema.safeParse(alias).success),
+  );
+  const chatEnv: Record<string, string> = {
+    SLACK_SIGNING_SECRET: DEMO_CHAT.slackSigningSecret,
+    DINGTALK_APP_SECRET: DEMO_CHAT.dingtalkAppSecret,
+    MQTRACE_INTERNAL_SECRET: DEMO_CHAT.internalSecret,
+    MQTRACE_CHAT_EXTRA_REPLY_ORIGINS: fakes.origin,
+    MQTRACE_FC_ENDPOINT: invokeUrl,
+    // The demo token and chat allow-lists, unless the deployer's environment brings its own document.
+    ...(env.MQTRACE_CONFIG ? {} : { MQTRACE_CONFIG: JSON.stringify(buildDemoConfig({ aliases, defaultInstance: ownInstances[0]?.instanceId })) }),
+  };
+  const spec: FunctionSpec = { ...base, environmentVariables: { ...base.environmentVariables, ...chatEnv, ...options.functionEnv } };
+  runner = createFcRunner({
     spec,
     credentials,
     accountId,
@@ -89,12 +121,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     spec,
     runner,
     emulator,
+    chat: { fakes, invokeApi, invokeUrl },
     async close() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       });
-      await runner.close();
+      await new Promise<void>((resolve) => {
+        invokeApi.server.close(() => resolve());
+        invokeApi.server.closeAllConnections();
+      });
+      await runner?.close();
+      await fakes.close();
       await emulator?.handle.close();
     },
   };

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { ConfigError } from '../errors';
-import { InstanceIdSchema } from '../trace/query-schema';
 import { toFieldIssues } from '../validation';
 
 const intFromEnv = (fallback: number, min: number, max: number) =>
@@ -23,7 +22,6 @@ export const EnvSchema = z.object({
   ONS_ENDPOINT: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional()),
   MQTRACE_REGION: z.preprocess(emptyAsUndefined, z.string().regex(/^[a-z0-9-]{2,40}$/, 'must be a region ID like cn-hangzhou').optional()),
   FC_REGION: z.preprocess(emptyAsUndefined, z.string().regex(/^[a-z0-9-]{2,40}$/, 'must be a region ID like cn-hangzhou').optional()),
-  MQTRACE_DEFAULT_INSTANCE_ID: z.preprocess(emptyAsUndefined, InstanceIdSchema.optional()),
   MQTRACE_CALL_TIMEOUT_MS: z.preprocess(emptyAsUndefined, intFromEnv(2500, 100, 60_000)),
   MQTRACE_LOOKUP_DEADLINE_MS: z.preprocess(emptyAsUndefined, intFromEnv(8000, 200, 600_000)),
   MQTRACE_MAX_ATTEMPTS: z.preprocess(emptyAsUndefined, intFromEnv(3, 1, 10)),
@@ -50,7 +48,6 @@ export type Env = z.output<typeof EnvSchema>;
 export interface HttpConfig {
   endpoint: string;
   region: string;
-  defaultInstanceId: string | undefined;
   callTimeoutMs: number;
   lookupDeadlineMs: number;
   maxAttempts: number;
@@ -98,7 +95,6 @@ export function loadHttpConfig(env: Record<string, string | undefined>): HttpCon
   return {
     endpoint: e.ONS_ENDPOINT ?? onsEndpointFor(region),
     region,
-    defaultInstanceId: e.MQTRACE_DEFAULT_INSTANCE_ID,
     callTimeoutMs: e.MQTRACE_CALL_TIMEOUT_MS,
     lookupDeadlineMs: e.MQTRACE_LOOKUP_DEADLINE_MS,
     maxAttempts: e.MQTRACE_MAX_ATTEMPTS,

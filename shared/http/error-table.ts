@@ -9,6 +9,7 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   [ErrorCode.INVALID_INPUT]: 400,
   [ErrorCode.UNAUTHENTICATED]: 401,
   [ErrorCode.PERMISSION_DENIED]: 403,
+  [ErrorCode.FORBIDDEN]: 403,
   [ErrorCode.NOT_FOUND]: 404,
   [ErrorCode.ROUTE_NOT_FOUND]: 404,
   [ErrorCode.METHOD_NOT_ALLOWED]: 405,
@@ -50,5 +51,7 @@ export function errorResponse(error: AppError, requestId: string): FcHttpRespons
   const headers: Record<string, string> = { 'x-mqtrace-request-id': requestId };
   if (error instanceof ThrottledError) headers['retry-after'] = String(error.retryAfterSeconds);
   if (error instanceof MethodNotAllowedError) headers.allow = error.allowed.join(', ');
+  // RFC 6750 §3; the chat routes answer their own 401s and never get here.
+  if (error.code === ErrorCode.UNAUTHENTICATED) headers['www-authenticate'] = 'Bearer realm="mqtrace"';
   return jsonResponse(HTTP_STATUS_BY_CODE[error.code], errorBody(error, requestId), headers);
 }

@@ -1,10 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import type { Caller } from '../access/access-control';
+import { writeAudit, type AuditEntry } from '../access/audit';
 import { toAppError } from '../errors';
 import type { FcContext } from '../fc-context';
 import type { Logger } from '../log';
 import type { UpstreamAttempt } from '../ons/ons-port';
 import { errorResponse } from './error-table';
-import { parseFcHttpEvent, type HttpRequest } from './fc-http-event';
+import type { InternalEnvelope } from '../invoke/internal-event';
+import { parseFcEvent } from './fc-event';
+import type { HttpRequest } from './fc-http-event';
 import type { FcHttpResponse } from './http-response';
 
 /** Per-request state the handler fills in for the access log line. */
@@ -15,6 +19,10 @@ export interface HttpScope {
   fields: Record<string, unknown>;
   /** Every upstream attempt made for this request. */
   trail: UpstreamAttempt[];
+  /** The authenticated caller, once a route has established one. */
+  caller?: Caller;
+  /** Lookups (and refusals) of this request; the boundary writes one `audit.lookup` line each. */
+  audit: AuditEntry[];
 }
 
 /** What the handler receives once the boundary has parsed the FC event. */
@@ -22,6 +30,15 @@ export interface HttpEvent {
   http: HttpRequest;
   scope: HttpScope;
 }
+
+/** An asynchronous self-invocation: the envelope is parsed, its HMAC not yet checked. */
+export interface InternalEvent {
+  internal: InternalEnvelope;
+  scope: HttpScope;
+}
+
+/** Either kind of event the boundary hands to the handler. */
+export type BoundaryEvent = HttpEvent | InternalEvent;
 
 interface MiddyRequest {
   event: unknown;
@@ -42,14 +59,14 @@ export interface HttpBoundaryOptions {
  * every error through the HTTP error table, and writes one access-log line per request.
  */
 export function httpBoundary(options: HttpBoundaryOptions) {
-  const scopes = new WeakMap<object, { scope: HttpScope; started: number }>();
+  const scopes = new WeakMap<object, { scope: HttpScope; started: number; internal: boolean }>();
 
   const finish = (request: MiddyRequest, response: FcHttpResponse, errorCode?: string) => {
     const state = scopes.get(request);
     if (!state) return;
     const { scope, started } = state;
     response.headers['x-mqtrace-request-id'] = scope.requestId;
-    options.logger.info('http.request', {
+    options.logger.info(state.internal ? 'internal.event' : 'http.request', {
       requestId: scope.requestId,
       route: scope.route,
       status: response.statusCode,
@@ -59,15 +76,22 @@ export function httpBoundary(options: HttpBoundaryOptions) {
       upstreamRequestIds: [...new Set(scope.trail.map((a) => a.requestId).filter(Boolean))],
       upstreamAttempts: scope.trail.length,
     });
+    for (const entry of scope.audit) writeAudit(options.logger, scope.requestId, entry);
   };
 
   return {
     before: async (request: MiddyRequest) => {
       const requestId = request.context?.requestId || randomUUID();
-      const scope: HttpScope = { requestId, route: 'unmatched', fields: {}, trail: [] };
-      scopes.set(request, { scope, started: options.now() });
-      const http = parseFcHttpEvent(request.event, options.maxBodyBytes);
-      request.event = { http, scope } satisfies HttpEvent;
+      const scope: HttpScope = { requestId, route: 'unmatched', fields: {}, trail: [], audit: [] };
+      const state = { scope, started: options.now(), internal: false };
+      scopes.set(request, state);
+      const parsed = parseFcEvent(request.event, options.maxBodyBytes);
+      if (parsed.kind === 'internal') {
+        state.internal = true;
+        request.event = { internal: parsed.envelope, scope } satisfies InternalEvent;
+      } else {
+        request.event = { http: parsed.http, scope } satisfies HttpEvent;
+      }
     },
     after: async (request: MiddyRequest) => {
       finish(request, request.response as FcHttpResponse);

@@ -1,7 +1,17 @@
 import { z } from 'zod';
 import { ErrorCode } from '../errors';
-import { MAX_BATCH, TraceQueryInputSchema } from '../trace/query-schema';
-import { CaveatSchema, GroupReportSchema, MessageIdFactsSchema, TraceReportSchema } from '../trace/report-schema';
+import { MAX_BATCH, MAX_WAIT_SECONDS, TraceQueryInputSchema, TraceRequestInputSchema } from '../trace/query-schema';
+import {
+  CaveatSchema,
+  DiagnosisSchema,
+  FindingSchema,
+  GroupReportSchema,
+  MessageFactsSchema,
+  MessageIdFactsSchema,
+  SkippedCheckSchema,
+  TraceReportSchema,
+  WaitSchema,
+} from '../trace/report-schema';
 import { HTTP_STATUS_BY_CODE } from './error-table';
 
 const ErrorBodySchema = z
@@ -34,7 +44,8 @@ const BatchResponseSchema = z
 /** Builds the OpenAPI 3.1 document of the HTTP API from the same zod schemas that validate it. */
 export function buildOpenApiDocument(version: string): Record<string, unknown> {
   const registry = z.registry<{ id: string }>();
-  const documented = [TraceQueryInputSchema, TraceReportSchema, GroupReportSchema, MessageIdFactsSchema, CaveatSchema, ErrorBodySchema, BatchRequestSchema, BatchResponseSchema];
+  const documented: z.ZodType[] = [TraceQueryInputSchema, TraceReportSchema, GroupReportSchema, MessageIdFactsSchema, CaveatSchema, ErrorBodySchema, BatchRequestSchema, BatchResponseSchema,
+    TraceRequestInputSchema, DiagnosisSchema, FindingSchema, SkippedCheckSchema, MessageFactsSchema, WaitSchema];
   for (const schema of documented) {
     const id = schema.meta()?.id;
     if (typeof id === 'string') registry.add(schema, { id });
@@ -75,9 +86,14 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
         get: {
           summary: 'Look up one message',
           parameters: [
-            queryParam('instanceId', false, 'MQ_INST_… (defaults to MQTRACE_DEFAULT_INSTANCE_ID)'),
+            queryParam('instanceId', false, "MQ_INST_… or an alias (defaults to the caller's default instance)"),
             queryParam('topic', true, 'The topic the message was sent to'),
             queryParam('msgId', true, 'The message ID (4.x client or offset ID, or 5.x ID)'),
+            { ...queryParam('explain', false, 'true: also diagnose why groups have not consumed it (report.diagnosis)'), schema: { type: 'string', enum: ['true', 'false'] } },
+            {
+              ...queryParam('waitSeconds', false, 'Poll until CONSUMED or this many seconds pass, capped by the function timeout minus the lookup deadline (report.wait)'),
+              schema: { type: 'string', pattern: '^[0-9]+$', description: `1 to ${MAX_WAIT_SECONDS}` },
+            },
           ],
           responses: { '200': report, ...errors },
         },
@@ -85,7 +101,7 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
           summary: 'Look up one message, or up to 20 with "lookups"',
           requestBody: {
             required: true,
-            content: { 'application/json': { schema: { oneOf: [ref('TraceQuery'), ref('BatchTraceRequest')] } } },
+            content: { 'application/json': { schema: { oneOf: [ref('TraceRequest'), ref('BatchTraceRequest')] } } },
           },
           responses: {
             '200': {
@@ -96,10 +112,12 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
           },
         },
       },
-      '/healthz': { get: { summary: 'Liveness', responses: { '200': { description: 'ok' } } } },
+      '/healthz': { get: { summary: 'Liveness', security: [], responses: { '200': { description: 'ok' } } } },
       '/openapi.json': { get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' } } } },
     },
-    components: { schemas: rewriteRefs(schemas) },
+    // Every route but /healthz needs a token from MQTRACE_CONFIG (shared/access/http-guard.ts).
+    security: [{ bearer: [] }],
+    components: { schemas: rewriteRefs(schemas), securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
   };
 }
 

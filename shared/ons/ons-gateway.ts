@@ -16,6 +16,10 @@ export interface OnsGatewayOptions {
   retry?: RetryPolicy;
   /** Overrides of the documented per-action limits, e.g. a stricter share for one instance. */
   rateLimits?: Partial<Record<OnsAction, { count: number; windowMs: number }>>;
+  /** Pace grants once a window is full (see `RateLimiterOptions.pace`); production sets it. Default false. */
+  paceRateLimits?: boolean;
+  /** Extra spacing per limiter window (`RATE_LIMIT_MARGIN_MS`); default 0. */
+  rateLimitMarginMs?: number;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
@@ -51,7 +55,7 @@ export function createOnsGateway(options: OnsGatewayOptions): OnsGateway {
     let limiter = limiters.get(action);
     if (!limiter) {
       const limit = options.rateLimits?.[action] ?? ONS_ACTIONS[action].rateLimit;
-      limiter = createRateLimiter({ ...limit, now, sleep });
+      limiter = createRateLimiter({ ...limit, pace: options.paceRateLimits ?? false, marginMs: options.rateLimitMarginMs ?? 0, now, sleep });
       limiters.set(action, limiter);
     }
     return limiter;
@@ -72,7 +76,7 @@ export function createOnsGateway(options: OnsGatewayOptions): OnsGateway {
     return retryWithBackoff(
       async (attempt) => {
         await limiterFor(action).acquire(ctx.deadline);
-        const timeout = Math.min(options.callTimeoutMs, ctx.deadline.remainingMs());
+        const timeout = Math.min(ctx.callTimeoutMs ?? options.callTimeoutMs, ctx.deadline.remainingMs());
         if (timeout < MIN_CALL_MS) {
           throw new UpstreamTimeoutError(`${action}: the lookup deadline passed before the call`, { upstream: { action } });
         }

@@ -23,6 +23,8 @@ export interface CallContext {
   deadline: Deadline;
   /** Attempts are appended here as they happen. */
   trail?: UpstreamAttempt[];
+  /** Overrides the gateway's per-call timeout, e.g. longer for a deferred chat lookup; the deadline still caps it. */
+  callTimeoutMs?: number;
 }
 
 export interface MessageTraceResult {

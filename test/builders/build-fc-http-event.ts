@@ -1,4 +1,5 @@
 import type { FcContext } from '../../shared/fc-context';
+import { TEST_BEARER } from './build-access';
 
 export interface HttpEventOverrides {
   method?: string;
@@ -8,6 +9,8 @@ export interface HttpEventOverrides {
   body?: string;
   isBase64Encoded?: boolean;
   requestId?: string;
+  /** The Authorization header; default the test token's ({@link TEST_BEARER}); null sends none. */
+  authorization?: string | null;
 }
 
 /** The FC 3.0 HTTP trigger envelope (fc.md §1.4) as a plain object. */
@@ -16,7 +19,7 @@ export function buildFcHttpEvent(overrides: HttpEventOverrides = {}): Record<str
   return {
     version: 'v1',
     rawPath: path,
-    headers: overrides.headers ?? { 'User-Agent': 'vitest' },
+    headers: withAuthorization(overrides.headers ?? { 'User-Agent': 'vitest' }, overrides.authorization),
     queryParameters: overrides.query ?? {},
     ...(overrides.body === undefined ? {} : { body: overrides.body }),
     isBase64Encoded: overrides.isBase64Encoded ?? false,
@@ -35,6 +38,11 @@ export function buildFcHttpEvent(overrides: HttpEventOverrides = {}): Record<str
       timeEpoch: '1761364800000',
     },
   };
+}
+
+function withAuthorization(headers: Record<string, string>, authorization: string | null | undefined): Record<string, string> {
+  if (authorization === null || Object.keys(headers).some((h) => h.toLowerCase() === 'authorization')) return headers;
+  return { ...headers, Authorization: authorization ?? TEST_BEARER };
 }
 
 /** The event as FC hands it to a Node.js handler: a Buffer holding JSON. */

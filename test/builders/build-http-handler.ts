@@ -2,6 +2,8 @@ import { createHttpHandler } from '../../functions/http/handler';
 import type { FcContext } from '../../shared/fc-context';
 import type { FcHttpResponse } from '../../shared/http/http-response';
 import { createLogger } from '../../shared/log';
+import type { AccessControl } from '../../shared/access/access-control';
+import { buildAccessControl } from './build-access';
 import type { Credentials, MessageTraceResult } from '../../shared/ons/ons-port';
 import { buildFakeGateway, type FakeGateway, type TraceQueryArg } from './build-fake-gateway';
 
@@ -21,8 +23,11 @@ export interface HttpHandlerHarness {
 export function buildHttpHandler(
   options: {
     respond?: (query: TraceQueryArg) => MessageTraceResult | Promise<MessageTraceResult>;
+    /** The global default instance of the test config. */
     defaultInstanceId?: string;
     envCredentials?: Credentials;
+    /** Replaces the test config's access control (test token, everything allowed). */
+    access?: AccessControl;
   } = {},
 ): HttpHandlerHarness {
   const rawLogs: string[] = [];
@@ -35,7 +40,7 @@ export function buildHttpHandler(
     now: () => HANDLER_NOW_MS,
     gateway: fake.gateway,
     envCredentials: options.envCredentials,
-    defaultInstanceId: options.defaultInstanceId,
+    access: options.access ?? buildAccessControl({ defaultInstance: options.defaultInstanceId }),
     lookupDeadlineMs: 8000,
     producerUtcOffsetMinutes: 480,
   });

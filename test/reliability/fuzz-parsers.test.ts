@@ -115,7 +115,6 @@ describe('Fuzzing: no parser answers 500 or throws', () => {
     const keys = fc.constantFrom(
       'ONS_ENDPOINT',
       'MQTRACE_REGION',
-      'MQTRACE_DEFAULT_INSTANCE_ID',
       'MQTRACE_CALL_TIMEOUT_MS',
       'MQTRACE_LOOKUP_DEADLINE_MS',
       'MQTRACE_MAX_ATTEMPTS',

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '../../local/runner/local-stack';
+import { DEMO_AUTH_HEADERS } from '../../local/runner/demo-access';
 import { buildSeedFile } from '../builders/seed';
 
 const REQUESTS = 2000;
@@ -42,7 +43,7 @@ describe('Reliability: load against the local runner with injected throttling an
 
   it(`answers all ${REQUESTS} requests at concurrency ${CONCURRENCY} with documented statuses only`, async () => {
     // Warm the instances so the RSS baseline is not a cold process.
-    await Promise.all(Array.from({ length: 40 }, (_, i) => fetch(urls[i % urls.length] as string).then((r) => r.text())));
+    await Promise.all(Array.from({ length: 40 }, (_, i) => fetch(urls[i % urls.length] as string, { headers: DEMO_AUTH_HEADERS }).then((r) => r.text())));
     const before = new Map(stack.runner.stats().pids.map((pid) => [pid, rssKb(pid)]));
 
     // Act
@@ -52,7 +53,7 @@ describe('Reliability: load against the local runner with injected throttling an
     const worker = async () => {
       while (next < REQUESTS) {
         const url = urls[next++ % urls.length] as string;
-        const response = await fetch(url);
+        const response = await fetch(url, { headers: DEMO_AUTH_HEADERS });
         const body = await response.text();
         answered++;
         statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);

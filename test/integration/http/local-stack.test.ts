@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Seed } from '../../../local/emulator/seed-schema';
+import { DEMO_AUTH_HEADERS } from '../../../local/runner/demo-access';
 import { startLocalStack, type LocalStack } from '../../../local/runner/local-stack';
 import { buildSeedFile, stsCredentialOf } from '../../builders/seed';
 
@@ -18,7 +19,7 @@ function demoMessages(seed: Seed): Message[] {
 }
 
 async function get(stack: LocalStack, path: string, init?: RequestInit) {
-  const response = await fetch(`${stack.url}${path}`, init);
+  const response = await fetch(`${stack.url}${path}`, { ...init, headers: { ...DEMO_AUTH_HEADERS, ...(init?.headers as Record<string, string> | undefined) } });
   const text = await response.text();
   return { status: response.status, headers: response.headers, text, json: text ? (JSON.parse(text) as Record<string, any>) : undefined };
 }

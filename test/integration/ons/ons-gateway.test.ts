@@ -76,7 +76,8 @@ describe('Function: createOnsGateway over the real pop-core client and the emula
     it('paces them client-side so the emulator never throttles', async () => {
       // Prepare
       const [first] = credentialSets();
-      const ons = gateway().forCredentials(first as never);
+      // As the functions run it: once a window is full, grants are spaced window/count apart.
+      const ons = gateway({ paceRateLimits: true }).forCredentials(first as never);
       const trail: UpstreamAttempt[] = [];
       // Act
       const results = await Promise.all(

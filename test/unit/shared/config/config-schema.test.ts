@@ -13,7 +13,6 @@ describe('Function: loadHttpConfig', () => {
       expect(config).toEqual({
         endpoint: 'https://ons.cn-hangzhou.aliyuncs.com',
         region: 'cn-hangzhou',
-        defaultInstanceId: undefined,
         callTimeoutMs: 2500,
         lookupDeadlineMs: 8000,
         maxAttempts: 3,
@@ -39,7 +38,6 @@ describe('Function: loadHttpConfig', () => {
       // Act
       const config = loadHttpConfig({
         MQTRACE_REGION: 'cn-shanghai',
-        MQTRACE_DEFAULT_INSTANCE_ID: ' MQ_INST_1234567890123456_BXhFHryi ',
         MQTRACE_CALL_TIMEOUT_MS: '1500',
         MQTRACE_LOOKUP_DEADLINE_MS: '600000',
         MQTRACE_MAX_ATTEMPTS: '1',
@@ -55,7 +53,6 @@ describe('Function: loadHttpConfig', () => {
       expect(config).toEqual({
         endpoint: 'https://ons.cn-shanghai.aliyuncs.com',
         region: 'cn-shanghai',
-        defaultInstanceId: 'MQ_INST_1234567890123456_BXhFHryi',
         callTimeoutMs: 1500,
         lookupDeadlineMs: 600_000,
         maxAttempts: 1,
@@ -83,7 +80,6 @@ describe('Function: loadHttpConfig', () => {
       ['ONS_ENDPOINT', 'VALUEMARK'],
       ['MQTRACE_REGION', 'VALUEMARK_Region'],
       ['FC_REGION', 'cn hangzhou VALUEMARK'],
-      ['MQTRACE_DEFAULT_INSTANCE_ID', 'rmq-VALUEMARK'],
       ['MQTRACE_CALL_TIMEOUT_MS', '12VALUEMARK'],
       ['MQTRACE_CALL_TIMEOUT_MS', '99'],
       ['MQTRACE_CALL_TIMEOUT_MS', '-100'],

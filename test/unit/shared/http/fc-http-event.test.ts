@@ -45,6 +45,7 @@ describe('Function: parseFcHttpEvent', () => {
       // Arrange
       const event = buildFcHttpEventBuffer({
         headers: { 'Content-Type': 'application/json', 'X-Forwarded-For': '10.0.0.1', 'x-forwarded-for': '10.0.0.2', ACCEPT: '*/*' },
+        authorization: null,
       });
 
       // Act

@@ -31,7 +31,7 @@ describe('Function: httpBoundary (through createHttpHandler)', () => {
 
       // Assert
       expect(response.statusCode).toBe(200);
-      expect(harness.logs()).toHaveLength(1);
+      expect(accessLines(harness.logs())).toHaveLength(1);
       expect(harness.logs()[0]).toEqual({
         time: '2025-10-25T04:00:00.000Z',
         level: 'info',
@@ -40,6 +40,7 @@ describe('Function: httpBoundary (through createHttpHandler)', () => {
         route: 'trace.get',
         status: 200,
         latencyMs: 0,
+        caller: 'test-client',
         instanceId: INSTANCE,
         topic: 'TopicA',
         msgId: MSG,
@@ -69,7 +70,7 @@ describe('Function: httpBoundary (through createHttpHandler)', () => {
       expect(accessLines(harness.logs())).toEqual([
         expect.objectContaining({ route: 'trace.post', status: 200, batchSize: 2, batchFailed: 1, upstreamRequestIds: ['UP-DEFAULT'] }),
       ]);
-      expect(harness.logs()).toHaveLength(1);
+      expect(accessLines(harness.logs())).toHaveLength(1);
     });
   });
 
@@ -94,7 +95,7 @@ describe('Function: httpBoundary (through createHttpHandler)', () => {
       // Assert
       expect(response.statusCode).toBe(status);
       expect(response.headers['x-mqtrace-request-id']).toBe('ctx-req-1');
-      expect(harness.logs()).toEqual([expect.objectContaining({ event: 'http.request', requestId: 'ctx-req-1', route, status, errorCode })]);
+      expect(accessLines(harness.logs())).toEqual([expect.objectContaining({ event: 'http.request', requestId: 'ctx-req-1', route, status, errorCode })]);
       expect(harness.logs()[0]).not.toHaveProperty('verdict');
       expectNoContextSecret(harness.rawLogs.join('\n'));
     });
@@ -142,7 +143,8 @@ describe('Function: httpBoundary (through createHttpHandler)', () => {
       expect(response.statusCode).toBe(500);
       expect(JSON.parse(response.body)).toEqual({ error: { code: 'INTERNAL', message: 'internal error', requestId: 'ctx-req-1' } });
       const logs = harness.logs();
-      expect(logs.map((l) => l.event)).toEqual(['http.unhandled_error', 'http.request']);
+      expect(logs.map((l) => l.event)).toEqual(['http.unhandled_error', 'http.request', 'audit.lookup']);
+      expect(logs[2]).toMatchObject({ outcome: 'failed', errorCode: 'INTERNAL', caller: { channel: 'http', id: 'test-client' } });
       expect(logs[0]).toMatchObject({ level: 'error', requestId: 'ctx-req-1', errorName: 'TypeError' });
       expect(logs[1]).toMatchObject({ status: 500, errorCode: 'INTERNAL', route: 'trace.get' });
     });

@@ -118,7 +118,7 @@ describe('Function: createHttpHandler (trace API)', () => {
   });
 
   describe('Given a lookup without instanceId', () => {
-    it('uses MQTRACE_DEFAULT_INSTANCE_ID when it is configured', async () => {
+    it('uses the configured default instance when none is given', async () => {
       // Arrange
       const harness = buildHttpHandler({ respond, defaultInstanceId: DEFAULT_INSTANCE });
       const event = buildFcHttpEventBuffer({ query: { topic: 'TopicA', msgId: MSG_CONSUMED } });
@@ -143,7 +143,7 @@ describe('Function: createHttpHandler (trace API)', () => {
       // Assert
       expect(response.statusCode).toBe(400);
       expect(JSON.parse(response.body)).toMatchObject({
-        error: { code: 'INVALID_INPUT', issues: [{ path: 'instanceId', message: 'is required (MQTRACE_DEFAULT_INSTANCE_ID is not set)' }] },
+        error: { code: 'INVALID_INPUT', issues: [{ path: 'instanceId', message: 'is required (no default instance is configured for this caller)' }] },
       });
       expect(harness.fake.queries).toEqual([]);
     });
