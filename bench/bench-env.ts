@@ -6,6 +6,7 @@ import { createInterface } from 'node:readline';
 import { DEMO_SEED_PATH } from '../local/emulator/load-seed';
 import type { Seed } from '../local/emulator/seed-schema';
 import type { EmulatorStats } from '../local/emulator/server';
+import { buildDemoConfig, DEMO_API_TOKEN } from '../local/runner/demo-access';
 
 /** The emulator in its own process (as `npm run emulator` runs it), so it does not share the measured event loop. */
 export interface BenchEmulator {
@@ -48,7 +49,7 @@ export async function startBenchWorld(seed: Seed = benchSeed()): Promise<BenchWo
     query: { instanceId: instance.instanceId, topic: topic.topic, msgId },
     functionEnv: {
       ONS_ENDPOINT: url,
-      MQTRACE_DEFAULT_INSTANCE_ID: instance.instanceId,
+      MQTRACE_CONFIG: JSON.stringify(buildDemoConfig({ aliases: {}, defaultInstance: instance.instanceId })),
       MQTRACE_TRACE_RATE_LIMIT: '1000',
       MQTRACE_LOG_LEVEL: 'info',
     },
@@ -64,7 +65,7 @@ export function traceEvent(query: { instanceId: string; topic: string; msgId: st
       rawPath: '/v1/trace',
       body: '',
       isBase64Encoded: false,
-      headers: { Host: 'bench.local', 'User-Agent': 'mqtrace-bench' },
+      headers: { Host: 'bench.local', 'User-Agent': 'mqtrace-bench', Authorization: `Bearer ${DEMO_API_TOKEN}` },
       queryParameters: query,
       requestContext: {
         accountId: '1234567890123456',

@@ -12,6 +12,8 @@ import RPCClient from '@alicloud/pop-core';
 import { build } from 'esbuild';
 import { bundleOptions } from '../scripts/build';
 import { median, percentile, startBenchWorld, traceEvent, type BenchWorld } from './bench-env';
+import { measureSlackAcks, p99, SLACK_ACK_DEADLINE_MS } from './chat-ack';
+import { measureSpotCheckThroughput } from './spot-check-throughput';
 
 const ROOT = join(import.meta.dirname, '..');
 const CACHE = join(ROOT, 'node_modules', '.cache', 'mqtrace', 'bench');
@@ -175,6 +177,35 @@ async function memory(world: BenchWorld, b: Awaited<ReturnType<typeof bundles>>)
   record({ section: 'memory', metric: 'peak RSS over 2,000 lookups', value: ours.maxRssKb / 1024, reference: reference.maxRssKb / 1024, unit: 'MiB' });
 }
 
+async function chatAck() {
+  const runs = await measureSlackAcks({ latenciesMs: [0, 5000], commands: 12 });
+  for (const run of runs) {
+    const value = p99(run.acksMs);
+    record({
+      section: 'chat ack',
+      metric: `Slack ack p99, upstream +${run.upstreamLatencyMs / 1000} s (n=${run.acksMs.length}, ${run.finalAnswers} answered)`,
+      value,
+      reference: SLACK_ACK_DEADLINE_MS,
+      unit: 'ms',
+      target: '< 1000 ms',
+      met: value < 1000 && run.finalAnswers === run.acksMs.length,
+    });
+  }
+}
+
+async function spotCheck() {
+  const run = await measureSpotCheckThroughput();
+  record({
+    section: 'spot check',
+    metric: `${run.messages} lookups in ${(run.durationMs / 1000).toFixed(1)} s, ${run.throttlesSurfaced} throttles surfaced`,
+    value: run.lookupsPerSecond,
+    reference: 10,
+    unit: 'lookups/s',
+    target: '≥ 0.90× of 10/s, 0 throttles',
+    met: run.lookupsPerSecond >= 9 && run.throttlesSurfaced === 0 && run.complete,
+  });
+}
+
 function printTable(): void {
   const rows = figures.map((f) => [
     f.section,
@@ -195,7 +226,7 @@ const world = await startBenchWorld();
 try {
   // BENCH_ONLY=warm,memory runs a subset while iterating; the default runs every section.
   const only = new Set((process.env.BENCH_ONLY ?? '').split(',').filter(Boolean));
-  const sections = { cold: coldStart, warm: warmOverhead, connections, memory };
+  const sections = { cold: coldStart, warm: warmOverhead, connections, memory, chat: () => chatAck(), spot: () => spotCheck() };
   for (const [name, run] of Object.entries(sections)) {
     if (only.size === 0 || only.has(name)) await run(world, b);
   }
