@@ -1,7 +1,7 @@
 import type { AccessControl, Caller, CallerIdentity } from '../access/access-control';
 import { upstreamIdsOf } from '../access/audit';
 import { createDeadline } from '../deadline';
-import { toAppError, type AppError } from '../errors';
+import { ErrorCode, toAppError, UpstreamTimeoutError, type AppError } from '../errors';
 import { resolveCredentials, type FcContext } from '../fc-context';
 import type { HttpScope } from '../http/http-boundary';
 import type { OnsGateway } from '../ons/ons-gateway';
@@ -54,9 +54,17 @@ export interface ChatLookup {
   ): Promise<LookupOutcome>;
 }
 
+/**
+ * After an inline lookup runs out of its budget, the upstream is slow: for this long, defer at once
+ * instead of making every user wait the whole inline budget for a reply that is deferred anyway.
+ */
+export const SLOW_UPSTREAM_MEMORY_MS = 30_000;
+
 /** Creates the {@link ChatLookup}. */
 export function createChatLookup(deps: ChatLookupDeps): ChatLookup {
   const explainer = createChatExplainer({ gateway: deps.gateway, now: deps.now });
+  // Per instance, like the rest of module state on FC: one request at a time, so no races.
+  let deferUntil = 0;
   return {
     resolveTarget({ topic, msgId, instance }, caller) {
       const resolved = deps.access.resolveInstance(caller, instance);
@@ -80,6 +88,10 @@ export function createChatLookup(deps: ChatLookupDeps): ChatLookup {
         });
         return outcome;
       };
+      if (phase === 'inline' && deferrable && deps.now() < deferUntil) {
+        const slow = new UpstreamTimeoutError('ONS answered slowly moments ago; the answer follows shortly');
+        return { kind: 'defer', because: 'UPSTREAM_SLOW', fallback: chatFailure(slow, scope.requestId) };
+      }
       try {
         const credentials = resolveCredentials(context, deps.envCredentials);
         const ons = deps.gateway.forCredentials(credentials);
@@ -95,7 +107,10 @@ export function createChatLookup(deps: ChatLookupDeps): ChatLookup {
         return audited({ kind: 'answer', answer: { kind: 'report', report, ...(sections.length > 0 ? { sections } : {}) }, report }, { verdict: report.verdict });
       } catch (thrown) {
         const error = toAppError(thrown);
-        if (deferrable && isTransient(error)) return { kind: 'defer', because: error.code, fallback: chatFailure(error, scope.requestId) };
+        if (deferrable && isTransient(error)) {
+          if (phase === 'inline' && error.code === ErrorCode.UPSTREAM_TIMEOUT) deferUntil = deps.now() + SLOW_UPSTREAM_MEMORY_MS;
+          return { kind: 'defer', because: error.code, fallback: chatFailure(error, scope.requestId) };
+        }
         return audited({ kind: 'answer', answer: chatFailure(error, scope.requestId), error }, { errorCode: error.code });
       }
     },
