@@ -14,8 +14,10 @@ export interface ChatAckResult {
 /**
  * Times the HTTP answer (the ack) to signed Slack slash commands through the local stack, with the
  * emulator adding `upstreamLatencyMs` to every OnsMessageTrace call, and waits for every final answer.
+ * Commands are `spacingMs` apart: faster than OnsMessageTrace's 10/s, the account's rate limit (not
+ * the ack path) would decide the figure.
  */
-export async function measureSlackAcks(options: { latenciesMs: number[]; commands: number }): Promise<ChatAckResult[]> {
+export async function measureSlackAcks(options: { latenciesMs: number[]; commands: number; spacingMs: number }): Promise<ChatAckResult[]> {
   // Enough simulated instances that background (deferred) runs never hold up an ack, as on FC.
   const stack = await startLocalStack({ port: 0, env: { PATH: process.env.PATH }, maxInstances: options.commands + 4 });
   const emulator = stack.emulator?.handle;
@@ -42,7 +44,11 @@ export async function measureSlackAcks(options: { latenciesMs: number[]; command
       };
       await send(); // the first request of a latency setting starts instances; not counted
       const sent: Array<{ ackMs: number; responseUrl: string; inline: boolean }> = [];
-      for (let i = 0; i < options.commands; i++) sent.push(await send());
+      for (let i = 0; i < options.commands; i++) {
+        const started = performance.now();
+        sent.push(await send());
+        await new Promise((resolve) => setTimeout(resolve, Math.max(0, options.spacingMs - (performance.now() - started))));
+      }
       // Every command must get its final answer, inline or on the fake response_url.
       const answered = await Promise.all(
         sent.map((s) => (s.inline ? 1 : stack.chat.fakes.waitForPosts(s.responseUrl, 1, 30_000).then((p) => p.length))),

@@ -178,7 +178,7 @@ async function memory(world: BenchWorld, b: Awaited<ReturnType<typeof bundles>>)
 }
 
 async function chatAck() {
-  const runs = await measureSlackAcks({ latenciesMs: [0, 5000], commands: 12 });
+  const runs = await measureSlackAcks({ latenciesMs: [0, 5000], commands: 20, spacingMs: 200 });
   for (const run of runs) {
     const value = p99(run.acksMs);
     record({
