@@ -1,0 +1,71 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEmulator, type EmulatorHandle } from '../../../local/emulator/server';
+import { buildDemoConfig, DEMO_API_TOKEN } from '../../../local/runner/demo-access';
+import { buildSeedFile, stsCredentialOf } from '../../builders/seed';
+
+const run = promisify(execFile);
+const BUNDLE = join(import.meta.dirname, '..', '..', '..', 'dist', 'http', 'index.js');
+
+// Runs in a fresh node process: one lookup through the built handler, then lists loaded modules.
+const PROBE = `
+const { handler } = require(process.env.BUNDLE);
+const event = Buffer.from(process.env.EVENT);
+const context = { requestId: 'probe', credentials: JSON.parse(process.env.CREDS), function: { timeout: 30 } };
+handler(event, context).then((response) => {
+  const loaded = Object.keys(require.cache);
+  process.stdout.write(JSON.stringify({ status: response.statusCode, loaded }) + '\\n');
+});`;
+
+describe('The lookup path of the built HTTP bundle', () => {
+  let emulator: EmulatorHandle;
+  let url: string;
+  let seedInfo: ReturnType<typeof buildSeedFile>;
+
+  beforeAll(async () => {
+    seedInfo = buildSeedFile();
+    emulator = createEmulator({ seed: seedInfo.seed });
+    ({ url } = await emulator.start());
+  });
+
+  afterAll(async () => {
+    await emulator?.close();
+  });
+
+  it('answers a lookup without ever loading @alicloud/fc2', async () => {
+    // Arrange
+    const instance = seedInfo.seed.instances[0];
+    const topic = instance?.topics[0];
+    const message = topic?.messages[0];
+    if (!instance || !topic || !message) throw new Error('demo seed changed');
+    const credential = stsCredentialOf(seedInfo.seed);
+    const event = {
+      version: 'v1',
+      rawPath: '/v1/trace',
+      body: '',
+      isBase64Encoded: false,
+      headers: { Authorization: `Bearer ${DEMO_API_TOKEN}` },
+      queryParameters: { instanceId: instance.instanceId, topic: topic.topic, msgId: message.msgId },
+      requestContext: { http: { method: 'GET', path: '/v1/trace' }, requestId: 'probe' },
+    };
+    // Act
+    const { stdout } = await run(process.execPath, ['-e', PROBE], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        BUNDLE,
+        EVENT: JSON.stringify(event),
+        CREDS: JSON.stringify({ accessKeyId: credential.accessKeyId, accessKeySecret: credential.accessKeySecret, securityToken: credential.securityToken }),
+        ONS_ENDPOINT: url,
+        MQTRACE_LOG_LEVEL: 'error',
+        MQTRACE_CONFIG: JSON.stringify(buildDemoConfig({ aliases: {}, defaultInstance: instance.instanceId })),
+      },
+    });
+    // Assert
+    const result = JSON.parse(stdout.trim().split('\n').pop() as string) as { status: number; loaded: string[] };
+    expect(result.status).toBe(200);
+    expect(result.loaded.some((path) => path.endsWith(join('dist', 'http', 'index.js')))).toBe(true);
+    expect(result.loaded.filter((path) => /fc2|ali-oss|urllib/.test(path))).toEqual([]);
+  });
+});
