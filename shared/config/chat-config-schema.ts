@@ -1,21 +1,8 @@
 import { z } from 'zod';
 import { ConfigError, type FieldIssue } from '../errors';
 import { toFieldIssues } from '../validation';
+import { emptyAsUndefined, intFromEnv } from './env-values';
 
-const emptyAsUndefined = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
-
-const intFromEnv = (fallback: number, min: number, max: number) =>
-  z.preprocess(
-    emptyAsUndefined,
-    z
-      .string()
-      .trim()
-      .regex(/^\d+$/, 'must be a whole number')
-      .transform(Number)
-      .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`))
-      .optional()
-      .transform((v) => v ?? fallback),
-  );
 
 const secret = (minLength: number) =>
   z.preprocess(emptyAsUndefined, z.string().min(minLength, `must be at least ${minLength} characters`).optional());

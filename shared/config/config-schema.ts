@@ -1,18 +1,8 @@
 import { z } from 'zod';
 import { ConfigError } from '../errors';
 import { toFieldIssues } from '../validation';
+import { emptyAsUndefined, intFromEnv } from './env-values';
 
-const intFromEnv = (fallback: number, min: number, max: number) =>
-  z
-    .string()
-    .trim()
-    .regex(/^\d+$/, 'must be a whole number')
-    .transform(Number)
-    .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`))
-    .optional()
-    .transform((v) => v ?? fallback);
-
-const emptyAsUndefined = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 
 /**
  * Every environment variable the HTTP function reads. The README's configuration table mirrors
@@ -22,10 +12,10 @@ export const EnvSchema = z.object({
   ONS_ENDPOINT: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional()),
   MQTRACE_REGION: z.preprocess(emptyAsUndefined, z.string().regex(/^[a-z0-9-]{2,40}$/, 'must be a region ID like cn-hangzhou').optional()),
   FC_REGION: z.preprocess(emptyAsUndefined, z.string().regex(/^[a-z0-9-]{2,40}$/, 'must be a region ID like cn-hangzhou').optional()),
-  MQTRACE_CALL_TIMEOUT_MS: z.preprocess(emptyAsUndefined, intFromEnv(2500, 100, 60_000)),
-  MQTRACE_LOOKUP_DEADLINE_MS: z.preprocess(emptyAsUndefined, intFromEnv(8000, 200, 600_000)),
-  MQTRACE_MAX_ATTEMPTS: z.preprocess(emptyAsUndefined, intFromEnv(3, 1, 10)),
-  MQTRACE_TRACE_RATE_LIMIT: z.preprocess(emptyAsUndefined, intFromEnv(10, 1, 1000)),
+  MQTRACE_CALL_TIMEOUT_MS: intFromEnv(2500, 100, 60_000),
+  MQTRACE_LOOKUP_DEADLINE_MS: intFromEnv(8000, 200, 600_000),
+  MQTRACE_MAX_ATTEMPTS: intFromEnv(3, 1, 10),
+  MQTRACE_TRACE_RATE_LIMIT: intFromEnv(10, 1, 1000),
   MQTRACE_PRODUCER_UTC_OFFSET_MINUTES: z.preprocess(
     emptyAsUndefined,
     z

@@ -2,22 +2,9 @@ import { z } from 'zod';
 import { ConfigError, InvalidInputError, type FieldIssue } from '../errors';
 import { parseChecks, type SpotCheck } from '../spot-check/check-schema';
 import { toFieldIssues } from '../validation';
+import { emptyAsUndefined, intFromEnv } from './env-values';
 import { loadHttpConfig, type HttpConfig } from './config-schema';
 
-const emptyAsUndefined = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
-
-const intFromEnv = (fallback: number, min: number, max: number) =>
-  z.preprocess(
-    emptyAsUndefined,
-    z
-      .string()
-      .trim()
-      .regex(/^\d+$/, 'must be a whole number')
-      .transform(Number)
-      .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`))
-      .optional()
-      .transform((v) => v ?? fallback),
-  );
 
 const webhookUrl = (what: string) =>
   z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/, error: `must be the ${what} URL (https://…)` }).optional());
