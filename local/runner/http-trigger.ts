@@ -117,7 +117,8 @@ function writeFcError(res: ServerResponse, requestId: string, status: number, er
   res.end(JSON.stringify({ errorType, errorMessage }));
 }
 
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+/** Reads a request body; undefined when it exceeds `limit` bytes (the rest is drained, not kept). */
+export function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;

@@ -2,6 +2,7 @@ import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypt
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { InvokeOutcome } from './fc-runner';
 import type { RunnerCredentials } from './fc-runner';
+import { readBody } from './http-trigger';
 
 /**
  * The FC invoke API of the local runner: `POST /2023-03-30/functions/{name}/invocations`, signed
@@ -147,19 +148,4 @@ export function createInvokeApi(options: InvokeApiOptions): InvokeApi {
 function fail(res: ServerResponse, requestId: string, status: number, code: string, message: string): void {
   res.writeHead(status, { 'content-type': 'application/json', 'x-fc-request-id': requestId });
   res.end(JSON.stringify({ ErrorCode: code, ErrorMessage: message }));
-}
-
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooBig = false;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) tooBig = true;
-      else chunks.push(chunk);
-    });
-    req.on('end', () => resolve(tooBig ? undefined : Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }
