@@ -1,10 +1,9 @@
 import { createHttpHandler } from './handler';
 import { createAccessControl } from '../../shared/access/access-control';
 import { loadAppConfig } from '../../shared/config/app-config-schema';
-import { createChatApi } from '../../shared/chat/chat-api';
+import { createLazyChatApi } from '../../shared/chat/lazy-chat-api';
 import { chatSecrets, loadChatConfig } from '../../shared/config/chat-config-schema';
 import { loadHttpConfig } from '../../shared/config/config-schema';
-import { createFc2Invoker } from '../../shared/invoke/fc2-invoker';
 import { createLogger } from '../../shared/log';
 import { createOnsGateway } from '../../shared/ons/ons-gateway';
 import { createPopCoreClient } from '../../shared/ons/rpc-client';
@@ -37,15 +36,22 @@ export const handler = createHttpHandler({
   access,
   lookupDeadlineMs: config.lookupDeadlineMs,
   producerUtcOffsetMinutes: config.producerUtcOffsetMinutes,
-  chat: createChatApi({
-    config: chatConfig,
-    gateway,
-    invoker: createFc2Invoker({ endpoint: chatConfig.invoke.endpoint, timeoutMs: chatConfig.invoke.timeoutMs }),
-    fetch: (url, init) => fetch(url, init),
-    envCredentials: config.envCredentials,
-    access,
-    lookupDeadlineMs: config.lookupDeadlineMs,
-    producerUtcOffsetMinutes: config.producerUtcOffsetMinutes,
-    now: Date.now,
+  // Chat code is evaluated on the first chat request only, keeping it off the lookup path's cold start.
+  chat: createLazyChatApi(async () => {
+    const [{ createChatApi }, { createFc2Invoker }] = await Promise.all([
+      import('../../shared/chat/chat-api'),
+      import('../../shared/invoke/fc2-invoker'),
+    ]);
+    return createChatApi({
+      config: chatConfig,
+      gateway,
+      invoker: createFc2Invoker({ endpoint: chatConfig.invoke.endpoint, timeoutMs: chatConfig.invoke.timeoutMs }),
+      fetch: (url, init) => fetch(url, init),
+      envCredentials: config.envCredentials,
+      access,
+      lookupDeadlineMs: config.lookupDeadlineMs,
+      producerUtcOffsetMinutes: config.producerUtcOffsetMinutes,
+      now: Date.now,
+    });
   }),
 });
