@@ -2,6 +2,7 @@ import { crc32 } from 'node:zlib';
 import { apiError } from './api-errors';
 import { requiredParam, type ActionContext, type ActionResult } from './action-types';
 import type { IndexedInstance, SeedConsumerGroup } from './seed-index';
+import { ownedInstance } from './owned-resources';
 
 /** Failed deliveries before a clustering consumer dead-letters a message (RocketMQ's maxReconsumeTimes). */
 export const DEFAULT_DLQ_RECONSUME_TIMES = 16;
@@ -16,26 +17,9 @@ type Connection = SeedConsumerGroup['connections'][number];
 type Subscription = Connection['subscriptions'][number];
 
 /**
- * Resolves `InstanceId` to an instance the caller's account owns.
- *
- * @throws EmulatorApiError `INSTANCE_NOT_FOUND` or `AUTH_RESOURCE_OWNER_ERROR`.
- */
-export function ownedInstance(context: ActionContext): IndexedInstance {
-  const instanceId = requiredParam(context.params, 'InstanceId');
-  const instance = context.index.instances.get(instanceId);
-  if (instance === undefined) {
-    throw apiError('INSTANCE_NOT_FOUND', { name: instanceId });
-  }
-  if (instance.accountId !== context.accountId) {
-    throw apiError('AUTH_RESOURCE_OWNER_ERROR', { name: instanceId });
-  }
-  return instance;
-}
-
-/**
  * Resolves `InstanceId` and `GroupId` to a seeded consumer group.
  *
- * @throws EmulatorApiError as {@link ownedInstance}, or `BIZ_SUBSCRIPTION_NOT_FOUND`.
+ * @throws EmulatorApiError as `ownedInstance`, or `BIZ_SUBSCRIPTION_NOT_FOUND`.
  */
 export function seededGroup(context: ActionContext): { instance: IndexedInstance; group: SeedConsumerGroup } {
   const instance = ownedInstance(context);

@@ -1,6 +1,7 @@
 import { apiError } from './api-errors';
 import { requiredParam, type ActionContext, type ActionResult } from './action-types';
-import { DEFAULT_DLQ_RECONSUME_TIMES, ownedInstance, seededGroup } from './ons-consumer-group';
+import { DEFAULT_DLQ_RECONSUME_TIMES, seededGroup } from './ons-consumer-group';
+import { ownedTopic } from './owned-resources';
 import { toOnsRestMessageDo } from './ons-rest-message';
 import type { IndexedInstance, SeedMessage } from './seed-index';
 
@@ -30,17 +31,14 @@ function findOnInstance(instance: IndexedInstance, msgId: string): { topic: stri
  * @throws EmulatorApiError `INSTANCE_NOT_FOUND`, `AUTH_RESOURCE_OWNER_ERROR`, `BIZ_TOPIC_NOT_FOUND`, `BIZ_NO_MESSAGE`.
  */
 export function handleOnsMessageGetByMsgId(context: ActionContext): ActionResult {
-  const instance = ownedInstance(context);
-  const topic = requiredParam(context.params, 'Topic');
-  const messages = instance.topics.get(topic);
-  if (messages === undefined) {
-    throw apiError('BIZ_TOPIC_NOT_FOUND', { name: topic });
-  }
+  const messages = ownedTopic(context);
   const message = messages.get(requiredParam(context.params, 'MsgId').toUpperCase());
   if (message === undefined) {
     throw apiError('BIZ_NO_MESSAGE');
   }
-  return { Data: toOnsRestMessageDo(message, { instanceId: instance.instanceId, topic, startedAtMs: bornBase(message, context) }) };
+  const instanceId = requiredParam(context.params, 'InstanceId');
+  const topic = requiredParam(context.params, 'Topic');
+  return { Data: toOnsRestMessageDo(message, { instanceId, topic, startedAtMs: bornBase(message, context) }) };
 }
 
 /**

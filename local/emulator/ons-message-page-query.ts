@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { EmulatorApiError, apiError } from './api-errors';
 import { requiredParam, type ActionContext, type ActionResult } from './action-types';
+import { ownedTopic } from './owned-resources';
 import { storeTimestampOf, toOnsRestMessageDo } from './ons-rest-message';
 import type { SeedIndex, SeedMessage } from './seed-index';
 
@@ -78,18 +79,7 @@ export function handleOnsMessagePageQueryByTopic(context: ActionContext): Action
   const instanceId = requiredParam(context.params, 'InstanceId');
   const topic = requiredParam(context.params, 'Topic');
   const currentPage = Number(requiredParam(context.params, 'CurrentPage'));
-
-  const instance = context.index.instances.get(instanceId);
-  if (instance === undefined) {
-    throw apiError('INSTANCE_NOT_FOUND', { name: instanceId });
-  }
-  if (instance.accountId !== context.accountId) {
-    throw apiError('AUTH_RESOURCE_OWNER_ERROR', { name: instanceId });
-  }
-  const messages = instance.topics.get(topic);
-  if (messages === undefined) {
-    throw apiError('BIZ_TOPIC_NOT_FOUND', { name: topic });
-  }
+  const messages = ownedTopic(context);
 
   const requestedTask = context.params.TaskId;
   let taskId: string;

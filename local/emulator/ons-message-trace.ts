@@ -1,5 +1,6 @@
 import { apiError } from './api-errors';
 import { requiredParam, type ActionContext, type ActionResult } from './action-types';
+import { ownedTopic } from './owned-resources';
 import type { SeedTrack } from './seed-index';
 
 interface MessageTrack {
@@ -39,20 +40,8 @@ function toMessageTrack(track: SeedTrack, instanceId: string, elapsedMs: number)
  */
 export function handleOnsMessageTrace(context: ActionContext): ActionResult {
   const instanceId = requiredParam(context.params, 'InstanceId');
-  const topic = requiredParam(context.params, 'Topic');
   const msgId = requiredParam(context.params, 'MsgId');
-
-  const instance = context.index.instances.get(instanceId);
-  if (instance === undefined) {
-    throw apiError('INSTANCE_NOT_FOUND', { name: instanceId });
-  }
-  if (instance.accountId !== context.accountId) {
-    throw apiError('AUTH_RESOURCE_OWNER_ERROR', { name: instanceId });
-  }
-  const messages = instance.topics.get(topic);
-  if (messages === undefined) {
-    throw apiError('BIZ_TOPIC_NOT_FOUND', { name: topic });
-  }
+  const messages = ownedTopic(context);
   const message = messages.get(msgId.toUpperCase());
   if (message === undefined && context.unknownMessage === 'error') {
     throw apiError('BIZ_NO_MESSAGE');
