@@ -1,13 +1,11 @@
+import { startOnsBackend, type OnsBackend } from './ons-backend';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { startChatFakes, type ChatFakes } from '../fakes/chat-fakes';
 import { DEMO_CHAT } from '../fakes/chat-signing';
-import { DEMO_SEED_PATH, loadSeedFile } from '../emulator/load-seed';
-import type { Seed } from '../emulator/seed-schema';
-import { createEmulator, type EmulatorHandle } from '../emulator/server';
 import { AliasNameSchema } from '../../shared/config/app-config-schema';
 import { buildDemoConfig } from './demo-access';
-import { createFcRunner, type FcRunner, type RunnerCredentials } from './fc-runner';
+import { createFcRunner, type FcRunner } from './fc-runner';
 import { createHttpTriggerServer } from './http-trigger';
 import { createInvokeApi, type InvokeApi } from './invoke-api';
 import { loadFunctionSpecs, type FunctionSpec } from './s-yaml';
@@ -30,14 +28,13 @@ export interface LocalStack {
   spec: FunctionSpec;
   runner: FcRunner;
   /** Present when the stack runs against the embedded emulator. */
-  emulator: { handle: EmulatorHandle; url: string; seed: Seed } | undefined;
+  emulator: OnsBackend['emulator'];
   /** Chat stand-ins: the fake reply endpoints, and FC's invoke API that the function calls to defer a reply. */
   chat: { fakes: ChatFakes; invokeApi: InvokeApi; invokeUrl: string };
   close(): Promise<void>;
 }
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const DEMO_ACCOUNT_FALLBACK = '1234567890123456';
 
 /**
  * Starts the HTTP function from s.yaml behind a local HTTP trigger. Without real credentials in
@@ -45,36 +42,9 @@ const DEMO_ACCOUNT_FALLBACK = '1234567890123456';
  */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const env = options.env ?? process.env;
-  const useEmulator = !env.ALIBABA_CLOUD_ACCESS_KEY_ID;
-  let emulator: LocalStack['emulator'];
-  let credentials: RunnerCredentials;
-  let accountId = env.FC_ACCOUNT_ID ?? DEMO_ACCOUNT_FALLBACK;
+  const { emulator, credentials, accountId } = await startOnsBackend(env, options.seedPath);
   const renderEnv: Record<string, string | undefined> = { ...env };
-
-  if (useEmulator) {
-    const seed = await loadSeedFile(options.seedPath ?? DEMO_SEED_PATH);
-    const handle = createEmulator({ seed });
-    const { url } = await handle.start({ port: 0 });
-    emulator = { handle, url, seed };
-    const account = seed.accounts[0];
-    if (!account) throw new Error('the seed has no account');
-    // The function's role hands out STS credentials; prefer the seed's STS entry to mirror that.
-    const credential = account.credentials.find((c) => c.securityToken) ?? account.credentials[0];
-    if (!credential) throw new Error('the seed account has no credentials');
-    credentials = {
-      accessKeyId: credential.accessKeyId,
-      accessKeySecret: credential.accessKeySecret,
-      ...(credential.securityToken ? { securityToken: credential.securityToken } : {}),
-    };
-    accountId = account.accountId;
-    renderEnv.ONS_ENDPOINT = url;
-  } else {
-    credentials = {
-      accessKeyId: env.ALIBABA_CLOUD_ACCESS_KEY_ID as string,
-      accessKeySecret: env.ALIBABA_CLOUD_ACCESS_KEY_SECRET ?? '',
-      ...(env.ALIBABA_CLOUD_SECURITY_TOKEN ? { securityToken: env.ALIBABA_CLOUD_SECURITY_TOKEN } : {}),
-    };
-  }
+  if (emulator) renderEnv.ONS_ENDPOINT = emulator.url;
 
   const specs = loadFunctionSpecs(options.sYamlPath ?? join(ROOT, 's.yaml'), renderEnv);
   const base = specs.find((s) => s.triggers.some((t) => t.triggerType === 'http'));

@@ -1,13 +1,11 @@
+import { startOnsBackend, type OnsBackend } from './ons-backend';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunSummary } from '../../shared/spot-check/spot-check-runner';
-import { DEMO_SEED_PATH, loadSeedFile } from '../emulator/load-seed';
-import type { Seed } from '../emulator/seed-schema';
-import { createEmulator, type EmulatorHandle } from '../emulator/server';
 import { startDingTalkRobotFake, type DingTalkRobotFake } from '../fakes/dingtalk-robot-fake';
 import { startSlackWebhookFake, type SlackWebhookFake } from '../fakes/slack-webhook-fake';
-import { createFcRunner, type FcRunner, type InvokeOutcome, type RunnerCredentials } from './fc-runner';
+import { createFcRunner, type FcRunner, type InvokeOutcome } from './fc-runner';
 import { loadFunctionSpecs, type FunctionSpec } from './s-yaml';
 import { buildTimerEvent, timerTriggerOf } from './timer-trigger';
 
@@ -36,7 +34,7 @@ export interface SpotCheckInvocation {
 export interface SpotCheckStack {
   spec: FunctionSpec;
   runner: FcRunner;
-  emulator: { handle: EmulatorHandle; url: string; seed: Seed } | undefined;
+  emulator: OnsBackend['emulator'];
   /** Present unless the environment configures a real robot / webhook. */
   dingtalk: DingTalkRobotFake | undefined;
   slack: SlackWebhookFake | undefined;
@@ -62,32 +60,8 @@ export async function startSpotCheckStack(options: SpotCheckStackOptions = {}): 
   if (!trigger) throw new Error('s.yaml declares no timer trigger');
 
   const overrides: Record<string, string> = {};
-  let credentials: RunnerCredentials;
-  let accountId = env.FC_ACCOUNT_ID ?? '1234567890123456';
-  let emulator: SpotCheckStack['emulator'];
-  if (!env.ALIBABA_CLOUD_ACCESS_KEY_ID) {
-    const seed = await loadSeedFile(options.seedPath ?? DEMO_SEED_PATH);
-    const handle = createEmulator({ seed });
-    const { url } = await handle.start({ port: 0 });
-    emulator = { handle, url, seed };
-    const account = seed.accounts[0];
-    // The function's role hands out STS credentials; prefer the seed's STS entry to mirror that.
-    const credential = account?.credentials.find((c) => c.securityToken) ?? account?.credentials[0];
-    if (!account || !credential) throw new Error('the seed has no account with credentials');
-    credentials = {
-      accessKeyId: credential.accessKeyId,
-      accessKeySecret: credential.accessKeySecret,
-      ...(credential.securityToken ? { securityToken: credential.securityToken } : {}),
-    };
-    accountId = account.accountId;
-    overrides.ONS_ENDPOINT = url;
-  } else {
-    credentials = {
-      accessKeyId: env.ALIBABA_CLOUD_ACCESS_KEY_ID,
-      accessKeySecret: env.ALIBABA_CLOUD_ACCESS_KEY_SECRET ?? '',
-      ...(env.ALIBABA_CLOUD_SECURITY_TOKEN ? { securityToken: env.ALIBABA_CLOUD_SECURITY_TOKEN } : {}),
-    };
-  }
+  const { emulator, credentials, accountId } = await startOnsBackend(env, options.seedPath);
+  if (emulator) overrides.ONS_ENDPOINT = emulator.url;
 
   const dingtalk = env.MQTRACE_DINGTALK_ROBOT_URL
     ? undefined
