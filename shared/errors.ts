@@ -171,12 +171,15 @@ export class UpstreamTimeoutError extends AppError {
 
 export class ConfigError extends AppError {
   readonly keys: string[];
+  /** Each failing key with what is wrong with it; never its value. */
+  readonly issues: FieldIssue[];
 
   /** @param keys the failing keys; their values are deliberately not part of the error. */
   constructor(keys: FieldIssue[]) {
     super(ErrorCode.CONFIG_INVALID, `invalid configuration: ${describeIssues(keys)}`);
     this.name = 'ConfigError';
     this.keys = keys.map((k) => k.path);
+    this.issues = keys;
   }
 }
 

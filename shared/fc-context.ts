@@ -1,5 +1,4 @@
-import { CredentialsError } from './errors';
-import type { Credentials } from './ons/ons-port';
+import type { Credentials } from './credentials';
 
 /** The FC 3.0 Node.js `context` (fc.md §1.7), with every field optional that tests may omit. */
 export interface FcContext {
@@ -8,23 +7,6 @@ export interface FcContext {
   function?: { name?: string; handler?: string; memory?: number; timeout?: number };
   region?: string;
   accountId?: string;
-}
-
-/**
- * The credentials to sign with: the function role's STS set from the context when present,
- * otherwise the environment's (local runs).
- */
-export function resolveCredentials(context: FcContext, envCredentials: Credentials | undefined): Credentials {
-  const c = context.credentials;
-  if (c?.accessKeyId && c.accessKeySecret) {
-    return {
-      accessKeyId: c.accessKeyId,
-      accessKeySecret: c.accessKeySecret,
-      ...(c.securityToken ? { securityToken: c.securityToken } : {}),
-    };
-  }
-  if (envCredentials) return envCredentials;
-  throw new CredentialsError('no cloud credentials: give the function a RAM role, or set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET');
 }
 
 // Leave time to render and return the response after the last upstream call.

@@ -1,16 +1,20 @@
 import middy from '@middy/core';
-import { isPublicPath, requireBearer } from '../../shared/access/http-guard';
+import type { AccessControl } from '../../shared/access/access-control';
+import { isPublicPath, requireBearer } from '../../shared/http/bearer-guard';
 import type { ChatApi } from '../../shared/chat/chat-api';
 import { RouteNotFoundError } from '../../shared/errors';
 import type { FcContext } from '../../shared/fc-context';
 import { httpBoundary, type BoundaryEvent, type HttpEvent } from '../../shared/http/http-boundary';
-import { jsonResponse, type FcHttpResponse } from '../../shared/http/http-response';
+import { emptyResponse, jsonResponse, type FcHttpResponse } from '../../shared/http/http-response';
+import type { ChatRequest, ChatResponse } from '../../shared/chat/chat-request';
 import { createRouter } from '../../shared/http/router';
 import { createTraceApi, type TraceApiDeps } from '../../shared/http/trace-api';
 import type { Logger } from '../../shared/log';
 
 export interface HttpHandlerDeps extends TraceApiDeps {
   logger: Logger;
+  /** Authenticates bearer tokens on the API routes. */
+  access: AccessControl;
   version: string;
   /** Slack and DingTalk routes and the internal event that finishes a deferred reply; absent: 404. */
   chat?: ChatApi;
@@ -38,9 +42,9 @@ export function createHttpHandler(deps: HttpHandlerDeps) {
     },
     ...(deps.chat
       ? [
-          { name: 'chat.slack', method: 'POST', path: '/chat/slack', handle: deps.chat.slack },
-          { name: 'chat.slack.probe', method: 'GET', path: '/chat/slack', handle: deps.chat.slackProbe },
-          { name: 'chat.dingtalk', method: 'POST', path: '/chat/dingtalk', handle: deps.chat.dingtalk },
+          { name: 'chat.slack', method: 'POST', path: '/chat/slack', handle: chatRoute(deps.chat.slack) },
+          { name: 'chat.slack.probe', method: 'GET', path: '/chat/slack', handle: chatRoute(deps.chat.slackProbe) },
+          { name: 'chat.dingtalk', method: 'POST', path: '/chat/dingtalk', handle: chatRoute(deps.chat.dingtalk) },
         ]
       : []),
   ]);
@@ -52,7 +56,7 @@ export function createHttpHandler(deps: HttpHandlerDeps) {
       if ('internal' in parsed) {
         parsed.scope.route = 'chat.deferred';
         if (!deps.chat) throw new RouteNotFoundError('internal event');
-        return deps.chat.finishDeferred(parsed, context);
+        return toHttpResponse(await deps.chat.finishDeferred({ internal: parsed.internal, log: parsed.scope }, context));
       }
       const httpEvent = parsed;
       if (!isPublicPath(httpEvent.http.path)) requireBearer(deps.access, httpEvent);
@@ -60,4 +64,13 @@ export function createHttpHandler(deps: HttpHandlerDeps) {
       httpEvent.scope.route = matched.name;
       return matched.handle(httpEvent, context);
     });
+}
+
+/** A chat route behind the HTTP trigger: the request's bytes and log in, the platform's answer out. */
+function chatRoute(handle: (request: ChatRequest, context: FcContext) => Promise<ChatResponse>): RouteHandler {
+  return async (event, context) => toHttpResponse(await handle({ ...event.http, log: event.scope }, context));
+}
+
+function toHttpResponse(response: ChatResponse): FcHttpResponse {
+  return response.json === undefined ? emptyResponse(response.status) : jsonResponse(response.status, response.json);
 }

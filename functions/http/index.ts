@@ -1,12 +1,20 @@
 import { createHttpHandler } from './handler';
 import { createAccessControl } from '../../shared/access/access-control';
-import { loadAppConfig } from '../../shared/config/app-config-schema';
+import { createBrokerDirectory } from '../../shared/brokers/registry';
 import { createLazyChatApi } from '../../shared/chat/lazy-chat-api';
+import { loadAppConfig } from '../../shared/config/app-config-schema';
 import { chatSecrets, loadChatConfig } from '../../shared/config/chat-config-schema';
 import { loadHttpConfig } from '../../shared/config/config-schema';
+import { createCredentialsProvider } from '../../shared/credentials';
+import { createMemoryIdempotencyStore } from '../../shared/idempotency';
 import { createLogger } from '../../shared/log';
+import { createOnsBrokers } from '../../shared/ons/ons-broker';
+import { onsEndpointFor } from '../../shared/ons/endpoint';
 import { createOnsGateway } from '../../shared/ons/ons-gateway';
+import { createRateLimiter } from '../../shared/upstream/rate-limiter';
 import { createPopCoreClient } from '../../shared/ons/rpc-client';
+import { createLimiterRegistry } from '../../shared/rate-limits';
+import { createLookupService } from '../../shared/trace/lookup-service';
 
 declare const MQTRACE_VERSION: string;
 
@@ -17,40 +25,64 @@ const access = createAccessControl(loadAppConfig(process.env, { codeDir: __dirna
 const secrets = [config.envCredentials?.accessKeySecret, config.envCredentials?.securityToken, ...chatSecrets(chatConfig)].filter(
   (s): s is string => typeof s === 'string',
 );
-const gateway = createOnsGateway({
-  endpoint: config.endpoint,
-  clientFactory: createPopCoreClient,
-  callTimeoutMs: config.callTimeoutMs,
-  retry: { maxAttempts: config.maxAttempts, baseDelayMs: 100, maxDelayMs: 1000 },
-  rateLimits: { OnsMessageTrace: { count: config.traceRateLimit, windowMs: 1000 } },
-  paceRateLimits: true,
-});
+// One budget per action for this instance, shared by every channel and both brokers.
+const limiters = createLimiterRegistry((limit) => createRateLimiter(limit));
+const retry = { maxAttempts: config.maxAttempts, baseDelayMs: 100, maxDelayMs: 1000 };
+const credentials = createCredentialsProvider(config.envCredentials);
+const brokers = createBrokerDirectory([
+  {
+    kind: 'ons-4x',
+    load: () =>
+      createOnsBrokers(
+        createOnsGateway({
+          endpoint: config.onsEndpoint ?? onsEndpointFor(config.region),
+          clientFactory: createPopCoreClient,
+          callTimeoutMs: config.callTimeoutMs,
+          retry,
+          limiters,
+          rateLimits: { OnsMessageTrace: { count: config.traceRateLimit, windowMs: 1000 } },
+        }),
+      ),
+  },
+  {
+    kind: 'rocketmq-5x',
+    // Loaded on the first 5.x lookup only: the 4.x path never evaluates it or its SDK.
+    load: async () => {
+      const { createRocketMq5Brokers, rocketmq5EndpointFor } = await import('../../shared/rocketmq5/rocketmq5-broker');
+      return createRocketMq5Brokers({ endpoint: config.rocketmq5Endpoint ?? rocketmq5EndpointFor(config.region), callTimeoutMs: config.callTimeoutMs, retry, limiters });
+    },
+  },
+]);
+const lookups = createLookupService({ brokers, access, now: Date.now, producerUtcOffsetMinutes: config.producerUtcOffsetMinutes });
 
 /** The FC entry point named in s.yaml (`index.handler`). */
 export const handler = createHttpHandler({
   logger: createLogger({ level: config.logLevel, secrets }),
   version: typeof MQTRACE_VERSION === 'string' ? MQTRACE_VERSION : 'dev',
   now: Date.now,
-  gateway,
-  envCredentials: config.envCredentials,
   access,
+  lookups,
+  credentials,
   lookupDeadlineMs: config.lookupDeadlineMs,
-  producerUtcOffsetMinutes: config.producerUtcOffsetMinutes,
   // Chat code is evaluated on the first chat request only, keeping it off the lookup path's cold start.
   chat: createLazyChatApi(async () => {
-    const [{ createChatApi }, { createFc2Invoker }] = await Promise.all([
+    const { endpoint, timeoutMs } = chatConfig.invoke;
+    const [{ createChatApi }, invoker] = await Promise.all([
       import('../../shared/chat/chat-api'),
-      import('../../shared/invoke/fc2-invoker'),
+      // Either adapter loads its SDK (dist/http/fc3.js or fc2.js) on the first deferred reply only.
+      chatConfig.invoke.invoker === 'fc2'
+        ? import('../../shared/invoke/fc2-invoker').then(({ createFc2Invoker }) => createFc2Invoker({ endpoint, timeoutMs }))
+        : import('../../shared/invoke/fc3-invoker').then(({ createFc3Invoker }) => createFc3Invoker({ endpoint, timeoutMs })),
     ]);
     return createChatApi({
       config: chatConfig,
-      gateway,
-      invoker: createFc2Invoker({ endpoint: chatConfig.invoke.endpoint, timeoutMs: chatConfig.invoke.timeoutMs }),
+      lookups,
+      invoker,
       fetch: (url, init) => fetch(url, init),
-      envCredentials: config.envCredentials,
+      credentials,
+      idempotency: createMemoryIdempotencyStore({ maxEntries: 10_000, now: Date.now }),
       access,
       lookupDeadlineMs: config.lookupDeadlineMs,
-      producerUtcOffsetMinutes: config.producerUtcOffsetMinutes,
       now: Date.now,
     });
   }),

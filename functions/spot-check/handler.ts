@@ -1,11 +1,11 @@
 import { createDeadline } from '../../shared/deadline';
 import { InvalidInputError, toAppError } from '../../shared/errors';
-import { invocationBudgetMs, resolveCredentials, type FcContext } from '../../shared/fc-context';
+import type { Credentials, CredentialsProvider } from '../../shared/credentials';
+import { invocationBudgetMs, type FcContext } from '../../shared/fc-context';
 import type { Logger } from '../../shared/log';
 import type { AlertDestination } from '../../shared/alerts/alert-content';
-import { createMessagePagePort } from '../../shared/ons/message-page-query';
-import type { OnsGateway } from '../../shared/ons/ons-gateway';
-import type { Credentials } from '../../shared/ons/ons-port';
+import type { BrokerDirectory } from '../../shared/trace/broker-port';
+import type { LookupService } from '../../shared/trace/lookup-service';
 import { mergeChecks, parsePayloadChecks, TimerEventSchema, type SpotCheck, type TimerEvent } from '../../shared/spot-check/check-schema';
 import { createSpotCheckRunner, type RunSummary } from '../../shared/spot-check/spot-check-runner';
 import type { SpotCheckStatePort } from '../../shared/spot-check/state-port';
@@ -14,11 +14,13 @@ import { parseInput } from '../../shared/validation';
 export interface SpotCheckHandlerDeps {
   logger: Logger;
   now: () => number;
-  gateway: OnsGateway;
-  envCredentials: Credentials | undefined;
+  /** The one lookup use case. */
+  lookups: LookupService;
+  /** The brokers the checks sample. */
+  brokers: BrokerDirectory;
+  credentials: CredentialsProvider;
   /** Checks from configuration; the timer payload may add more. */
   configuredChecks: readonly SpotCheck[];
-  producerUtcOffsetMinutes: number;
   /** The run's budget, capped by the function timeout. */
   runDeadlineMs: number;
   /** Kept for alerts and the state; at most a third of the budget. */
@@ -41,7 +43,7 @@ export function createSpotCheckHandler(deps: SpotCheckHandlerDeps) {
     try {
       timer = parseInput(TimerEventSchema, decodeEvent(event), 'event');
       checks = mergeChecks(deps.configuredChecks, parsePayloadChecks(timer.payload));
-      credentials = resolveCredentials(context, deps.envCredentials);
+      credentials = deps.credentials(context);
     } catch (error) {
       const appError = toAppError(error);
       deps.logger.error('spot_check.rejected', {
@@ -53,13 +55,13 @@ export function createSpotCheckHandler(deps: SpotCheckHandlerDeps) {
       throw appError;
     }
     const runner = createSpotCheckRunner({
-      ons: deps.gateway.forCredentials(credentials),
-      pages: createMessagePagePort(deps.gateway.callerFor(credentials)),
+      lookups: deps.lookups,
+      brokers: deps.brokers,
+      credentials,
       state: deps.stateFor(credentials),
       destinations: deps.destinations,
       logger: deps.logger,
       now: deps.now,
-      producerUtcOffsetMinutes: deps.producerUtcOffsetMinutes,
       quietPeriodMs: deps.quietPeriodMs,
     });
     return runner.run({

@@ -1,16 +1,24 @@
 import { createSpotCheckHandler } from './handler';
-import { loadSpotCheckConfig } from '../../shared/config/spot-check-config';
-import { createLogger } from '../../shared/log';
+import { createAccessControl } from '../../shared/access/access-control';
 import type { AlertDestination } from '../../shared/alerts/alert-content';
 import { createDingTalkRobotDestination } from '../../shared/alerts/dingtalk-robot';
 import { createFetchPost } from '../../shared/alerts/http-post';
 import { createSlackWebhookDestination } from '../../shared/alerts/slack-webhook';
+import { createBrokerDirectory } from '../../shared/brokers/registry';
+import { EMPTY_APP_CONFIG } from '../../shared/config/app-config-schema';
+import { loadSpotCheckConfig } from '../../shared/config/spot-check-config';
+import { createCredentialsProvider } from '../../shared/credentials';
+import { createLogger } from '../../shared/log';
+import { onsEndpointFor } from '../../shared/ons/endpoint';
+import { createOnsBrokers } from '../../shared/ons/ons-broker';
 import { createOnsGateway } from '../../shared/ons/ons-gateway';
-import { sleep } from '../../shared/ons/rate-limiter';
+import { createRateLimiter, sleep } from '../../shared/upstream/rate-limiter';
 import { createPopCoreClient } from '../../shared/ons/rpc-client';
+import { createLimiterRegistry } from '../../shared/rate-limits';
 import { createFileStatePort } from '../../shared/spot-check/state-file';
 import { createAliOssClient, createOssStatePort } from '../../shared/spot-check/state-oss';
 import { createNoStatePort } from '../../shared/spot-check/state-port';
+import { createLookupService } from '../../shared/trace/lookup-service';
 
 const config = loadSpotCheckConfig(process.env);
 const credentialSecrets = [config.ons.envCredentials?.accessKeySecret, config.ons.envCredentials?.securityToken].filter(
@@ -27,22 +35,52 @@ if (config.slack) {
   destinations.push(createSlackWebhookDestination({ ...config.slack, post, sleep, callTimeoutMs: config.alertTimeoutMs }));
 }
 const state = config.state;
+const limiters = createLimiterRegistry((limit) => createRateLimiter(limit));
+const retry = { maxAttempts: config.ons.maxAttempts, baseDelayMs: 100, maxDelayMs: 1000 };
+const brokers = createBrokerDirectory([
+  {
+    kind: 'ons-4x',
+    load: () =>
+      createOnsBrokers(
+        createOnsGateway({
+          endpoint: config.ons.onsEndpoint ?? onsEndpointFor(config.ons.region),
+          clientFactory: createPopCoreClient,
+          callTimeoutMs: config.ons.callTimeoutMs,
+          retry,
+          limiters,
+          rateLimits: { OnsMessageTrace: { count: config.ons.traceRateLimit, windowMs: 1000 } },
+        }),
+      ),
+  },
+  {
+    kind: 'rocketmq-5x',
+    load: async () => {
+      const { createRocketMq5Brokers, rocketmq5EndpointFor } = await import('../../shared/rocketmq5/rocketmq5-broker');
+      return createRocketMq5Brokers({
+        endpoint: config.ons.rocketmq5Endpoint ?? rocketmq5EndpointFor(config.ons.region),
+        callTimeoutMs: config.ons.callTimeoutMs,
+        retry,
+        limiters,
+      });
+    },
+  },
+]);
+// The timer's checks come from the deployer's own configuration: no aliases, no access document.
+const lookups = createLookupService({
+  brokers,
+  access: createAccessControl(EMPTY_APP_CONFIG),
+  now: Date.now,
+  producerUtcOffsetMinutes: config.ons.producerUtcOffsetMinutes,
+});
 
 /** The FC entry point named in s.yaml (`index.handler`) for the timer trigger. */
 export const handler = createSpotCheckHandler({
   logger: createLogger({ level: config.ons.logLevel, secrets: [...credentialSecrets, ...config.secrets] }),
   now: Date.now,
-  gateway: createOnsGateway({
-    endpoint: config.ons.endpoint,
-    clientFactory: createPopCoreClient,
-    callTimeoutMs: config.ons.callTimeoutMs,
-    retry: { maxAttempts: config.ons.maxAttempts, baseDelayMs: 100, maxDelayMs: 1000 },
-    rateLimits: { OnsMessageTrace: { count: config.ons.traceRateLimit, windowMs: 1000 } },
-    paceRateLimits: true,
-  }),
-  envCredentials: config.ons.envCredentials,
+  lookups,
+  brokers,
+  credentials: createCredentialsProvider(config.ons.envCredentials),
   configuredChecks: config.checks,
-  producerUtcOffsetMinutes: config.ons.producerUtcOffsetMinutes,
   runDeadlineMs: config.runDeadlineMs,
   reserveMs: config.reserveMs,
   quietPeriodMs: config.quietPeriodMs,

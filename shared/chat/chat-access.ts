@@ -1,6 +1,6 @@
 import type { CallerIdentity, LookupTarget } from '../access/access-control';
 import type { RefusalReason } from '../access/audit';
-import type { HttpScope } from '../http/http-boundary';
+import type { RequestLog } from '../request-log';
 import type { ChatAnswer } from './chat-answer';
 
 /**
@@ -9,15 +9,20 @@ import type { ChatAnswer } from './chat-answer';
  */
 export const CHAT_REFUSAL: ChatAnswer = { kind: 'denied', text: 'Sorry, mqtrace cannot answer this request here.' };
 
-/** Records a refused chat lookup for the audit log and the access line, and returns {@link CHAT_REFUSAL}. */
+/** Marks the request as refused on its log line and returns {@link CHAT_REFUSAL}; the audit entry is the caller's to write. */
+export function deniedAnswer(log: RequestLog, reason: RefusalReason): ChatAnswer {
+  log.fields.outcome = 'denied';
+  log.fields.deniedBecause = reason;
+  return CHAT_REFUSAL;
+}
+
+/** Records a refusal that no lookup saw (an unknown caller, a re-checked deferred job) and returns {@link CHAT_REFUSAL}. */
 export function refuseChat(
-  scope: HttpScope,
+  log: RequestLog,
   caller: CallerIdentity,
   reason: RefusalReason,
   target?: LookupTarget & { msgId?: string },
 ): ChatAnswer {
-  scope.fields.outcome = 'denied';
-  scope.fields.deniedBecause = reason;
-  scope.audit.push({ caller: { channel: caller.channel, id: caller.id }, ...target, outcome: 'refused', reason, upstreamRequestIds: [] });
-  return CHAT_REFUSAL;
+  log.audit({ caller: { channel: caller.channel, id: caller.id }, ...target, outcome: 'refused', reason, upstreamRequestIds: [] });
+  return deniedAnswer(log, reason);
 }

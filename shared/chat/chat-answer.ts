@@ -77,7 +77,8 @@ export interface ChatReference {
  */
 export type ChatAnswer =
   | { kind: 'report'; report: TraceReport; sections?: readonly ChatSection[] }
-  | { kind: 'pending'; target: ChatTarget }
+  /** `because`: why the answer comes later, in the words of the hand-off (an error code, UPSTREAM_SLOW or EXPLAIN_BUDGET). */
+  | { kind: 'pending'; target: ChatTarget; because?: string }
   | { kind: 'help'; help: HelpDoc }
   | { kind: 'usage'; problem: string; help: HelpDoc }
   | { kind: 'failure'; title: string; text: string; ref: ChatReference }
@@ -107,7 +108,7 @@ export function messageIdLines(facts: MessageIdFacts | null): string[] {
       return [
         `${facts.description}.`,
         `Producer ${facts.producerIp}, PID ${facts.producerPid}, sent about ${facts.approxSentAt} (${facts.assumption}).`,
-        ...(facts.ambiguous ? ['A broker offset ID has the same length; this reading was picked by its port bytes.'] : []),
+        ...(facts.ambiguous ? ['A client message ID can have the same bytes; this reading was picked because its port bytes fit a broker port.'] : []),
       ];
     case 'OFFSET_ID_4X':
       return [`${facts.description}.`, `Broker ${facts.brokerHost}:${facts.brokerPort}, commit-log offset ${facts.commitLogOffset}.`];
@@ -132,4 +133,11 @@ export function moreGroupsText(hidden: number): string {
 /** Cuts `text` to at most `max` characters, ending in "…" when cut. */
 export function clipText(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`;
+}
+
+/** Why a deferred answer is on its way, as the "Looking up…" acknowledgement says it. */
+export function pendingReason(because: string | undefined): string {
+  if (because === 'EXPLAIN_BUDGET') return 'Working out why takes a few more API calls than a chat reply may wait for';
+  if (because === 'THROTTLED') return 'The broker API asked mqtrace to slow down';
+  return 'The broker API is answering slowly';
 }

@@ -1,94 +1,83 @@
 import type { AccessControl } from '../access/access-control';
 import type { ChatConfig } from '../config/chat-config-schema';
+import type { CredentialsProvider } from '../credentials';
 import { RouteNotFoundError } from '../errors';
 import type { FcContext } from '../fc-context';
-import type { HttpEvent, InternalEvent } from '../http/http-boundary';
-import { emptyResponse, type FcHttpResponse } from '../http/http-response';
+import type { IdempotencyStore } from '../idempotency';
 import type { InvokerPort } from '../invoke/invoker-port';
-import type { OnsGateway } from '../ons/ons-gateway';
-import type { Credentials } from '../ons/ons-port';
+import type { LookupService } from '../trace/lookup-service';
 import { createChatLookup } from './chat-lookup';
+import type { ChatInternalEvent, ChatRequest, ChatResponse } from './chat-request';
 import { createChatRuntime } from './chat-runtime';
-import { createDedupCache } from './dedup-cache';
 import { createDeferredReply } from './deferred-reply';
 import { createDingTalkRoute } from './dingtalk/dingtalk-route';
 import { createDingTalkReplier } from './dingtalk/session-webhook';
-import { DINGTALK_MAX_SKEW_MS } from './dingtalk/verify-dingtalk';
 import type { FetchLike } from './post-json';
 import { createSlackRoute } from './slack/slack-route';
 import { createSlackResponder } from './slack/slack-responder';
 import { isSlackSslCheck } from './slack/slash-command';
-import { SLACK_MAX_SKEW_SECONDS } from './slack/verify-slack';
 
 export interface ChatApiDeps {
   config: ChatConfig;
-  gateway: OnsGateway;
-  /** Hands slow lookups to an async invocation of this function; fc2 is loaded only when it is used. */
+  /** The one lookup use case. */
+  lookups: LookupService;
+  /** Hands slow lookups to an async invocation of this function; its SDK is loaded only when it is used. */
   invoker: InvokerPort;
   fetch: FetchLike;
-  envCredentials: Credentials | undefined;
+  credentials: CredentialsProvider;
+  /** Platform deliveries and deferred jobs already acted on. */
+  idempotency: IdempotencyStore;
   /** Who may ask from which Slack channel or DingTalk conversation, and what; aliases and default instances. */
   access: AccessControl;
   lookupDeadlineMs: number;
-  producerUtcOffsetMinutes: number;
   now: () => number;
 }
 
 /** The chat routes and the internal event that finishes a deferred reply. */
 export interface ChatApi {
   /** `POST /chat/slack` */
-  slack(event: HttpEvent, context: FcContext): Promise<FcHttpResponse>;
+  slack(request: ChatRequest, context: FcContext): Promise<ChatResponse>;
   /** `GET /chat/slack`: Slack's certificate probe (`?ssl_check=1`). */
-  slackProbe(event: HttpEvent, context: FcContext): Promise<FcHttpResponse>;
+  slackProbe(request: ChatRequest, context: FcContext): Promise<ChatResponse>;
   /** `POST /chat/dingtalk` */
-  dingtalk(event: HttpEvent, context: FcContext): Promise<FcHttpResponse>;
+  dingtalk(request: ChatRequest, context: FcContext): Promise<ChatResponse>;
   /** The internal async event. */
-  finishDeferred(event: InternalEvent, context: FcContext): Promise<FcHttpResponse>;
+  finishDeferred(event: ChatInternalEvent, context: FcContext): Promise<ChatResponse>;
 }
-
-const MAX_REMEMBERED = 10_000;
 
 /**
  * Creates the chat API. A platform whose secret is not configured answers 404, as if the route did
- * not exist. Build it once per instance: the de-duplication memory lives in it.
+ * not exist. Build it once per instance.
  */
 export function createChatApi(deps: ChatApiDeps): ChatApi {
   const { config, now } = deps;
   const rt = createChatRuntime({
     config,
     now,
-    lookup: createChatLookup({
-      gateway: deps.gateway,
-      envCredentials: deps.envCredentials,
-      access: deps.access,
-      producerUtcOffsetMinutes: deps.producerUtcOffsetMinutes,
-      now,
-    }),
+    lookup: createChatLookup({ lookups: deps.lookups, credentials: deps.credentials, now }),
     slackResponder: createSlackResponder({ fetch: deps.fetch, timeoutMs: config.replyTimeoutMs, extraOrigins: config.extraReplyOrigins }),
     dingtalkReplier: createDingTalkReplier({ fetch: deps.fetch, timeoutMs: config.replyTimeoutMs, extraOrigins: config.extraReplyOrigins, now }),
-    // A replay outside the signature windows is refused by the timestamp check, so remembering longer is pointless.
-    replays: createDedupCache({ ttlMs: Math.max(2 * SLACK_MAX_SKEW_SECONDS * 1000, 2 * DINGTALK_MAX_SKEW_MS), maxEntries: MAX_REMEMBERED, now }),
-    jobs: createDedupCache({ ttlMs: 2 * 60 * 60 * 1000, maxEntries: MAX_REMEMBERED, now }),
+    idempotency: deps.idempotency,
     invoker: deps.invoker,
-    envCredentials: deps.envCredentials,
+    credentials: deps.credentials,
     access: deps.access,
     lookupDeadlineMs: deps.lookupDeadlineMs,
   });
   const slack = config.slack ? createSlackRoute(rt, config.slack) : undefined;
   const dingtalk = config.dingtalk ? createDingTalkRoute(rt, config.dingtalk) : undefined;
   const deferred = createDeferredReply(rt);
-  const notEnabled = (event: HttpEvent): never => {
-    throw new RouteNotFoundError(event.http.path);
+  const notEnabled = (request: ChatRequest): never => {
+    throw new RouteNotFoundError(request.path);
   };
 
   return {
-    slack: async (event, context) => (slack ? slack(event, context) : notEnabled(event)),
-    slackProbe: async (event) => {
-      if (!slack || !isSlackSslCheck(event.http.query, Buffer.alloc(0))) return notEnabled(event);
-      event.scope.fields.outcome = 'ssl_check';
-      return emptyResponse(200);
+    slack: async (request, context) => (slack ? slack(request, context) : notEnabled(request)),
+    slackProbe: async (request) => {
+      if (!slack || !isSlackSslCheck(request.query, Buffer.alloc(0))) return notEnabled(request);
+      request.log.fields.outcome = 'ssl_check';
+      return { status: 200 };
     },
-    dingtalk: async (event, context) => (dingtalk ? dingtalk(event, context) : notEnabled(event)),
+    dingtalk: async (request, context) => (dingtalk ? dingtalk(request, context) : notEnabled(request)),
     finishDeferred: deferred,
   };
 }

@@ -1,57 +1,58 @@
-import type { AccessControl, Caller, CallerIdentity } from '../access/access-control';
-import { upstreamIdsOf } from '../access/audit';
+import type { Caller } from '../access/access-control';
+import type { CredentialsProvider } from '../credentials';
 import { createDeadline } from '../deadline';
-import { ErrorCode, toAppError, UpstreamTimeoutError, type AppError } from '../errors';
-import { resolveCredentials, type FcContext } from '../fc-context';
-import type { HttpScope } from '../http/http-boundary';
-import type { OnsGateway } from '../ons/ons-gateway';
-import type { Credentials } from '../ons/ons-port';
-import { InstanceIdSchema } from '../trace/query-schema';
+import { ErrorCode, ForbiddenError, InvalidInputError, toAppError, UpstreamTimeoutError, type AppError } from '../errors';
+import type { FcContext } from '../fc-context';
+import type { RequestLog } from '../request-log';
+import type { ExplainDecision, ExplainPlan, LookupService } from '../trace/lookup-service';
 import type { TraceReport } from '../trace/report-schema';
-import { createTraceService } from '../trace/trace-service';
-import type { ChatAnswer, ChatTarget } from './chat-answer';
+import { deniedAnswer } from './chat-access';
+import type { ChatAnswer, ChatSection, ChatTarget } from './chat-answer';
 import { chatFailure, isTransient } from './chat-error-table';
-import { createChatExplainer, type ChatPhase } from './chat-explain';
+import { diagnosisSections, explainLaterSection } from './diagnosis-sections';
+
+/** Where a chat lookup runs: inside the platform's ack window, or in the async invocation. */
+export type ChatPhase = 'inline' | 'deferred';
 
 export interface ChatLookupDeps {
-  gateway: OnsGateway;
-  envCredentials: Credentials | undefined;
-  /** Aliases and default instances, per caller. */
-  access: AccessControl;
-  producerUtcOffsetMinutes: number;
+  /** The one lookup use case. */
+  lookups: LookupService;
+  credentials: CredentialsProvider;
   now: () => number;
 }
 
-export type ResolvedTarget = { ok: true; target: ChatTarget } | { ok: false; problem: string };
+/** A command's lookup, as chat parsed it: `instance` is an ID, an alias or absent. */
+export interface ChatLookupInput {
+  topic: string;
+  msgId: string;
+  instance: string | undefined;
+}
 
 /**
- * What a lookup came to: an answer to send, or (only when the caller allows it) a transient
- * failure that a deferred run with a larger budget should retry.
+ * What a lookup came to: the usage text for input that cannot be resolved, an answer to send,
+ * or (only when the caller allows it) a hand-off to a deferred run with a larger budget.
  */
 export type LookupOutcome =
-  | { kind: 'answer'; answer: ChatAnswer; report?: TraceReport; error?: AppError }
-  /** `because`: an error code, or EXPLAIN_BUDGET; `fallback`: the reply to send if the hand-off fails. */
-  | { kind: 'defer'; because: string; fallback: ChatAnswer };
+  | { kind: 'usage'; problem: string }
+  | { kind: 'answer'; answer: ChatAnswer; target: ChatTarget; report?: TraceReport; error?: AppError }
+  /** `because`: an error code, UPSTREAM_SLOW or EXPLAIN_BUDGET; `fallback`: the reply to send if the hand-off fails. */
+  | { kind: 'defer'; because: string; fallback: ChatAnswer; target: ChatTarget };
 
-/** Chat's view of the trace service: instance aliases in, {@link ChatAnswer}s out. */
+export interface ChatRunOptions {
+  context: FcContext;
+  log: RequestLog;
+  budgetMs: number;
+  deferrable: boolean;
+  callTimeoutMs?: number;
+  /** The user asked `why`; an unconsumed message is explained without it when time allows. */
+  why?: boolean;
+  /** Default inline: explain only if it fits the budget. */
+  phase?: ChatPhase;
+}
+
+/** Chat's adapter over the lookup use case: when to explain or defer, and {@link ChatAnswer}s out. */
 export interface ChatLookup {
-  resolveTarget(command: { topic: string; msgId: string; instance: string | undefined }, caller: Caller): ResolvedTarget;
-  run(
-    target: ChatTarget,
-    options: {
-      context: FcContext;
-      scope: HttpScope;
-      /** Who asked: the answer (not a hand-off) gets its `audit.lookup` line in `scope.audit`. */
-      caller: CallerIdentity;
-      budgetMs: number;
-      deferrable: boolean;
-      callTimeoutMs?: number;
-      /** The user asked `why`; an unconsumed message is explained without it when time allows. */
-      why?: boolean;
-      /** Default inline: explain only if it fits the budget. */
-      phase?: ChatPhase;
-    },
-  ): Promise<LookupOutcome>;
+  run(caller: Caller, input: ChatLookupInput, options: ChatRunOptions): Promise<LookupOutcome>;
 }
 
 /**
@@ -60,59 +61,91 @@ export interface ChatLookup {
  */
 export const SLOW_UPSTREAM_MEMORY_MS = 30_000;
 
+/**
+ * When chat explains: when asked (`why`) or when the verdict is not CONSUMED. Inline, only if the
+ * broker's estimate fits the time left; otherwise an asked-for explanation defers (when it can) and
+ * an automatic one is left out with a hint. Deferred, always within the deadline. Pure.
+ */
+export function chatExplainDecision(report: TraceReport, plan: ExplainPlan, options: { why: boolean; phase: ChatPhase; deferrable: boolean }): ExplainDecision | 'later' {
+  if (!options.why && report.verdict === 'CONSUMED') return 'skip';
+  if (options.phase === 'inline' && plan.estimateMs > plan.remainingMs) {
+    if (options.why && options.deferrable) return 'defer';
+    if (!options.why) return 'later';
+    // Asked for, but there is nowhere to defer to: a partial diagnosis beats none.
+  }
+  return 'explain';
+}
+
 /** Creates the {@link ChatLookup}. */
 export function createChatLookup(deps: ChatLookupDeps): ChatLookup {
-  const explainer = createChatExplainer({ gateway: deps.gateway, now: deps.now });
   // Per instance, like the rest of module state on FC: one request at a time, so no races.
   let deferUntil = 0;
   return {
-    resolveTarget({ topic, msgId, instance }, caller) {
-      const resolved = deps.access.resolveInstance(caller, instance);
-      if (resolved === undefined) return { ok: false, problem: 'No default instance is configured: add an instance ID or alias after the message ID.' };
-      const id = InstanceIdSchema.safeParse(resolved);
-      if (id.success) return { ok: true, target: { instanceId: id.data, topic, msgId } };
-      const known = deps.access.aliasesFor(caller);
-      const hint = known.length > 0 ? ` Known aliases: ${known.join(', ')}.` : '';
-      const shown = resolved.length > 40 ? `${resolved.slice(0, 40)}…` : resolved;
-      return { ok: false, problem: `"${shown}" is neither an instance ID (MQ_INST_…) nor a configured alias.${hint}` };
-    },
-
-    async run(target, { context, scope, caller, budgetMs, deferrable, callTimeoutMs, why = false, phase = 'inline' }) {
-      const audited = <O extends LookupOutcome>(outcome: O, verdictOrError: { verdict: string } | { errorCode: string }): O => {
-        scope.audit.push({
-          caller: { channel: caller.channel, id: caller.id },
-          ...target,
-          outcome: 'verdict' in verdictOrError ? 'answered' : 'failed',
-          ...verdictOrError,
-          upstreamRequestIds: upstreamIdsOf(scope.trail),
-        });
-        return outcome;
-      };
-      if (phase === 'inline' && deferrable && deps.now() < deferUntil) {
-        const slow = new UpstreamTimeoutError('ONS answered slowly moments ago; the answer follows shortly');
-        return { kind: 'defer', because: 'UPSTREAM_SLOW', fallback: chatFailure(slow, scope.requestId) };
-      }
+    async run(caller, input, { context, log, budgetMs, deferrable, callTimeoutMs, why = false, phase = 'inline' }) {
+      let target: ChatTarget;
       try {
-        const credentials = resolveCredentials(context, deps.envCredentials);
-        const ons = deps.gateway.forCredentials(credentials);
-        const service = createTraceService({ ons, now: deps.now, producerUtcOffsetMinutes: deps.producerUtcOffsetMinutes });
-        const deadline = createDeadline(budgetMs, deps.now);
-        const ctx = { deadline, trail: scope.trail, requestId: scope.requestId, ...(callTimeoutMs ? { callTimeoutMs } : {}) };
-        const started = deps.now();
-        const report = await service.lookup(target, ctx);
-        const lookupMs = deps.now() - started;
-        const explained = await explainer.step({ report, target, credentials, ctx, why, phase, deferrable, lookupMs, scope });
-        if (explained.kind === 'defer') return { kind: 'defer', because: 'EXPLAIN_BUDGET', fallback: { kind: 'report', report } };
-        const sections = explained.sections;
-        return audited({ kind: 'answer', answer: { kind: 'report', report, ...(sections.length > 0 ? { sections } : {}) }, report }, { verdict: report.verdict });
-      } catch (thrown) {
-        const error = toAppError(thrown);
-        if (deferrable && isTransient(error)) {
-          if (phase === 'inline' && error.code === ErrorCode.UPSTREAM_TIMEOUT) deferUntil = deps.now() + SLOW_UPSTREAM_MEMORY_MS;
-          return { kind: 'defer', because: error.code, fallback: chatFailure(error, scope.requestId) };
+        target = deps.lookups.resolve(caller, { instance: input.instance, topic: input.topic, msgId: input.msgId });
+      } catch (error) {
+        if (error instanceof InvalidInputError) return { kind: 'usage', problem: usageProblem(error) };
+        throw error;
+      }
+      const fields = log.fields;
+      let explainLater = false;
+      try {
+        const outcome = await deps.lookups.lookup(caller, { instance: input.instance, topic: input.topic, msgId: input.msgId }, {
+          credentials: deps.credentials(context),
+          log,
+          deadline: createDeadline(budgetMs, deps.now),
+          ...(callTimeoutMs ? { callTimeoutMs } : {}),
+          explain: (report, plan) => {
+            const decision = chatExplainDecision(report, plan, { why, phase, deferrable });
+            if (phase === 'inline' && plan.estimateMs > plan.remainingMs && decision !== 'skip') {
+              Object.assign(fields, { explain: 'no_time', explainEstimateMs: plan.estimateMs });
+            }
+            if (decision === 'explain') fields.explain = why ? 'asked' : 'auto';
+            if (decision !== 'later') return decision;
+            explainLater = true;
+            return 'skip';
+          },
+          deferral: {
+            beforeLookup: () => (phase === 'inline' && deferrable && deps.now() < deferUntil ? 'UPSTREAM_SLOW' : undefined),
+            onError: (error) => {
+              if (!deferrable || !isTransient(error)) return undefined;
+              if (phase === 'inline' && error.code === ErrorCode.UPSTREAM_TIMEOUT) deferUntil = deps.now() + SLOW_UPSTREAM_MEMORY_MS;
+              return error.code;
+            },
+          },
+        });
+        if (outcome.kind === 'deferred') {
+          const fallback: ChatAnswer = outcome.report
+            ? { kind: 'report', report: outcome.report }
+            : chatFailure(outcome.error ?? new UpstreamTimeoutError('the broker answered slowly moments ago; the answer follows shortly'), log.requestId);
+          return { kind: 'defer', because: outcome.because, fallback, target };
         }
-        return audited({ kind: 'answer', answer: chatFailure(error, scope.requestId), error }, { errorCode: error.code });
+        const { report } = outcome;
+        const sections: ChatSection[] = report.diagnosis
+          ? diagnosisSections(report.diagnosis)
+          : explainLater
+            ? [explainLaterSection(`trace ${target.topic} ${target.msgId}`)]
+            : [];
+        return { kind: 'answer', answer: { kind: 'report', report, ...(sections.length > 0 ? { sections } : {}) }, report, target };
+      } catch (thrown) {
+        // Refusals are audited by the use case; the reply names nothing internal.
+        if (thrown instanceof ForbiddenError) return { kind: 'answer', answer: deniedAnswer(log, 'out_of_scope'), target };
+        const error = toAppError(thrown);
+        return { kind: 'answer', answer: chatFailure(error, log.requestId), error, target };
       }
     },
   };
+}
+
+/** The use case's input problems, as one chat sentence. */
+function usageProblem(error: InvalidInputError): string {
+  return error.issues
+    .map((issue) =>
+      issue.path === 'instanceId' && issue.message.startsWith('is required')
+        ? 'No default instance is configured: add an instance ID or alias after the message ID.'
+        : `${issue.message.charAt(0).toUpperCase()}${issue.message.slice(1)}`,
+    )
+    .join(' ');
 }

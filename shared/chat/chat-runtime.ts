@@ -1,15 +1,23 @@
 import type { AccessControl } from '../access/access-control';
 import { ConfigError, toAppError, type AppError } from '../errors';
-import { invocationBudgetMs, resolveCredentials, type FcContext } from '../fc-context';
+import type { CredentialsProvider } from '../credentials';
+import { invocationBudgetMs, type FcContext } from '../fc-context';
 import type { ChatConfig } from '../config/chat-config-schema';
 import { sealInternalEvent } from '../invoke/internal-event';
 import type { InvokerPort, InvokeTarget } from '../invoke/invoker-port';
-import type { Credentials } from '../ons/ons-port';
 import type { ChatLookup } from './chat-lookup';
-import type { DedupCache } from './dedup-cache';
+import { DINGTALK_MAX_SKEW_MS } from './dingtalk/verify-dingtalk';
+import { SLACK_MAX_SKEW_SECONDS } from './slack/verify-slack';
+import type { IdempotencyStore } from '../idempotency';
 import type { DeferredChatJobInput } from './deferred-job';
 import type { DingTalkReplier } from './dingtalk/session-webhook';
 import type { SlackResponder } from './slack/slack-responder';
+
+/**
+ * How long a platform request id is remembered. A replay outside the signature windows is refused
+ * by the timestamp check, so remembering longer is pointless.
+ */
+export const REPLAY_MEMORY_MS = Math.max(2 * SLACK_MAX_SKEW_SECONDS * 1000, 2 * DINGTALK_MAX_SKEW_MS);
 
 /** What the chat routes share; built once per instance by `createChatApi`. */
 export interface ChatRuntime {
@@ -18,17 +26,19 @@ export interface ChatRuntime {
   now: () => number;
   slackResponder: SlackResponder;
   dingtalkReplier: DingTalkReplier;
-  /** Platform request ids already acted on (Slack trigger_id, DingTalk msgId). */
-  replays: DedupCache;
-  /** Idempotency keys of deferred jobs already run. */
-  jobs: DedupCache;
+  /** Platform request ids (Slack trigger_id, DingTalk msgId) and deferred jobs already acted on. */
+  idempotency: IdempotencyStore;
   /** Who may ask (the MQTRACE_CONFIG document's Slack and DingTalk entries), and what. */
   access: AccessControl;
   /** Budget for an inline lookup that started at `receivedAt`: what is left of the chat budget. */
   inlineBudgetMs(receivedAt: number, context: FcContext): number;
   /** Budget for a deferred lookup: the lookup deadline, leaving time to post the reply. */
   deferredBudgetMs(context: FcContext): number;
-  /** Seals `job` and invokes this function asynchronously with it; resolves to the error, if any. */
+  /**
+   * Seals `job` and invokes this function asynchronously with it, with an FC task ID derived from
+   * `job.idempotencyKey`; resolves to the error, if any. FC refusing that task ID as already
+   * queued (409) is not an error: the delivery is already deferred and nothing is invoked twice.
+   */
   handOff(job: DeferredChatJobInput, context: FcContext): Promise<AppError | undefined>;
 }
 
@@ -38,10 +48,9 @@ export interface ChatRuntimeParts {
   now: () => number;
   slackResponder: SlackResponder;
   dingtalkReplier: DingTalkReplier;
-  replays: DedupCache;
-  jobs: DedupCache;
+  idempotency: IdempotencyStore;
   invoker: InvokerPort;
-  envCredentials: Credentials | undefined;
+  credentials: CredentialsProvider;
   access: AccessControl;
   lookupDeadlineMs: number;
 }
@@ -55,8 +64,7 @@ export function createChatRuntime(parts: ChatRuntimeParts): ChatRuntime {
     now,
     slackResponder: parts.slackResponder,
     dingtalkReplier: parts.dingtalkReplier,
-    replays: parts.replays,
-    jobs: parts.jobs,
+    idempotency: parts.idempotency,
     access: parts.access,
     inlineBudgetMs: (receivedAt, context) =>
       Math.max(0, Math.min(config.inlineBudgetMs - (now() - receivedAt), invocationBudgetMs(context, parts.lookupDeadlineMs))),
@@ -66,7 +74,9 @@ export function createChatRuntime(parts: ChatRuntimeParts): ChatRuntime {
       try {
         if (!config.internalSecret) throw new ConfigError([{ path: 'MQTRACE_INTERNAL_SECRET', message: 'is not set' }]);
         const payload = sealInternalEvent({ ...job, type: 'chat.reply', issuedAt: now() }, config.internalSecret);
-        await parts.invoker.invokeAsync(payload, invokeTarget(config, context), resolveCredentials(context, parts.envCredentials));
+        // The task ID comes from the delivery's key: when another instance already handed this delivery
+        // off, FC answers 409 ('duplicate') and that job is the one that replies, so this is a success too.
+        await parts.invoker.invokeAsync(payload, invokeTarget(config, context), parts.credentials(context), { idempotencyKey: job.idempotencyKey });
         return undefined;
       } catch (error) {
         return toAppError(error);

@@ -41,7 +41,7 @@ export const CHAT_COMMANDS = [
     args: [
       { name: 'topic', description: 'the topic the message was sent to', schema: TopicSchema },
       { name: 'msgId', description: 'the message ID the producer got back', schema: MessageIdSchema },
-      { name: 'instance', optional: true, description: 'an instance ID (MQ_INST_…) or a configured alias; default: the configured instance' },
+      { name: 'instance', optional: true, description: 'an instance ID (4.x MQ_INST_…, 5.x rmq-…) or a configured alias; default: the configured instance' },
       {
         name: 'why',
         optional: true,

@@ -1,7 +1,6 @@
 import { AppError, ErrorCode } from '../errors';
 import type { FcContext } from '../fc-context';
-import type { InternalEvent } from '../http/http-boundary';
-import { emptyResponse, jsonResponse, type FcHttpResponse } from '../http/http-response';
+import type { ChatInternalEvent, ChatResponse } from './chat-request';
 import { openInternalEvent } from '../invoke/internal-event';
 import { refuseChat } from './chat-access';
 import type { ChatRuntime } from './chat-runtime';
@@ -11,18 +10,21 @@ import type { ReplyOutcome } from './post-json';
 import { renderDingTalkMessage } from './dingtalk/render-dingtalk';
 import { renderSlackMessage } from './slack/render-slack';
 
+/** How long a deferred job's key is remembered: FC retries a failed async invocation within hours. */
+export const JOB_MEMORY_MS = 2 * 60 * 60 * 1000;
+
 /**
  * The back half of a deferred chat reply, run by the asynchronous self-invocation: checks the
  * event's HMAC and age, runs once per idempotency key (FC delivers async events at least once),
  * looks the message up with the full budget and posts the answer to the reply URL.
  */
 export function createDeferredReply(rt: ChatRuntime) {
-  return async (event: InternalEvent, context: FcContext): Promise<FcHttpResponse> => {
-    const fields = event.scope.fields;
+  return async (event: ChatInternalEvent, context: FcContext): Promise<ChatResponse> => {
+    const fields = event.log.fields;
     const secret = rt.config.internalSecret;
     if (!secret) {
       fields.rejected = 'internal event: MQTRACE_INTERNAL_SECRET is not set';
-      return emptyResponse(401);
+      return { status: 401 };
     }
     let job: DeferredChatJob;
     try {
@@ -30,40 +32,41 @@ export function createDeferredReply(rt: ChatRuntime) {
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       fields.rejected = error.code === ErrorCode.UNAUTHENTICATED ? error.message : 'internal event: malformed job';
-      return emptyResponse(error.code === ErrorCode.UNAUTHENTICATED ? 401 : 400);
+      return { status: error.code === ErrorCode.UNAUTHENTICATED ? 401 : 400 };
     }
     Object.assign(fields, { platform: job.platform, originRequestId: job.originRequestId, ...job.target, mode: 'deferred', ...(job.why ? { why: true } : {}) });
 
-    if (!rt.jobs.claim(job.idempotencyKey)) {
+    if (!(await rt.idempotency.claim(`job:${job.idempotencyKey}`, JOB_MEMORY_MS))) {
       fields.outcome = 'duplicate';
-      return jsonResponse(200, { status: 'duplicate' });
+      return { status: 200, json: { status: 'duplicate' } };
     }
     if (job.platform === 'dingtalk' && rt.now() >= job.dingtalk.expiresAtMs) {
       fields.outcome = 'session_expired';
-      return jsonResponse(200, { status: 'not_delivered' });
+      return { status: 200, json: { status: 'not_delivered' } };
     }
 
-    // The configuration may have changed since the hand-off: the caller must still exist and be allowed.
+    // The configuration may have changed since the hand-off: the caller must still exist, and the
+    // lookup use case checks its scope again.
     const caller = rt.access.callerFor(job.caller);
     fields.caller = job.caller.id;
-    if (!caller || !rt.access.permits(caller, job.target)) {
-      const refusal = refuseChat(event.scope, job.caller, caller ? 'out_of_scope' : 'unknown_caller', job.target);
+    if (!caller) {
+      const refusal = refuseChat(event.log, job.caller, 'unknown_caller', job.target);
       const refused = await deliver(rt, job, refusal);
       fields.replyDelivered = refused.delivered;
-      return jsonResponse(200, { status: refused.delivered ? 'delivered' : 'not_delivered' });
+      return { status: 200, json: { status: refused.delivered ? 'delivered' : 'not_delivered' } };
     }
 
-    const outcome = await rt.lookup.run(job.target, {
+    const { instanceId, topic, msgId } = job.target;
+    const outcome = await rt.lookup.run(caller, { instance: instanceId, topic, msgId }, {
       context,
-      scope: event.scope,
-      caller,
+      log: event.log,
       budgetMs: rt.deferredBudgetMs(context),
       deferrable: false,
       callTimeoutMs: rt.config.deferredCallTimeoutMs,
       why: job.why ?? false,
       phase: 'deferred',
     });
-    if (outcome.kind === 'defer') throw new AppError(ErrorCode.INTERNAL, 'a deferred lookup asked to be deferred again');
+    if (outcome.kind !== 'answer') throw new AppError(ErrorCode.INTERNAL, `a deferred lookup came to "${outcome.kind}"`);
     if (outcome.report) fields.verdict = outcome.report.verdict;
     if (outcome.error) fields.lookupError = outcome.error.code;
 
@@ -72,9 +75,9 @@ export function createDeferredReply(rt: ChatRuntime) {
     if (!delivery.delivered) {
       Object.assign(fields, { replyFailure: delivery.reason, ...(delivery.status ? { replyStatus: delivery.status } : {}), ...(delivery.errcode !== undefined ? { replyErrcode: delivery.errcode } : {}) });
       // Let a redelivery try again when the failure was on the way, not a refusal.
-      if (delivery.retryable) rt.jobs.release(job.idempotencyKey);
+      if (delivery.retryable) await rt.idempotency.release(`job:${job.idempotencyKey}`);
     }
-    return jsonResponse(200, { status: delivery.delivered ? 'delivered' : 'not_delivered' });
+    return { status: 200, json: { status: delivery.delivered ? 'delivered' : 'not_delivered' } };
   };
 }
 

@@ -9,9 +9,9 @@ export function createLazyChatApi(load: () => Promise<ChatApi>): ChatApi {
   let loaded: Promise<ChatApi> | undefined;
   const api = () => (loaded ??= load());
   return {
-    slack: async (event, context) => (await api()).slack(event, context),
-    slackProbe: async (event, context) => (await api()).slackProbe(event, context),
-    dingtalk: async (event, context) => (await api()).dingtalk(event, context),
+    slack: async (request, context) => (await api()).slack(request, context),
+    slackProbe: async (request, context) => (await api()).slackProbe(request, context),
+    dingtalk: async (request, context) => (await api()).dingtalk(request, context),
     finishDeferred: async (event, context) => (await api()).finishDeferred(event, context),
   };
 }

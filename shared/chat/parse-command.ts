@@ -81,6 +81,14 @@ function bindArgs(spec: ChatCommandSpec, allArgs: string[]): Bound {
   }
   const positional = spec.args.filter((a) => !a.keywords);
   if (args.length < required) {
+    // "trace <msgId>": the last word given fits the last required argument, so an earlier one is missing.
+    const last = positional[required - 1];
+    const given = args[args.length - 1];
+    if (last?.schema && given !== undefined && last.schema.safeParse(given).success) {
+      const missing = positional.slice(args.length - 1, required - 1).map((a) => a.name);
+      const order = positional.slice(0, required).map((a) => `<${a.name}>`).join(' ');
+      return { ok: false, problem: `Missing ${missing.join(' and ')}: "${clip(given)}" looks like the ${last.name}; write ${spec.name} ${order}.` };
+    }
     const missing = positional.slice(args.length, required).map((a) => a.name);
     return { ok: false, problem: `Missing ${missing.join(' and ')}.` };
   }

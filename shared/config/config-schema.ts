@@ -5,17 +5,41 @@ import { emptyAsUndefined, intFromEnv } from './env-values';
 
 
 /**
- * Every environment variable the HTTP function reads. The README's configuration table mirrors
- * this schema; keep them in step.
+ * Every environment variable the HTTP function reads (the spot-check function reads them too).
+ * `docs/configuration.md` is generated from this schema and its descriptions (`npm run docs:config`);
+ * a test fails when the two drift.
  */
 export const EnvSchema = z.object({
-  ONS_ENDPOINT: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional()),
-  MQTRACE_REGION: z.preprocess(emptyAsUndefined, z.string().regex(/^[a-z0-9-]{2,40}$/, 'must be a region ID like cn-hangzhou').optional()),
-  FC_REGION: z.preprocess(emptyAsUndefined, z.string().regex(/^[a-z0-9-]{2,40}$/, 'must be a region ID like cn-hangzhou').optional()),
-  MQTRACE_CALL_TIMEOUT_MS: intFromEnv(2500, 100, 60_000),
-  MQTRACE_LOOKUP_DEADLINE_MS: intFromEnv(8000, 200, 600_000),
-  MQTRACE_MAX_ATTEMPTS: intFromEnv(3, 1, 10),
-  MQTRACE_TRACE_RATE_LIMIT: intFromEnv(10, 1, 1000),
+  ONS_ENDPOINT: z
+    .preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional())
+    .describe(
+      'Full URL of the ONS OpenAPI, which serves 4.x instances (`MQ_INST_…`). Unset: `https://ons.{region}.aliyuncs.com`, except a few regions that the SDK sends to another host (`shared/ons/endpoint.ts`). `npm start` points it at the local emulator.',
+    ),
+  ROCKETMQ_ENDPOINT: z
+    .preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional())
+    .describe(
+      'URL of the `rocketmq` 2022-08-01 OpenAPI, which serves 5.x instances (`rmq-…`): scheme, host and port, no path. Unset: `https://rocketmq.{region}.aliyuncs.com`. Set it to use another endpoint, e.g. a local stand-in.',
+    ),
+  MQTRACE_REGION: z
+    .preprocess(emptyAsUndefined, z.string().regex(/^[a-z0-9-]{2,40}$/, 'must be a region ID like cn-hangzhou').optional())
+    .describe(
+      'Region ID of the broker APIs and of the OSS state, e.g. `cn-hangzhou`. The default endpoints are built from it. Unset: `FC_REGION`, else `cn-hangzhou`. s.yaml sets it to the deploy region.',
+    ),
+  FC_REGION: z
+    .preprocess(emptyAsUndefined, z.string().regex(/^[a-z0-9-]{2,40}$/, 'must be a region ID like cn-hangzhou').optional())
+    .describe('Region of the running function. FC sets it. Used only when `MQTRACE_REGION` is unset.'),
+  MQTRACE_CALL_TIMEOUT_MS: intFromEnv(2500, 100, 60_000).describe(
+    'Timeout of one OpenAPI call, in milliseconds. It shrinks to what the lookup deadline leaves.',
+  ),
+  MQTRACE_LOOKUP_DEADLINE_MS: intFromEnv(8000, 200, 600_000).describe(
+    'Time budget of one lookup, retries included, in milliseconds. The function timeout minus 500 ms caps it. With `waitSeconds`, this much time stays reserved for the last poll and the explain.',
+  ),
+  MQTRACE_MAX_ATTEMPTS: intFromEnv(3, 1, 10).describe(
+    'Attempts per OpenAPI call, the first one included. Only throttling, `ServiceUnavailable`, `InternalError`, timeouts and connection resets are retried.',
+  ),
+  MQTRACE_TRACE_RATE_LIMIT: intFromEnv(10, 1, 1000).describe(
+    'OnsMessageTrace (4.x) calls per second that one function instance allows itself. The documented limit is 10 per second per account.',
+  ),
   MQTRACE_PRODUCER_UTC_OFFSET_MINUTES: z.preprocess(
     emptyAsUndefined,
     z
@@ -25,18 +49,33 @@ export const EnvSchema = z.object({
       .pipe(z.number().int().min(-720).max(840))
       .optional()
       .transform((v) => v ?? 480),
+  ).describe(
+    "The producers' time zone, in minutes east of UTC (480 is UTC+8). mqtrace uses it to date the send time that a message ID holds.",
   ),
-  MQTRACE_LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(['debug', 'info', 'warn', 'error']).optional().transform((v) => v ?? 'info')),
-  ALIBABA_CLOUD_ACCESS_KEY_ID: z.preprocess(emptyAsUndefined, z.string().optional()),
-  ALIBABA_CLOUD_ACCESS_KEY_SECRET: z.preprocess(emptyAsUndefined, z.string().optional()),
-  ALIBABA_CLOUD_SECURITY_TOKEN: z.preprocess(emptyAsUndefined, z.string().optional()),
+  MQTRACE_LOG_LEVEL: z
+    .preprocess(emptyAsUndefined, z.enum(['debug', 'info', 'warn', 'error']).optional().transform((v) => v ?? 'info'))
+    .describe('The lowest level of log line that is written.'),
+  ALIBABA_CLOUD_ACCESS_KEY_ID: z
+    .preprocess(emptyAsUndefined, z.string().optional())
+    .describe(
+      'AccessKey ID, used only when the FC context has no credentials (local runs). On FC the STS credentials of the function role (`context.credentials`) are used. Set it together with `ALIBABA_CLOUD_ACCESS_KEY_SECRET`.',
+    ),
+  ALIBABA_CLOUD_ACCESS_KEY_SECRET: z
+    .preprocess(emptyAsUndefined, z.string().optional())
+    .describe('AccessKey secret that goes with `ALIBABA_CLOUD_ACCESS_KEY_ID`. A secret: it is masked in every log line.'),
+  ALIBABA_CLOUD_SECURITY_TOKEN: z
+    .preprocess(emptyAsUndefined, z.string().optional())
+    .describe('STS security token, when the AccessKey pair is temporary. A secret: it is masked in every log line.'),
 });
 
 export type Env = z.output<typeof EnvSchema>;
 
 /** Resolved configuration of the HTTP function. */
 export interface HttpConfig {
-  endpoint: string;
+  /** ONS_ENDPOINT: overrides the 4.x adapter's regional endpoint, e.g. with the local emulator. */
+  onsEndpoint: string | undefined;
+  /** ROCKETMQ_ENDPOINT: overrides the 5.x adapter's regional endpoint. */
+  rocketmq5Endpoint: string | undefined;
   region: string;
   callTimeoutMs: number;
   lookupDeadlineMs: number;
@@ -49,23 +88,6 @@ export interface HttpConfig {
 }
 
 export const DEFAULT_REGION = 'cn-hangzhou';
-
-/** Region IDs the official SDK's endpoint map sends elsewhere (ons-api.md §1). */
-const ENDPOINT_EXCEPTIONS: Record<string, string> = {
-  'cn-beijing-finance-1': 'ons.aliyuncs.com',
-  'cn-hongkong-finance-pop': 'ons.aliyuncs.com',
-  'cn-wuhan': 'ons.aliyuncs.com',
-  'cn-fujian': 'ons.aliyuncs.com',
-  'cn-edge-1': 'ons.aliyuncs.com',
-  'ap-northeast-2-pop': 'ons.ap-northeast-1.aliyuncs.com',
-  'eu-west-1-oxs': 'ons.ap-northeast-1.aliyuncs.com',
-  'rus-west-1-pop': 'ons.ap-northeast-1.aliyuncs.com',
-};
-
-/** The public ONS endpoint for a region. */
-export function onsEndpointFor(region: string): string {
-  return `https://${ENDPOINT_EXCEPTIONS[region] ?? `ons.${region}.aliyuncs.com`}`;
-}
 
 /**
  * Parses the environment. Throws {@link ConfigError} naming each failing variable, never its value.
@@ -83,7 +105,8 @@ export function loadHttpConfig(env: Record<string, string | undefined>): HttpCon
   }
   const region = e.MQTRACE_REGION ?? e.FC_REGION ?? DEFAULT_REGION;
   return {
-    endpoint: e.ONS_ENDPOINT ?? onsEndpointFor(region),
+    onsEndpoint: e.ONS_ENDPOINT,
+    rocketmq5Endpoint: e.ROCKETMQ_ENDPOINT,
     region,
     callTimeoutMs: e.MQTRACE_CALL_TIMEOUT_MS,
     lookupDeadlineMs: e.MQTRACE_LOOKUP_DEADLINE_MS,

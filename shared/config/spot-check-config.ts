@@ -13,32 +13,63 @@ const webhookUrl = (what: string) =>
 const BUCKET = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
 
 /**
- * The spot-check function's own environment variables. The ONS ones (endpoint, region, timeouts,
+ * The spot-check function's own environment variables. The broker ones (endpoints, region, timeouts,
  * retries, the trace rate limit, credentials) are shared with the HTTP function and read by
- * {@link loadHttpConfig}. The README's configuration table mirrors both schemas.
+ * {@link loadHttpConfig}. `docs/configuration.md` is generated from both schemas and their
+ * descriptions (`npm run docs:config`); a test fails when they drift.
  */
 export const SpotCheckEnvSchema = z.object({
-  MQTRACE_SPOT_CHECKS: z.preprocess(emptyAsUndefined, z.string().optional()),
-  MQTRACE_SPOT_CHECK_DEADLINE_MS: intFromEnv(600_000, 1000, 86_400_000),
-  MQTRACE_SPOT_CHECK_RESERVE_MS: intFromEnv(10_000, 0, 600_000),
-  MQTRACE_ALERT_QUIET_MINUTES: intFromEnv(60, 0, 7 * 24 * 60),
-  MQTRACE_ALERT_TIMEOUT_MS: intFromEnv(3000, 100, 60_000),
-  MQTRACE_DINGTALK_ROBOT_URL: webhookUrl('DingTalk custom robot webhook'),
-  MQTRACE_DINGTALK_ROBOT_SECRET: z.preprocess(emptyAsUndefined, z.string().min(8, 'is too short for a robot secret (SEC…)').optional()),
-  MQTRACE_SLACK_WEBHOOK_URL: webhookUrl('Slack incoming webhook'),
-  MQTRACE_STATE_OSS_BUCKET: z.preprocess(emptyAsUndefined, z.string().regex(BUCKET, 'must be an OSS bucket name').optional()),
-  MQTRACE_STATE_OSS_OBJECT: z.preprocess(
-    emptyAsUndefined,
-    z
-      .string()
-      .min(1)
-      .max(1023)
-      .refine((v) => !v.startsWith('/') && !v.includes('\\'), 'must be an object key like mqtrace/spot-check-state.json')
-      .optional()
-      .transform((v) => v ?? 'mqtrace/spot-check-state.json'),
+  MQTRACE_SPOT_CHECKS: z
+    .preprocess(emptyAsUndefined, z.string().optional())
+    .describe(
+      'Checks that run on every timer tick: a JSON array of checks, or `{"checks": [...]}`. A bad value stops the function with `CONFIG_INVALID`, naming the check and the field.',
+    ),
+  MQTRACE_SPOT_CHECK_DEADLINE_MS: intFromEnv(600_000, 1000, 86_400_000).describe(
+    'Time budget of one run, in milliseconds. The function timeout minus 500 ms caps it.',
   ),
-  MQTRACE_STATE_OSS_ENDPOINT: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional()),
-  MQTRACE_STATE_FILE: z.preprocess(emptyAsUndefined, z.string().optional()),
+  MQTRACE_SPOT_CHECK_RESERVE_MS: intFromEnv(10_000, 0, 600_000).describe(
+    'Part of the run budget kept for alerts and the state, in milliseconds. At most a third of the budget is kept.',
+  ),
+  MQTRACE_ALERT_QUIET_MINUTES: intFromEnv(60, 0, 7 * 24 * 60).describe(
+    "Minutes before a check that is still failing alerts the same destination again. A check whose failure count grew alerts at once. It needs a state store.",
+  ),
+  MQTRACE_ALERT_TIMEOUT_MS: intFromEnv(3000, 100, 60_000).describe('Timeout of one webhook post, in milliseconds.'),
+  MQTRACE_DINGTALK_ROBOT_URL: webhookUrl('DingTalk custom robot webhook').describe(
+    "The DingTalk custom robot's webhook, `https://oapi.dingtalk.com/robot/send?access_token=…`. Unset: no DingTalk alerts. A secret: it is masked in every log line.",
+  ),
+  MQTRACE_DINGTALK_ROBOT_SECRET: z
+    .preprocess(emptyAsUndefined, z.string().min(8, 'is too short for a robot secret (SEC…)').optional())
+    .describe(
+      "The robot's signing secret (加签, `SEC…`). Unset: alerts are not signed. It needs `MQTRACE_DINGTALK_ROBOT_URL`. A secret.",
+    ),
+  MQTRACE_SLACK_WEBHOOK_URL: webhookUrl('Slack incoming webhook').describe(
+    'The Slack incoming webhook, `https://hooks.slack.com/services/…`. Unset: no Slack alerts. A secret: it is masked in every log line.',
+  ),
+  MQTRACE_STATE_OSS_BUCKET: z
+    .preprocess(emptyAsUndefined, z.string().regex(BUCKET, 'must be an OSS bucket name').optional())
+    .describe(
+      'OSS bucket of the state object, which remembers how each check ended. Unset (and no `MQTRACE_STATE_FILE`): no state, so every failing run alerts and no recovery notice is sent.',
+    ),
+  MQTRACE_STATE_OSS_OBJECT: z
+    .preprocess(
+      emptyAsUndefined,
+      z
+        .string()
+        .min(1)
+        .max(1023)
+        .refine((v) => !v.startsWith('/') && !v.includes('\\'), 'must be an object key like mqtrace/spot-check-state.json')
+        .optional()
+        .transform((v) => v ?? 'mqtrace/spot-check-state.json'),
+    )
+    .describe('Key of the state object in `MQTRACE_STATE_OSS_BUCKET`. It may not start with `/` or hold a `\\`.'),
+  MQTRACE_STATE_OSS_ENDPOINT: z
+    .preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional())
+    .describe(
+      'OSS endpoint URL, e.g. the `-internal` one of the region. Unset: `oss-{region}` over HTTPS. Locally: the OSS fake.',
+    ),
+  MQTRACE_STATE_FILE: z
+    .preprocess(emptyAsUndefined, z.string().optional())
+    .describe('Path of a local file that holds the state instead of OSS (local runs). Set this or `MQTRACE_STATE_OSS_BUCKET`, not both.'),
 });
 
 export type SpotCheckStateConfig =
@@ -126,7 +157,7 @@ function parseConfiguredChecks(text: string | undefined): SpotCheck[] {
     return parseChecks(list, 'config');
   } catch (error) {
     if (error instanceof InvalidInputError) {
-      throw new ConfigError(error.issues.map((i): FieldIssue => ({ path: `MQTRACE_SPOT_CHECKS:${i.path}`, message: i.message })));
+      throw new ConfigError(error.issues.map((i): FieldIssue => ({ path: `MQTRACE_SPOT_CHECKS: ${i.path}`, message: i.message })));
     }
     throw error;
   }

@@ -1,4 +1,4 @@
-import { ErrorCode, MethodNotAllowedError, ThrottledError, type AppError } from '../errors';
+import { ErrorCode, InvalidInputError, MethodNotAllowedError, ThrottledError, type AppError } from '../errors';
 import { jsonResponse, type FcHttpResponse } from './http-response';
 
 /**
@@ -31,7 +31,8 @@ const HIDDEN_MESSAGE: Partial<Record<ErrorCode, string>> = {
 
 /** The JSON error body `{error: {code, message, requestId, ...}}`. */
 export function errorBody(error: AppError, requestId: string): { error: Record<string, unknown> } {
-  const issues = 'issues' in error && Array.isArray(error.issues) && error.issues.length > 0 ? { issues: error.issues } : {};
+  // Only input errors show their fields: a ConfigError's keys are the operator's, not the caller's.
+  const issues = error instanceof InvalidInputError && error.issues.length > 0 ? { issues: error.issues } : {};
   const upstream = error.upstream?.code || error.upstream?.requestId
     ? { upstream: { code: error.upstream.code, requestId: error.upstream.requestId } }
     : {};

@@ -2,14 +2,30 @@ import { z } from 'zod';
 import { InvalidInputError, PayloadTooLargeError } from '../errors';
 import { toFieldIssues } from '../validation';
 
+/**
+ * Headers or query parameters as FC sends them: names to (comma-joined) strings. Not `z.record`:
+ * zod's record check calls an object whose own `constructor` is a string "not a record" and drops
+ * a `__proto__` key, while here every name is plain data. The output has no prototype.
+ */
+const NameMapSchema = z
+  .custom<Record<string, unknown>>((value) => typeof value === 'object' && value !== null && !Array.isArray(value), {
+    error: 'expected an object of names to strings',
+  })
+  .superRefine((value, ctx) => {
+    for (const [name, item] of Object.entries(value)) {
+      if (typeof item !== 'string') ctx.addIssue({ code: 'custom', message: 'expected a string', path: [name] });
+    }
+  })
+  .transform((value) => toNameMap(value as Record<string, string>, (name) => name));
+
 /** The FC 3.0 HTTP trigger envelope for built-in runtimes (fc.md §1.4). */
 export const FcHttpEventSchema = z.object({
   version: z.literal('v1'),
   rawPath: z.string(),
   body: z.string().optional().nullable(),
   isBase64Encoded: z.boolean().optional(),
-  headers: z.record(z.string(), z.string()).optional().nullable(),
-  queryParameters: z.record(z.string(), z.string()).optional().nullable(),
+  headers: NameMapSchema.optional().nullable(),
+  queryParameters: NameMapSchema.optional().nullable(),
   requestContext: z.object({
     accountId: z.string().optional(),
     domainName: z.string().optional(),
@@ -28,7 +44,10 @@ export const FcHttpEventSchema = z.object({
 
 export type FcHttpEvent = z.infer<typeof FcHttpEventSchema>;
 
-/** An HTTP request after normalisation: lower-case header names, decoded body bytes. */
+/**
+ * An HTTP request after normalisation: lower-case header names, decoded body bytes. `headers` and
+ * `query` have no prototype, so a name such as `constructor` or `__proto__` is just a name.
+ */
 export interface HttpRequest {
   method: string;
   /** Decoded path. */
@@ -57,18 +76,12 @@ export function parseFcHttpEvent(event: unknown, maxBodyBytes = MAX_BODY_BYTES):
   const rawBody = envelope.isBase64Encoded ? decodeBase64(body) : Buffer.from(body, 'utf8');
   if (rawBody.length > maxBodyBytes) throw new PayloadTooLargeError(maxBodyBytes);
 
-  // No prototype: a header named "constructor" or "__proto__" is just a header.
-  const headers: Record<string, string> = Object.create(null) as Record<string, string>;
-  for (const [name, value] of Object.entries(envelope.headers ?? {})) {
-    const key = name.toLowerCase();
-    // Names that differ only in case are one header; join them as FC joins repeats.
-    headers[key] = Object.hasOwn(headers, key) ? `${headers[key]},${value}` : value;
-  }
   return {
     method: envelope.requestContext.http.method.toUpperCase(),
     path: envelope.requestContext.http.path,
-    headers,
-    query: { ...(envelope.queryParameters ?? {}) },
+    // Names that differ only in case are one header; they are joined as FC joins repeats.
+    headers: toNameMap(envelope.headers ?? {}, (name) => name.toLowerCase()),
+    query: toNameMap(envelope.queryParameters ?? {}, (name) => name),
     rawBody,
     sourceIp: envelope.requestContext.http.sourceIp,
     eventRequestId: envelope.requestContext.requestId,
@@ -88,6 +101,19 @@ function parseEnvelope(event: unknown): FcHttpEvent {
   const result = FcHttpEventSchema.safeParse(value);
   if (!result.success) throw new InvalidInputError(toFieldIssues(result.error, 'event'));
   return result.data;
+}
+
+/**
+ * Copies `source` into an object without a prototype, renaming each name with `rename` and
+ * comma-joining values whose names become equal.
+ */
+function toNameMap(source: Readonly<Record<string, string>>, rename: (name: string) => string): Record<string, string> {
+  const target = Object.create(null) as Record<string, string>;
+  for (const [name, value] of Object.entries(source)) {
+    const key = rename(name);
+    target[key] = Object.hasOwn(target, key) ? `${target[key]},${value}` : value;
+  }
+  return target;
 }
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;

@@ -4,25 +4,18 @@ import { writeAudit, type AuditEntry } from '../access/audit';
 import { toAppError } from '../errors';
 import type { FcContext } from '../fc-context';
 import type { Logger } from '../log';
-import type { UpstreamAttempt } from '../ons/ons-port';
+import { createRequestLog, type RequestLog } from '../request-log';
 import { errorResponse } from './error-table';
 import type { InternalEnvelope } from '../invoke/internal-event';
 import { parseFcEvent } from './fc-event';
 import type { HttpRequest } from './fc-http-event';
 import type { FcHttpResponse } from './http-response';
 
-/** Per-request state the handler fills in for the access log line. */
-export interface HttpScope {
-  requestId: string;
+/** Per-request state: the {@link RequestLog} the handler writes to, plus the HTTP route and caller. */
+export interface HttpScope extends RequestLog {
   route: string;
-  /** Extra fields for the access log, e.g. the verdict. */
-  fields: Record<string, unknown>;
-  /** Every upstream attempt made for this request. */
-  trail: UpstreamAttempt[];
   /** The authenticated caller, once a route has established one. */
   caller?: Caller;
-  /** Lookups (and refusals) of this request; the boundary writes one `audit.lookup` line each. */
-  audit: AuditEntry[];
 }
 
 /** What the handler receives once the boundary has parsed the FC event. */
@@ -59,7 +52,7 @@ export interface HttpBoundaryOptions {
  * every error through the HTTP error table, and writes one access-log line per request.
  */
 export function httpBoundary(options: HttpBoundaryOptions) {
-  const scopes = new WeakMap<object, { scope: HttpScope; started: number; internal: boolean }>();
+  const scopes = new WeakMap<object, { scope: HttpScope; audits: readonly AuditEntry[]; started: number; internal: boolean }>();
 
   const finish = (request: MiddyRequest, response: FcHttpResponse, errorCode?: string) => {
     const state = scopes.get(request);
@@ -76,14 +69,15 @@ export function httpBoundary(options: HttpBoundaryOptions) {
       upstreamRequestIds: [...new Set(scope.trail.map((a) => a.requestId).filter(Boolean))],
       upstreamAttempts: scope.trail.length,
     });
-    for (const entry of scope.audit) writeAudit(options.logger, scope.requestId, entry);
+    for (const entry of state.audits) writeAudit(options.logger, scope.requestId, entry);
   };
 
   return {
     before: async (request: MiddyRequest) => {
       const requestId = request.context?.requestId || randomUUID();
-      const scope: HttpScope = { requestId, route: 'unmatched', fields: {}, trail: [], audit: [] };
-      const state = { scope, started: options.now(), internal: false };
+      const log = createRequestLog(requestId);
+      const scope: HttpScope = Object.assign(log, { route: 'unmatched' });
+      const state = { scope, audits: log.audits, started: options.now(), internal: false };
       scopes.set(request, state);
       const parsed = parseFcEvent(request.event, options.maxBodyBytes);
       if (parsed.kind === 'internal') {

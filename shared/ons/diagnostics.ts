@@ -1,13 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '../errors';
-import type {
-  ClientSubscription,
-  ConsumerAccumulate,
-  ConsumerStatus,
-  OnsDiagnosticsPort,
-  StoredMessage,
-  TopicBacklog,
-} from './diagnostics-port';
+import type { ClientSubscription, ConsumerAccumulate, ConsumerStatus, DiagnosticsPort, StoredMessage, TopicBacklog } from '../trace/diagnostics-port';
 import type { OnsCaller } from './ons-gateway';
 
 /**
@@ -126,8 +119,8 @@ export const ConsumerStatusResponseSchema = z.object({
   }),
 });
 
-/** Creates the {@link OnsDiagnosticsPort} over a caller. */
-export function createOnsDiagnosticsPort(caller: OnsCaller): OnsDiagnosticsPort {
+/** Creates the {@link DiagnosticsPort} over a caller. */
+export function createOnsDiagnosticsPort(caller: OnsCaller): DiagnosticsPort {
   return {
     async messageDetail(query, ctx) {
       const body = await caller.call(

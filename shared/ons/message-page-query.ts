@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { NotFoundError } from '../errors';
 import type { OnsCaller } from './ons-gateway';
-import type { CallContext } from './ons-port';
+import type { FoundMessage, MessagePagePort } from '../trace/broker-port';
 
 /** Documented bounds of `CurrentPage` and `PageSize` (ons-api.md §2). */
 export const PAGE_QUERY_LIMITS = { maxPage: 50, minPageSize: 5, maxPageSize: 50 } as const;
@@ -33,47 +33,6 @@ export const MessagePageResponseSchema = z.object({
     MsgFoundList: z.object({ OnsRestMessageDo: z.array(OnsRestMessageSchema).optional() }).optional(),
   }),
 });
-
-/** A message found by a page query, with the fields a spot check uses. */
-export interface FoundMessage {
-  msgId: string;
-  /** When the broker stored it (epoch ms), if the API said. */
-  storeTimestamp?: number;
-  bornTimestamp?: number;
-  tag?: string;
-  reconsumeTimes?: number;
-}
-
-export interface MessagePageQuery {
-  instanceId: string;
-  topic: string;
-  /** Window start and end, epoch ms. Ignored upstream once `taskId` is set. */
-  beginTimeMs: number;
-  endTimeMs: number;
-  /** 1..50. */
-  currentPage: number;
-  /** 5..50. */
-  pageSize: number;
-  /** From the first page's answer; required for every later page. */
-  taskId?: string;
-}
-
-export interface MessagePage {
-  currentPage: number;
-  /** 0 when the window holds no message. */
-  maxPageCount: number;
-  taskId: string | undefined;
-  messages: FoundMessage[];
-  requestId: string | undefined;
-}
-
-/**
- * `OnsMessagePageQueryByTopic`: the messages a topic stored in a time window, a page at a time.
- * The first call creates a query task; later pages name it by `taskId`.
- */
-export interface MessagePagePort {
-  pageByTopic(query: MessagePageQuery, ctx: CallContext): Promise<MessagePage>;
-}
 
 /**
  * Codes that mean "the window is empty" rather than "the topic is missing". What ONS answers for an

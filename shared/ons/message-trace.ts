@@ -1,6 +1,20 @@
 import { z } from 'zod';
+import type { CallContext, MessageRef } from '../trace/broker-port';
 import type { OnsCaller } from './ons-gateway';
-import type { MessageTraceResult, OnsPort } from './ons-port';
+
+/** One consumer group's status for a message, as OnsMessageTrace returns it. */
+export interface MessageTrack {
+  consumerGroup: string;
+  /** Raw value, unknown values included. */
+  trackType: string;
+  instanceId?: string;
+  exceptionDesc?: string;
+}
+
+export interface MessageTraceResult {
+  tracks: MessageTrack[];
+  requestId: string;
+}
 
 /** The documented OnsMessageTrace body: `Data.MessageTrack[]`, one entry per consumer group. */
 export const MessageTraceResponseSchema = z.object({
@@ -21,25 +35,21 @@ export const MessageTraceResponseSchema = z.object({
     .optional(),
 });
 
-/** The {@link OnsPort} over a caller: OnsMessageTrace, mapped to camel-case tracks. */
-export function createMessageTracePort(caller: OnsCaller): OnsPort {
+/** `OnsMessageTrace`: per-group consumption status of one message, camel-cased. */
+export async function fetchMessageTrace(caller: OnsCaller, message: MessageRef, ctx: CallContext): Promise<MessageTraceResult> {
+  const body = await caller.call(
+    'OnsMessageTrace',
+    { InstanceId: message.instanceId, Topic: message.topic, MsgId: message.msgId },
+    MessageTraceResponseSchema,
+    ctx,
+  );
   return {
-    async messageTrace(query, ctx): Promise<MessageTraceResult> {
-      const body = await caller.call(
-        'OnsMessageTrace',
-        { InstanceId: query.instanceId, Topic: query.topic, MsgId: query.msgId },
-        MessageTraceResponseSchema,
-        ctx,
-      );
-      return {
-        requestId: body.RequestId,
-        tracks: (body.Data?.MessageTrack ?? []).map((t) => ({
-          consumerGroup: t.ConsumerGroup,
-          trackType: t.TrackType,
-          ...(t.InstanceId ? { instanceId: t.InstanceId } : {}),
-          ...(t.ExceptionDesc ? { exceptionDesc: t.ExceptionDesc } : {}),
-        })),
-      };
-    },
+    requestId: body.RequestId,
+    tracks: (body.Data?.MessageTrack ?? []).map((t) => ({
+      consumerGroup: t.ConsumerGroup,
+      trackType: t.TrackType,
+      ...(t.InstanceId ? { instanceId: t.InstanceId } : {}),
+      ...(t.ExceptionDesc ? { exceptionDesc: t.ExceptionDesc } : {}),
+    })),
   };
 }

@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { UpstreamError, UpstreamTimeoutError } from '../errors';
+import type { Credentials } from '../credentials';
+import type { RateLimiterFactory } from '../rate-limits';
+import type { CallContext } from '../trace/broker-port';
 import { ONS_ACTIONS, ONS_API_VERSION, type OnsAction } from './actions';
-import { createMessageTracePort } from './message-trace';
-import type { CallContext, Credentials, OnsPort } from './ons-port';
-import { createRateLimiter, sleep as realSleep, type RateLimiter } from './rate-limiter';
-import { DEFAULT_RETRY_POLICY, retryWithBackoff, type RetryPolicy } from './retry';
+import { sleep as realSleep } from '../upstream/rate-limiter';
+import { DEFAULT_RETRY_POLICY, retryWithBackoff, type RetryPolicy } from '../upstream/retry';
 import { createRpcClientPool, type RpcClientFactory } from './rpc-client';
-import { classifyUpstreamFailure } from './upstream-errors';
+import { classifyUpstreamFailure, isThrottleCode } from './upstream-errors';
 
 export interface OnsGatewayOptions {
   endpoint: string;
@@ -14,12 +15,10 @@ export interface OnsGatewayOptions {
   /** Per-call timeout; shrinks to what the deadline leaves. */
   callTimeoutMs: number;
   retry?: RetryPolicy;
+  /** The limiter of each action, keyed `ons-4x:<Action>`; the composition root decides where the budget lives. */
+  limiters: RateLimiterFactory;
   /** Overrides of the documented per-action limits, e.g. a stricter share for one instance. */
   rateLimits?: Partial<Record<OnsAction, { count: number; windowMs: number }>>;
-  /** Pace grants once a window is full (see `RateLimiterOptions.pace`); production sets it. Default false. */
-  paceRateLimits?: boolean;
-  /** Extra spacing per limiter window (`RATE_LIMIT_MARGIN_MS`); default 0. */
-  rateLimitMarginMs?: number;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
@@ -33,11 +32,9 @@ export interface OnsCaller {
   call<S extends z.ZodType>(action: OnsAction, params: Record<string, string | undefined>, schema: S, ctx: CallContext): Promise<z.output<S>>;
 }
 
-/** Shared, per-instance access to ONS: one rate limiter per action, one client per credential set. */
+/** Shared, per-instance access to ONS: the injected limiter per action, one client per credential set. */
 export interface OnsGateway {
-  /** An {@link OnsPort} that signs with `credentials`. Cheap: call it per invocation. */
-  forCredentials(credentials: Credentials): OnsPort;
-  /** The raw caller that signs with `credentials`, for ports beyond OnsMessageTrace. */
+  /** The caller that signs with `credentials`. Cheap: call it per invocation. */
   callerFor(credentials: Credentials): OnsCaller;
 }
 
@@ -50,16 +47,7 @@ export function createOnsGateway(options: OnsGatewayOptions): OnsGateway {
   const sleep = options.sleep ?? realSleep;
   const policy = options.retry ?? DEFAULT_RETRY_POLICY;
   const pool = createRpcClientPool({ factory: options.clientFactory, endpoint: options.endpoint, apiVersion: ONS_API_VERSION });
-  const limiters = new Map<OnsAction, RateLimiter>();
-  const limiterFor = (action: OnsAction): RateLimiter => {
-    let limiter = limiters.get(action);
-    if (!limiter) {
-      const limit = options.rateLimits?.[action] ?? ONS_ACTIONS[action].rateLimit;
-      limiter = createRateLimiter({ ...limit, pace: options.paceRateLimits ?? false, marginMs: options.rateLimitMarginMs ?? 0, now, sleep });
-      limiters.set(action, limiter);
-    }
-    return limiter;
-  };
+  const limiterFor = (action: OnsAction) => options.limiters(`ons-4x:${action}`, options.rateLimits?.[action] ?? ONS_ACTIONS[action].rateLimit);
 
   async function call<S extends z.ZodType>(
     credentials: Credentials,
@@ -86,6 +74,7 @@ export function createOnsGateway(options: OnsGatewayOptions): OnsGateway {
             action,
             attempt,
             outcome,
+            ...(isThrottleCode(outcome) ? { throttled: true } : {}),
             ...(typeof requestId === 'string' ? { requestId } : {}),
             latencyMs: now() - started,
           });
@@ -117,10 +106,7 @@ export function createOnsGateway(options: OnsGatewayOptions): OnsGateway {
   const callerFor = (credentials: Credentials): OnsCaller => ({
     call: (action, params, schema, ctx) => call(credentials, action, params, schema, ctx),
   });
-  return {
-    callerFor,
-    forCredentials: (credentials) => createMessageTracePort(callerFor(credentials)),
-  };
+  return { callerFor };
 }
 
 /**

@@ -1,5 +1,5 @@
 import RPCClient from '@alicloud/pop-core';
-import type { Credentials } from './ons-port';
+import type { Credentials } from '../credentials';
 
 /** The slice of pop-core's `RPCClient` mqtrace uses (its `lib/rpc.d.ts` signature). */
 export interface RpcClientLike {

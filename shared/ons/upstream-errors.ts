@@ -10,6 +10,7 @@ import {
   UpstreamUnavailableError,
   type UpstreamInfo,
 } from '../errors';
+import { ONS_ACTIONS, type OnsAction } from './actions';
 
 /**
  * How upstream failures become typed errors. pop-core's own messages and `url` embed the signed
@@ -46,6 +47,11 @@ const RESET_CODES = new Set(['ECONNRESET', 'EPIPE']);
 const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
 // Upstream asks to slow down; with no Retry-After from the RPC gateway, one second is the window.
 const THROTTLE_RETRY_AFTER_SECONDS = 1;
+
+/** True for the codes with which ONS says to slow down. */
+export function isThrottleCode(code: string): boolean {
+  return THROTTLE_CODES.test(code);
+}
 
 /** Classifies anything pop-core (or the transport under it) can reject with. */
 export function classifyUpstreamFailure(action: string, failure: unknown): ClassifiedFailure {
@@ -114,7 +120,8 @@ function classifyApiError(action: string, body: Record<string, unknown>, record:
     return make(new CredentialsError(`ONS rejected mqtrace's cloud credentials or request signing: ${code}${ref}`, { upstream }));
   }
   if (PERMISSION_CODES.test(code)) {
-    return make(new PermissionDeniedError(`mqtrace's role may not call ${action} on this resource: ${code}${ref}`, { upstream }));
+    const grant = Object.hasOwn(ONS_ACTIONS, action) ? `; grant its role ${ONS_ACTIONS[action as OnsAction].ramAction}` : '';
+    return make(new PermissionDeniedError(`mqtrace's role may not call ${action} on this resource${grant}: ${code}${ref}`, { upstream }));
   }
   if (INPUT_CODES.test(code)) {
     return make(new InvalidInputError([{ path: '', message: `ONS rejected the request: ${code}${ref}` }], { upstream }));

@@ -1,6 +1,5 @@
 import { ThrottledError, toAppError } from '../errors';
-import { PAGE_QUERY_LIMITS, type FoundMessage, type MessagePagePort } from '../ons/message-page-query';
-import type { CallContext } from '../ons/ons-port';
+import type { BrokerBudget, CallContext, FoundMessage, MessagePagePort } from '../trace/broker-port';
 import type { SpotCheck } from './check-schema';
 
 /** Why a step stopped before it was done. */
@@ -49,8 +48,8 @@ export function stopFor(error: unknown, ctx: CallContext): Stop {
  * Which pages to read when only `allowance` of `maxPageCount` fit: evenly spaced, first and last
  * first, so that an early stop still covers both ends of the window.
  */
-export function planPages(maxPageCount: number, allowance: number): number[] {
-  const total = Math.min(maxPageCount, PAGE_QUERY_LIMITS.maxPage);
+export function planPages(maxPageCount: number, allowance: number, maxPage: number): number[] {
+  const total = Math.min(maxPageCount, maxPage);
   const count = Math.max(1, Math.min(total, allowance));
   if (total <= 0) return [];
   const even = count === 1 ? [1] : Array.from({ length: count }, (_, i) => 1 + Math.round((i * (total - 1)) / (count - 1)));
@@ -79,7 +78,7 @@ export function spreadSample(pool: readonly FoundMessage[], count: number): Foun
  */
 export async function sampleCheck(
   check: SpotCheck,
-  deps: { pages: MessagePagePort; now: () => number },
+  deps: { pages: MessagePagePort; limits: BrokerBudget['pageLimits']; now: () => number },
   options: { pageAllowance: number; ctx: CallContext },
 ): Promise<SampleOutcome> {
   const nowMs = deps.now();
@@ -88,7 +87,7 @@ export async function sampleCheck(
   if (check.sample === 0) return outcome;
 
   const pool = new Map<string, FoundMessage>();
-  const query = { instanceId: check.instanceId, topic: check.topic, beginTimeMs: window.beginMs, endTimeMs: window.endMs, pageSize: PAGE_QUERY_LIMITS.maxPageSize };
+  const query = { instanceId: check.instanceId, topic: check.topic, beginTimeMs: window.beginMs, endTimeMs: window.endMs, pageSize: deps.limits.maxPageSize };
   let taskId: string | undefined;
   let plan = [1];
   outcome.pagesPlanned = 1;
@@ -107,7 +106,7 @@ export async function sampleCheck(
       }
       if (step === 0) {
         outcome.maxPageCount = page.maxPageCount;
-        plan = planPages(page.maxPageCount, options.pageAllowance);
+        plan = planPages(page.maxPageCount, options.pageAllowance, deps.limits.maxPage);
         if (plan.length === 0) plan = [1];
         outcome.pagesPlanned = plan.length;
         if (page.maxPageCount > 1 && !taskId) {

@@ -1,12 +1,13 @@
-import { writeAudit, type AuditEntry } from '../access/audit';
+import type { Caller } from '../access/access-control';
+import { writeAudit } from '../access/audit';
+import type { Credentials } from '../credentials';
 import { createDeadline, type Deadline } from '../deadline';
 import { toAppError } from '../errors';
 import type { Logger } from '../log';
-import { ONS_ACTIONS } from '../ons/actions';
-import type { MessagePagePort } from '../ons/message-page-query';
-import type { OnsPort, UpstreamAttempt } from '../ons/ons-port';
+import type { RequestLog } from '../request-log';
+import type { Broker, BrokerDirectory, UpstreamAttempt } from '../trace/broker-port';
 import { MAX_EXAMPLES, type AlertContent, type AlertDestination, type DeliveryReport } from '../alerts/alert-content';
-import { createTraceService } from '../trace/trace-service';
+import type { LookupService } from '../trace/lookup-service';
 import { VERDICTS } from '../trace/verdict';
 import { nextState, planAlerts, type CheckStatus, type DestinationPlan } from './alert-policy';
 import type { SpotCheck } from './check-schema';
@@ -71,16 +72,18 @@ export interface RunSummary {
 }
 
 export interface SpotCheckRunnerDeps {
-  /** OnsMessageTrace, sharing the instance's 10/s limiter with every other lookup. */
-  ons: OnsPort;
-  pages: MessagePagePort;
+  /** The one lookup use case, sharing the instance's limiters with every other lookup. */
+  lookups: LookupService;
+  /** The brokers whose message lists the checks sample. */
+  brokers: BrokerDirectory;
+  /** The invocation's credentials. */
+  credentials: Credentials;
   state: SpotCheckStatePort;
   destinations: readonly AlertDestination[];
   logger: Logger;
   now: () => number;
-  producerUtcOffsetMinutes: number;
   quietPeriodMs: number;
-  /** Page calls one run may plan; default: the documented per-minute limit, so a run never waits a minute. */
+  /** Page calls one run may plan per broker; default: the broker's own budget, so a run never waits for its limit to refill. */
   pageBudget?: number;
   maxPagesPerCheck?: number;
   /** Lookups in flight at once; the limiter spaces them. */
@@ -106,7 +109,6 @@ export interface SpotCheckRunner {
 // Below this, a lookup cannot finish; mark the rest as not checked instead of starting them.
 const MIN_LOOKUP_MS = 200;
 const DEFAULT_MAX_PAGES_PER_CHECK = 4;
-const THROTTLE_OUTCOME = /^(Throttling|ONS_SYSTEM_FLOW_CONTROL)/;
 
 interface LookupItem {
   check: number;
@@ -120,10 +122,22 @@ interface Tally {
   stoppedBy?: StopReason;
 }
 
+/** A check whose broker could not be had (say, an instance ID no broker serves) samples nothing and says why. */
+function failedSample(check: SpotCheck, error: Error, nowMs: number): SampleOutcome {
+  const appError = toAppError(error);
+  return {
+    messages: [],
+    candidates: 0,
+    pagesRead: 0,
+    maxPageCount: 0,
+    pagesPlanned: 0,
+    window: { beginMs: nowMs - check.lookbackMinutes * 60_000, endMs: nowMs - check.minAgeSeconds * 1000 },
+    ...(check.sample > 0 ? { stop: { reason: 'ERROR' as const, code: appError.upstream?.code ?? appError.code, local: true } } : {}),
+  };
+}
+
 /** Creates the spot-check runner over its ports. */
 export function createSpotCheckRunner(deps: SpotCheckRunnerDeps): SpotCheckRunner {
-  const trace = createTraceService({ ons: deps.ons, now: deps.now, producerUtcOffsetMinutes: deps.producerUtcOffsetMinutes });
-  const pageBudget = deps.pageBudget ?? ONS_ACTIONS.OnsMessagePageQueryByTopic.rateLimit.count;
   const maxPagesPerCheck = deps.maxPagesPerCheck ?? DEFAULT_MAX_PAGES_PER_CHECK;
   const concurrency = Math.max(1, deps.lookupConcurrency ?? 10);
 
@@ -143,11 +157,25 @@ export function createSpotCheckRunner(deps: SpotCheckRunnerDeps): SpotCheckRunne
         (error: unknown) => ({ ok: false as const, code: toAppError(error).upstream?.code ?? toAppError(error).code }),
       );
 
-      // 1. Sample: each check gets a share of the run's page budget; the limiter orders the calls.
-      const needPages = input.checks.filter((c) => c.sample > 0).length;
-      const allowance = Math.max(1, Math.min(maxPagesPerCheck, Math.floor(pageBudget / Math.max(1, needPages))));
+      // 1. Sample: each check gets a share of its broker's page budget; the limiter orders the calls.
+      const brokers = await Promise.all(
+        input.checks.map((check) =>
+          deps.brokers.forInstance(check.instanceId, deps.credentials).then(
+            (broker) => broker,
+            (error: unknown) => toAppError(error),
+          ),
+        ),
+      );
+      const sampling = (kind: Broker['kind']) =>
+        input.checks.filter((c, i) => c.sample > 0 && !(brokers[i] instanceof Error) && (brokers[i] as Broker).kind === kind).length;
       const samples: SampleOutcome[] = await Promise.all(
-        input.checks.map((check) => sampleCheck(check, { pages: deps.pages, now: deps.now }, { pageAllowance: allowance, ctx })),
+        input.checks.map((check, i) => {
+          const broker = brokers[i] as Broker | Error;
+          if (broker instanceof Error) return failedSample(check, broker, deps.now());
+          const budget = deps.pageBudget ?? broker.budget.pageCallsPerRun;
+          const allowance = Math.max(1, Math.min(maxPagesPerCheck, Math.floor(budget / Math.max(1, sampling(broker.kind)))));
+          return sampleCheck(check, { pages: broker, limits: broker.budget.pageLimits, now: deps.now }, { pageAllowance: allowance, ctx });
+        }),
       );
       samples.forEach((s) => countStop(s.stop));
 
@@ -162,8 +190,20 @@ export function createSpotCheckRunner(deps: SpotCheckRunnerDeps): SpotCheckRunne
         });
       }
       const tallies: Tally[] = input.checks.map(() => ({ verdicts: zeroCounts(), failing: [], errors: {} }));
-      // The timer is the caller of every lookup of the run (one audit.lookup line each, as in the other channels).
-      const auditCaller = { channel: 'timer' as const, id: `timer:${input.triggerName ?? 'manual'}` };
+      // The timer is the caller of every lookup of the run (one audit.lookup line each, as in the other
+      // channels). Its checks come from the deployer's configuration, so its scope is everything.
+      const timer: Caller = {
+        channel: 'timer',
+        id: `timer:${input.triggerName ?? 'manual'}`,
+        scope: { instances: ['*'], topics: ['*'] },
+        defaultInstance: undefined,
+      };
+      const log: RequestLog = {
+        requestId: input.runId,
+        fields: {},
+        trail,
+        audit: (entry) => writeAudit(deps.logger, input.runId, entry),
+      };
       let next = 0;
       const worker = async () => {
         while (next < queue.length) {
@@ -176,33 +216,17 @@ export function createSpotCheckRunner(deps: SpotCheckRunnerDeps): SpotCheckRunne
             continue;
           }
           try {
-            const report = await trace.lookup(
-              { instanceId: check.instanceId, topic: check.topic, msgId: item.msgId },
-              { ...ctx, requestId: input.runId },
+            const outcome = await deps.lookups.lookup(
+              timer,
+              { instance: check.instanceId, topic: check.topic, msgId: item.msgId },
+              { credentials: deps.credentials, log, deadline: work },
             );
+            if (outcome.kind !== 'answered') throw new Error('a spot-check lookup was deferred');
+            const { report } = outcome;
             tally.verdicts[report.verdict]++;
-            writeAudit(deps.logger, input.runId, {
-              caller: auditCaller,
-              instanceId: check.instanceId,
-              topic: check.topic,
-              msgId: item.msgId,
-              outcome: 'answered',
-              verdict: report.verdict,
-              upstreamRequestIds: [report.upstreamRequestId],
-            } satisfies AuditEntry);
             const reasons = judgeTracks(report.groups, check.expectGroups);
             if (reasons.length > 0) tally.failing.push({ msgId: report.msgId, reasons: describeReasons(reasons) });
           } catch (error) {
-            const appError = toAppError(error);
-            writeAudit(deps.logger, input.runId, {
-              caller: auditCaller,
-              instanceId: check.instanceId,
-              topic: check.topic,
-              msgId: item.msgId,
-              outcome: 'failed',
-              errorCode: appError.code,
-              upstreamRequestIds: appError.upstream?.requestId ? [appError.upstream.requestId] : [],
-            });
             const stop = stopFor(error, ctx);
             countStop(stop);
             if (stop.reason === 'ERROR') {
@@ -282,7 +306,7 @@ export function createSpotCheckRunner(deps: SpotCheckRunnerDeps): SpotCheckRunne
         complete: results.every((r) => r.coverage.complete),
         checks: results,
         apiCalls,
-        throttles: { upstream: trail.filter((a) => THROTTLE_OUTCOME.test(a.outcome)).length, local: localThrottles },
+        throttles: { upstream: trail.filter((a) => a.throttled === true).length, local: localThrottles },
         alerts: alerts.flatMap((a) => (a ? [a.report] : [])),
         state: {
           kind: deps.state.kind,

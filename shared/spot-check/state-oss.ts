@@ -1,5 +1,5 @@
 import { UpstreamError, UpstreamTimeoutError } from '../errors';
-import type { Credentials } from '../ons/ons-port';
+import type { Credentials } from '../credentials';
 import { emptyState, parseStateText, type SpotCheckStatePort } from './state-port';
 
 /** The two calls the state needs from an OSS client. */

@@ -1,6 +1,6 @@
 import { ErrorCode, toAppError } from '../errors';
-import type { GroupRef, OnsDiagnosticsPort, StoredMessage } from '../ons/diagnostics-port';
-import type { CallContext } from '../ons/ons-port';
+import type { GroupRef, DiagnosticsPort, StoredMessage } from './diagnostics-port';
+import type { CallContext } from './broker-port';
 import {
   deriveFindings,
   isUnconsumed,
@@ -13,7 +13,7 @@ import type { TraceQuery } from './query-schema';
 import type { Diagnosis, MessageFacts, SkippedCheck } from './report-schema';
 
 export interface ExplainServiceDeps {
-  diagnostics: OnsDiagnosticsPort;
+  diagnostics: DiagnosticsPort;
   now: () => number;
 }
 
@@ -36,7 +36,7 @@ export interface ExplainService {
 
 type Attempt<T> = { ok: true; value: T } | { ok: false };
 
-/** Creates the explain service over an {@link OnsDiagnosticsPort}. */
+/** Creates the explain service over an {@link DiagnosticsPort}. */
 export function createExplainService(deps: ExplainServiceDeps): ExplainService {
   return {
     async explain({ query, groups }, ctx) {
@@ -56,7 +56,7 @@ export function createExplainService(deps: ExplainServiceDeps): ExplainService {
       const gathered = await Promise.all(
         groups.map(async (track): Promise<GroupFacts> => {
           const facts: GroupFacts = { consumerGroup: track.consumerGroup, trackType: track.trackType, skipped: [] };
-          const ref: GroupRef = { instanceId: query.instanceId, groupId: track.consumerGroup };
+          const ref: GroupRef = { instanceId: query.instanceId, groupId: track.consumerGroup, topic: query.topic };
           const g = track.consumerGroup;
           const unconsumed = isUnconsumed(track.trackType);
           const checkDlq = () => attempt('DLQ', g, () => deps.diagnostics.dlqMessage({ ...ref, msgId: query.msgId }, ctx));

@@ -2,13 +2,7 @@
  * The diagnosis rules: facts gathered about a message and its groups become findings, each with
  * the evidence it rests on. Pure: the facts and the clock are inputs.
  */
-import type {
-  ClientSubscription,
-  ConsumerAccumulate,
-  ConsumerConnections,
-  ConsumerStatus,
-  StoredMessage,
-} from '../ons/diagnostics-port';
+import type { ClientSubscription, ConsumerAccumulate, ConsumerConnections, ConsumerStatus, StoredMessage } from './diagnostics-port';
 import type { EvidenceValue, Finding } from './report-schema';
 
 export const FINDING_CODES = [
@@ -161,13 +155,17 @@ function groupFindings(group: GroupFacts, facts: DiagnosisFacts): Finding[] {
       stalled ? 'CRITICAL' : 'WARNING',
       `Queued behind ${backlog.totalDiff} message(s) in ${g}${stalled ? ', which is not consuming' : ''}`,
       `${g} has ${backlog.totalDiff} unconsumed message(s) on ${backlog.topic} and is ${formatDuration(backlog.delayMs)} behind${
-        stalled ? ', consuming none right now (0 TPS): its clients are connected but stuck' : `, consuming ${backlog.consumeTps} message(s)/s`
+        stalled
+          ? ', consuming none right now (0 TPS): its clients are connected but stuck'
+          : backlog.consumeTps === undefined
+            ? ' (the broker reports no consumption rate)'
+            : `, consuming ${backlog.consumeTps} message(s)/s`
       }. The message is waiting its turn; scale out or speed up the consumers.`,
       {
         topic: backlog.topic,
         totalDiff: backlog.totalDiff,
         delayMs: backlog.delayMs,
-        consumeTps: backlog.consumeTps,
+        consumeTps: backlog.consumeTps ?? null,
         lastConsumedBornAt: iso(backlog.lastConsumedBornAt),
         messageBornAt: iso(facts.message?.bornAt),
       },
@@ -257,7 +255,7 @@ interface Backlog {
   topic: string;
   totalDiff: number;
   delayMs: number;
-  consumeTps: number;
+  consumeTps: number | undefined;
   lastConsumedBornAt: number | undefined;
 }
 

@@ -53,7 +53,8 @@ function decodeClientId(bytes: Buffer, ipLength: number, options: DecodeOptions)
     counter,
     approxSentAt: new Date(sentAt).toISOString(),
     assumption: `time assumes the producer ran in ${formatOffset(options.producerUtcOffsetMinutes)} and sent it in the latest month that is not in the future`,
-    ambiguous: true,
+    // Its process-ID bytes are not zero, so no broker port (at most 65535) could read this way.
+    ambiguous: false,
   };
 }
 
@@ -64,6 +65,7 @@ function decodeOffsetId(bytes: Buffer, ipLength: number, port: number): OffsetId
     brokerHost: formatIp(bytes.subarray(0, ipLength)),
     brokerPort: port,
     commitLogOffset: bytes.readBigUInt64BE(ipLength + 4).toString(),
+    // A client ID whose process ID ends in 0x0000 has the same bytes here.
     ambiguous: true,
   };
 }

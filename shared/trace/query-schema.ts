@@ -1,33 +1,42 @@
 import { z } from 'zod';
+import { describeInstanceIds, INSTANCE_RULES } from '../brokers/instance-rules';
 import { isWellFormedMessageId } from './message-id';
 
-/** Instance IDs of ApsaraMQ for RocketMQ 4.x, e.g. `MQ_INST_1234567890123456_BXhFHryi`. */
-export const INSTANCE_ID_EXAMPLE = 'MQ_INST_1234567890123456_BXhFHryi';
-const INSTANCE_ID = /^MQ_INST_[0-9]{6,24}_[A-Za-z0-9]{4,32}$/;
 // Apache RocketMQ's TopicValidator: letters, digits, %, |, - and _, at most 127 characters.
 const TOPIC = /^[%|a-zA-Z0-9_-]+$/;
 const TOPIC_MAX = 127;
 
+/** zod's message for a missing or mistyped string field: "is required" when it is absent. */
+const stringError = (iss: { input: unknown }) => (iss.input === undefined ? 'is required' : 'must be a string');
+
+/** An instance ID of any registered broker: 4.x `MQ_INST_…` or 5.x `rmq-…`. */
 export const InstanceIdSchema = z
-  .string({ error: 'must be a string' })
+  .string({ error: stringError })
   .trim()
   .min(1, 'is required')
   .max(64, 'is too long for an instance ID')
   .superRefine((value, ctx) => {
-    if (INSTANCE_ID.test(value)) return;
-    const hint = /^rmq-/i.test(value) ? ' 5.x instances (rmq-…) use a different API and are not supported yet.' : '';
-    ctx.addIssue({ code: 'custom', message: `must be a 4.x instance ID like ${INSTANCE_ID_EXAMPLE}.${hint}` });
+    if (INSTANCE_RULES.some((rule) => rule.pattern.test(value))) return;
+    ctx.addIssue({ code: 'custom', message: `must be ${describeInstanceIds()}` });
   });
 
+/** An instance ID or a configured alias, as callers give it; the lookup use case resolves and checks it. */
+export const InstanceRefSchema = z
+  .string({ error: stringError })
+  .trim()
+  .min(1, 'is required')
+  .max(64, 'is too long for an instance ID or alias')
+  .meta({ description: `An instance ID (${INSTANCE_RULES.map((r) => `${r.label} ${r.example}`).join(', ')}) or a configured alias; default: the caller's default instance.` });
+
 export const TopicSchema = z
-  .string({ error: 'must be a string' })
+  .string({ error: stringError })
   .trim()
   .min(1, 'is required')
   .max(TOPIC_MAX, `must be at most ${TOPIC_MAX} characters`)
   .regex(TOPIC, 'may contain only letters, digits, "-", "_", "%" and "|"');
 
 export const MessageIdSchema = z
-  .string({ error: 'must be a string' })
+  .string({ error: stringError })
   .trim()
   .min(1, 'is required')
   .max(200, 'is too long for a message ID')
@@ -51,7 +60,7 @@ export const MessageIdSchema = z
 /** One lookup as callers send it. `instanceId` may be left to the configured default. */
 export const TraceQueryInputSchema = z
   .object({
-    instanceId: InstanceIdSchema.optional(),
+    instanceId: InstanceRefSchema.optional(),
     topic: TopicSchema,
     msgId: MessageIdSchema,
   })

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ErrorCode } from '../errors';
+import { ANSWER_CAVEATS, BROKER_KINDS } from './broker-port';
 import { DIAGNOSIS_CHECKS, FINDING_CODES, SEVERITIES } from './findings';
 import { VERDICTS } from './verdict';
 
@@ -16,7 +17,7 @@ export const ClientIdFactsSchema = z.object({
   counter: z.number().int(),
   approxSentAt: z.iso.datetime(),
   assumption: z.string(),
-  ambiguous: z.boolean().meta({ description: 'Offset IDs have the same length; a port heuristic picked this reading.' }),
+  ambiguous: z.boolean().meta({ description: 'True only when the other 4.x reading is also possible (an offset ID reading: a client ID whose process ID ends in 0x0000 has the same bytes).' }),
 });
 
 export const OffsetIdFactsSchema = z.object({
@@ -44,7 +45,7 @@ export const MessageIdFactsSchema = z
 
 export const CaveatSchema = z
   .object({
-    code: z.enum(['OFFSET_BASED', 'CONSUMED_IS_NOT_SUCCESS', 'OFFSET_COMMIT_DELAY', 'UNDOCUMENTED_TRACK_TYPE', 'EMPTY_TRACK_LIST']),
+    code: z.enum(ANSWER_CAVEATS),
     text: z.string(),
   })
   .meta({ id: 'Caveat' });
@@ -53,8 +54,10 @@ export const GroupReportSchema = z
   .object({
     consumerGroup: z.string(),
     trackType: z.string().meta({
-      description: 'Exactly as the API returned it: CONSUMED, CONSUMED_BUT_FILTERED, NOT_CONSUME_YET, NOT_ONLINE, UNKNOWN, or an undocumented value.',
+      description:
+        "RocketMQ's TrackType: CONSUMED, CONSUMED_BUT_FILTERED, NOT_CONSUME_YET, NOT_ONLINE, UNKNOWN. 4.x: exactly as OnsMessageTrace returned it, undocumented values included; 5.x: mapped from the trace's consumeStatus.",
     }),
+    upstreamStatus: z.string().optional().meta({ description: "5.x: the trace's consumeStatus, exactly as returned." }),
     meaning: z.string(),
     advice: z.string(),
     exceptionDesc: z.string().optional(),
@@ -98,7 +101,7 @@ export const MessageFactsSchema = z
 
 export const DiagnosisSchema = z
   .object({
-    message: MessageFactsSchema.nullable().meta({ description: 'From OnsMessageGetByMsgId; null when that check was skipped.' }),
+    message: MessageFactsSchema.nullable().meta({ description: 'From OnsMessageGetByMsgId (4.x) or GetMessageDetail (5.x); null when that check was skipped.' }),
     findings: z.array(FindingSchema),
     skippedChecks: z.array(SkippedCheckSchema).meta({ description: 'Checks that failed; the diagnosis is partial when any are listed.' }),
   })
@@ -110,6 +113,7 @@ export const WaitSchema = z
     waitedMs: z.number().int(),
     polls: z.number().int(),
     windowMs: z.number().int().meta({ description: 'How long it was allowed to wait: waitSeconds, capped by the function timeout.' }),
+    cappedFrom: z.number().int().optional().meta({ description: 'The waitSeconds asked for, when the function timeout cut the window shorter.' }),
   })
   .meta({ id: 'Wait' });
 
@@ -118,6 +122,7 @@ export const TraceReportSchema = z
     requestId: z.string(),
     checkedAt: z.iso.datetime(),
     instanceId: z.string(),
+    broker: z.enum(BROKER_KINDS).meta({ description: 'Which OpenAPI answered: ons-4x (OnsMessageTrace) or rocketmq-5x (GetTrace).' }),
     topic: z.string(),
     msgId: z.string(),
     verdict: z.enum(VERDICTS),

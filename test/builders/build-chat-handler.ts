@@ -1,13 +1,16 @@
 import { createHttpHandler } from '../../functions/http/handler';
 import { createAccessControl } from '../../shared/access/access-control';
 import { createChatApi } from '../../shared/chat/chat-api';
+import { createCredentialsProvider } from '../../shared/credentials';
+import { createMemoryIdempotencyStore } from '../../shared/idempotency';
+import { createLookupService } from '../../shared/trace/lookup-service';
 import type { FetchLike } from '../../shared/chat/post-json';
 import { chatSecrets, loadChatConfig } from '../../shared/config/chat-config-schema';
 import type { FcContext } from '../../shared/fc-context';
 import type { FcHttpResponse } from '../../shared/http/http-response';
 import { createFc2Invoker, type Fc2Constructor } from '../../shared/invoke/fc2-invoker';
 import { createLogger } from '../../shared/log';
-import type { MessageTraceResult } from '../../shared/ons/ons-port';
+import type { MessageTraceResult } from '../../shared/ons/message-trace';
 import {
   TEST_CORP_ID,
   TEST_DINGTALK_SECRET,
@@ -102,12 +105,12 @@ export function buildChatHandler(options: ChatHandlerOptions = {}): ChatHandlerH
 
   const env = Object.fromEntries(Object.entries({ ...CHAT_TEST_ENV, ...options.env }).filter(([, v]) => v !== ''));
   const config = loadChatConfig(env);
+  const access = createAccessControl(buildAppConfig({ ...CHAT_TEST_CONFIG, ...options.config }));
   const gatewayDeps = {
-    gateway: fake.gateway,
-    envCredentials: undefined,
-    access: createAccessControl(buildAppConfig({ ...CHAT_TEST_CONFIG, ...options.config })),
+    lookups: createLookupService({ brokers: fake.brokers, access, now: clock.now, producerUtcOffsetMinutes: 480 }),
+    credentials: createCredentialsProvider(undefined),
+    access,
     lookupDeadlineMs: 8000,
-    producerUtcOffsetMinutes: 480,
     now: clock.now,
   };
   const handler = createHttpHandler({
@@ -126,6 +129,7 @@ export function buildChatHandler(options: ChatHandlerOptions = {}): ChatHandlerH
         },
       }),
       fetch: fetchFn,
+      idempotency: createMemoryIdempotencyStore({ maxEntries: 10_000, now: clock.now }),
     }),
   });
   return {

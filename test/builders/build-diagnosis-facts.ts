@@ -1,10 +1,4 @@
-import type {
-  ConsumerAccumulate,
-  ConsumerClientDetail,
-  ConsumerConnections,
-  ConsumerStatus,
-  StoredMessage,
-} from '../../shared/ons/diagnostics-port';
+import type { ConsumerAccumulate, ConsumerClientDetail, ConsumerConnections, ConsumerStatus, StoredMessage } from '../../shared/trace/diagnostics-port';
 import type { GroupFacts } from '../../shared/trace/findings';
 
 export const FACTS_NOW_MS = Date.parse('2025-10-25T04:00:00.000Z');

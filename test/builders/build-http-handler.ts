@@ -4,7 +4,9 @@ import type { FcHttpResponse } from '../../shared/http/http-response';
 import { createLogger } from '../../shared/log';
 import type { AccessControl } from '../../shared/access/access-control';
 import { buildAccessControl } from './build-access';
-import type { Credentials, MessageTraceResult } from '../../shared/ons/ons-port';
+import { createCredentialsProvider, type Credentials } from '../../shared/credentials';
+import type { MessageTraceResult } from '../../shared/ons/message-trace';
+import { createLookupService } from '../../shared/trace/lookup-service';
 import { buildFakeGateway, type FakeGateway, type TraceQueryArg } from './build-fake-gateway';
 
 export const HANDLER_NOW_MS = Date.parse('2025-10-25T04:00:00.000Z');
@@ -34,15 +36,15 @@ export function buildHttpHandler(
   const fake = buildFakeGateway(
     options.respond ?? (() => ({ requestId: 'UP-DEFAULT', tracks: [{ consumerGroup: 'GID_a', trackType: 'CONSUMED' }] })),
   );
+  const access = options.access ?? buildAccessControl({ defaultInstance: options.defaultInstanceId });
   const handler = createHttpHandler({
     logger: createLogger({ write: (line) => rawLogs.push(line), now: () => HANDLER_NOW_MS }),
     version: '9.9.9-test',
     now: () => HANDLER_NOW_MS,
-    gateway: fake.gateway,
-    envCredentials: options.envCredentials,
-    access: options.access ?? buildAccessControl({ defaultInstance: options.defaultInstanceId }),
+    access,
+    lookups: createLookupService({ brokers: fake.brokers, access, now: () => HANDLER_NOW_MS, producerUtcOffsetMinutes: 480 }),
+    credentials: createCredentialsProvider(options.envCredentials),
     lookupDeadlineMs: 8000,
-    producerUtcOffsetMinutes: 480,
   });
   return {
     invoke: (event, context) => handler(event, context) as Promise<FcHttpResponse>,

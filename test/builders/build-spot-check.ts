@@ -1,7 +1,16 @@
 import type { AlertContent, AlertDestination, AlertFailingCheck, DeliveryReport } from '../../shared/alerts/alert-content';
 import type { Deadline } from '../../shared/deadline';
-import type { FoundMessage, MessagePagePort, MessagePageQuery } from '../../shared/ons/message-page-query';
-import type { CallContext, MessageTrack, OnsPort } from '../../shared/ons/ons-port';
+import { createAccessControl } from '../../shared/access/access-control';
+import { createBrokerDirectory } from '../../shared/brokers/registry';
+import { EMPTY_APP_CONFIG } from '../../shared/config/app-config-schema';
+import type { Credentials } from '../../shared/credentials';
+import { AppError, ThrottledError } from '../../shared/errors';
+import type { MessageTrack } from '../../shared/ons/message-trace';
+import { createOnsBrokers } from '../../shared/ons/ons-broker';
+import type { OnsGateway } from '../../shared/ons/ons-gateway';
+import { isThrottleCode } from '../../shared/ons/upstream-errors';
+import type { Broker, BrokerDirectory, CallContext, FoundMessage, MessagePageQuery } from '../../shared/trace/broker-port';
+import { createLookupService, type LookupService } from '../../shared/trace/lookup-service';
 import { SpotCheckSchema, type SpotCheck } from '../../shared/spot-check/check-schema';
 import { emptyState, type SpotCheckState, type SpotCheckStatePort } from '../../shared/spot-check/state-port';
 
@@ -17,88 +26,173 @@ export function buildMsgId(n: number, prefix = '0A000C22'): string {
   return `${prefix}303918B4AAC2${n.toString(16).toUpperCase().padStart(12, '0')}`;
 }
 
-/** A topic's messages for the fake page port: `count` messages stored `ageMs(i)` ago. */
+/** A topic's messages for the fake ONS backend: `count` messages stored `ageMs(i)` ago. */
 export function buildFoundMessages(count: number, nowMs: number, ageMs: (i: number) => number = (i) => 600_000 + i * 1000, prefix?: string): FoundMessage[] {
   return Array.from({ length: count }, (_, i) => ({ msgId: buildMsgId(i + 1, prefix), storeTimestamp: nowMs - ageMs(i) }));
 }
 
-export interface FakePagePort {
-  port: MessagePagePort;
-  queries: MessagePageQuery[];
-  /** Messages per topic; change between runs. */
-  topics: Map<string, FoundMessage[]>;
+export interface FakeOnsBackendOptions {
+  /** Moves a fake clock: each call takes its latency. */
+  advance?: (ms: number) => void;
+  /** How long each OnsMessageTrace call takes (with `advance`). */
+  traceLatencyMs?: number;
+  /** How long each OnsMessagePageQueryByTopic call takes (with `advance`). */
+  pageLatencyMs?: number;
+  /** OnsMessageTrace rejects with this for the msgId. */
+  failFor?: Map<string, unknown>;
+  /** Every OnsMessagePageQueryByTopic rejects with this. */
+  pageFailure?: unknown;
 }
 
-/**
- * A page port that pages `topics` like the API does: the window filters by store time, page 1
- * issues a TaskId, later pages must send it. Records one trail attempt per call.
- */
-export function buildFakePagePort(options: { failWith?: unknown; advance?: (ms: number) => void; latencyMs?: number } = {}): FakePagePort {
-  const queries: MessagePageQuery[] = [];
-  const topics = new Map<string, FoundMessage[]>();
-  let tasks = 0;
-  const port: MessagePagePort = {
-    async pageByTopic(query, ctx: CallContext) {
-      queries.push({ ...query });
-      if (options.latencyMs && options.advance) options.advance(options.latencyMs);
-      if (options.failWith) {
-        ctx.trail?.push({ action: 'OnsMessagePageQueryByTopic', attempt: 1, outcome: 'FAILED', latencyMs: 1 });
-        throw options.failWith;
-      }
-      if (query.currentPage > 1 && !query.taskId) throw new Error('fake page port: page > 1 without a TaskId');
-      ctx.trail?.push({ action: 'OnsMessagePageQueryByTopic', attempt: 1, outcome: 'OK', latencyMs: 1 });
-      const inWindow = (topics.get(query.topic) ?? []).filter(
-        (m) => (m.storeTimestamp ?? 0) >= query.beginTimeMs && (m.storeTimestamp ?? 0) <= query.endTimeMs,
-      );
-      const maxPageCount = Math.ceil(inWindow.length / query.pageSize);
-      return {
-        currentPage: query.currentPage,
-        maxPageCount,
-        taskId: query.taskId ?? `TASK${++tasks}`,
-        requestId: `PAGE-${queries.length}`,
-        messages: inWindow.slice((query.currentPage - 1) * query.pageSize, query.currentPage * query.pageSize),
-      };
-    },
-  };
-  return { port, queries, topics };
-}
-
-export interface FakeTracePort {
-  ons: OnsPort;
+export interface FakeOnsBackend {
+  /** The fake gateway: OnsMessageTrace answers from `tracks`, OnsMessagePageQueryByTopic pages `topics`. */
+  gateway: OnsGateway;
+  /** The real broker directory over the real 4.x adapter (`createOnsBrokers`) and the fake gateway. */
+  brokers: BrokerDirectory;
+  /** The real 4.x broker over the fake gateway, bound to {@link SPOT_CHECK_CREDENTIALS}: what the runner samples with. */
+  broker: Broker;
+  /** Every credential set a caller was built for. */
+  credentialsSeen: Credentials[];
+  /** The msgId of every OnsMessageTrace call, in order. */
   lookedUp: string[];
   /** Tracks per msgId; unknown ids answer every group CONSUMED. */
   tracks: Map<string, MessageTrack[]>;
   setAll(trackType: string, groups?: string[]): void;
+  /** Every page query, as the broker port was asked it (read back from the call's parameters). */
+  pageQueries: MessagePageQuery[];
+  /** Messages per topic; change between runs. */
+  topics: Map<string, FoundMessage[]>;
 }
+
+export const SPOT_CHECK_CREDENTIALS: Credentials = { accessKeyId: 'STS.spot-check-key', accessKeySecret: 'spot-check-secret' };
 
 const DEFAULT_GROUPS = ['GID_billing', 'GID_shipping'];
 
-/** An OnsPort answering from `tracks`; each call can move a fake clock (latency). */
-export function buildFakeTracePort(options: { advance?: (ms: number) => void; latencyMs?: number; failFor?: Map<string, unknown> } = {}): FakeTracePort {
+/**
+ * A fake ONS behind the real 4.x adapter. Its caller answers OnsMessageTrace from `tracks` and pages
+ * `topics` like OnsMessagePageQueryByTopic does (the window filters by store time, page 1 issues a
+ * TaskId, later pages must send it), with the documented body shapes, so the real adapter maps them
+ * exactly as it would over pop-core. Like the real gateway it records one attempt per call that
+ * reached "upstream" (flagged `throttled` for ONS's throttling codes); a refusal of the local
+ * limiter (a ThrottledError without upstream) records none.
+ */
+export function buildFakeOnsBackend(options: FakeOnsBackendOptions = {}): FakeOnsBackend {
+  const credentialsSeen: Credentials[] = [];
   const lookedUp: string[] = [];
   const tracks = new Map<string, MessageTrack[]>();
+  const pageQueries: MessagePageQuery[] = [];
+  const topics = new Map<string, FoundMessage[]>();
   let defaultTracks: MessageTrack[] = DEFAULT_GROUPS.map((g) => ({ consumerGroup: g, trackType: 'CONSUMED' }));
-  const ons: OnsPort = {
-    async messageTrace(query, ctx) {
-      lookedUp.push(query.msgId);
-      if (options.latencyMs && options.advance) options.advance(options.latencyMs);
-      const failure = options.failFor?.get(query.msgId);
-      if (failure) {
-        ctx.trail?.push({ action: 'OnsMessageTrace', attempt: 1, outcome: 'FAILED', latencyMs: 1 });
-        throw failure;
-      }
-      ctx.trail?.push({ action: 'OnsMessageTrace', attempt: 1, outcome: 'OK', latencyMs: 1 });
-      return { requestId: `TRACE-${lookedUp.length}`, tracks: tracks.get(query.msgId) ?? defaultTracks };
+  let tasks = 0;
+
+  const fail = (action: string, failure: unknown, latencyMs: number, ctx: CallContext): never => {
+    const refusedLocally = failure instanceof ThrottledError && failure.upstream === undefined;
+    if (!refusedLocally) {
+      const outcome = failure instanceof AppError ? (failure.upstream?.code ?? failure.code) : 'FAILED';
+      ctx.trail?.push({ action, attempt: 1, outcome, ...(isThrottleCode(outcome) ? { throttled: true } : {}), latencyMs });
+    }
+    throw failure;
+  };
+
+  const messageTrace = (params: Record<string, string | undefined>, ctx: CallContext): unknown => {
+    const msgId = String(params.MsgId);
+    lookedUp.push(msgId);
+    const latencyMs = options.traceLatencyMs ?? 0;
+    if (latencyMs && options.advance) options.advance(latencyMs);
+    const failure = options.failFor?.get(msgId);
+    if (failure) fail('OnsMessageTrace', failure, latencyMs, ctx);
+    const requestId = `TRACE-${lookedUp.length}`;
+    ctx.trail?.push({ action: 'OnsMessageTrace', attempt: 1, outcome: 'OK', requestId, latencyMs });
+    return {
+      RequestId: requestId,
+      Data: {
+        MessageTrack: (tracks.get(msgId) ?? defaultTracks).map((t) => ({
+          ConsumerGroup: t.consumerGroup,
+          TrackType: t.trackType,
+          ...(t.instanceId ? { InstanceId: t.instanceId } : {}),
+          ...(t.exceptionDesc ? { ExceptionDesc: t.exceptionDesc } : {}),
+        })),
+      },
+    };
+  };
+
+  const pageByTopic = (params: Record<string, string | undefined>, ctx: CallContext): unknown => {
+    const query: MessagePageQuery = {
+      instanceId: String(params.InstanceId),
+      topic: String(params.Topic),
+      beginTimeMs: Number(params.BeginTime),
+      endTimeMs: Number(params.EndTime),
+      currentPage: Number(params.CurrentPage),
+      pageSize: Number(params.PageSize),
+      ...(params.TaskId !== undefined ? { taskId: params.TaskId } : {}),
+    };
+    pageQueries.push(query);
+    const latencyMs = options.pageLatencyMs ?? 0;
+    if (latencyMs && options.advance) options.advance(latencyMs);
+    if (options.pageFailure) fail('OnsMessagePageQueryByTopic', options.pageFailure, latencyMs, ctx);
+    if (query.currentPage > 1 && !query.taskId) throw new Error('fake ONS: page > 1 without a TaskId');
+    const requestId = `PAGE-${pageQueries.length}`;
+    ctx.trail?.push({ action: 'OnsMessagePageQueryByTopic', attempt: 1, outcome: 'OK', requestId, latencyMs });
+    const inWindow = (topics.get(query.topic) ?? []).filter(
+      (m) => (m.storeTimestamp ?? 0) >= query.beginTimeMs && (m.storeTimestamp ?? 0) <= query.endTimeMs,
+    );
+    const page = inWindow.slice((query.currentPage - 1) * query.pageSize, query.currentPage * query.pageSize);
+    return {
+      RequestId: requestId,
+      MsgFoundDo: {
+        CurrentPage: query.currentPage,
+        MaxPageCount: Math.ceil(inWindow.length / query.pageSize),
+        TaskId: query.taskId ?? `TASK${++tasks}`,
+        MsgFoundList: {
+          OnsRestMessageDo: page.map((m) => ({
+            MsgId: m.msgId,
+            Topic: query.topic,
+            ...(m.storeTimestamp !== undefined ? { StoreTimestamp: m.storeTimestamp } : {}),
+            ...(m.bornTimestamp !== undefined ? { BornTimestamp: m.bornTimestamp } : {}),
+            ...(m.reconsumeTimes !== undefined ? { ReconsumeTimes: m.reconsumeTimes } : {}),
+            ...(m.tag ? { PropertyList: { MessageProperty: [{ Name: 'TAGS', Value: m.tag }] } } : {}),
+          })),
+        },
+      },
+    };
+  };
+
+  const gateway: OnsGateway = {
+    callerFor(credentials) {
+      credentialsSeen.push(credentials);
+      return {
+        async call(action, params, schema, ctx) {
+          let body: unknown;
+          if (action === 'OnsMessageTrace') body = messageTrace(params, ctx);
+          else if (action === 'OnsMessagePageQueryByTopic') body = pageByTopic(params, ctx);
+          else throw new Error(`fake ONS: ${action} is not scripted`);
+          return schema.parse(body);
+        },
+      };
     },
   };
+  const factory = createOnsBrokers(gateway);
+  const brokers = createBrokerDirectory([{ kind: 'ons-4x', load: () => factory }]);
+  const broker = factory(SPOT_CHECK_CREDENTIALS);
+  credentialsSeen.length = 0;
   return {
-    ons,
+    gateway,
+    brokers,
+    broker,
+    credentialsSeen,
     lookedUp,
     tracks,
     setAll: (trackType, groups = DEFAULT_GROUPS) => {
       defaultTracks = groups.map((g) => ({ consumerGroup: g, trackType }));
     },
+    pageQueries,
+    topics,
   };
+}
+
+/** The lookup use case as the spot-check function builds it: no aliases, no access document. */
+export function buildSpotCheckLookups(brokers: BrokerDirectory, now: () => number): LookupService {
+  return createLookupService({ brokers, access: createAccessControl(EMPTY_APP_CONFIG), now, producerUtcOffsetMinutes: 480 });
 }
 
 /** An in-memory state store; `failLoad` / `failSave` make it reject like an unreachable store. */

@@ -1,10 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve, sep } from 'node:path';
 
 /** How a cloud API call shows in the source; each pattern names the registry's `call`. */
 export const CALL_PATTERNS: ReadonlyArray<{ call: (match: RegExpExecArray) => string; pattern: RegExp; onlyIn?: RegExp }> = [
   // Every ONS port calls the gateway with a literal action name.
   { pattern: /\.call\(\s*'(Ons[A-Za-z]+)'/g, call: (m) => m[1] as string },
+  // So does the 5.x broker, in the files that use its gateway.
+  { pattern: /\.call\(\s*'([A-Z][A-Za-z]+)'/g, call: (m) => m[1] as string, onlyIn: /from '\.\/rocketmq5-gateway'/ },
   // fc2's invoke path; only the fc2 adapter posts to it.
   { pattern: /\/invocations`/g, call: () => 'InvokeFunction', onlyIn: /'@alicloud\/fc2'/ },
   // The OSS client's object calls, in the one module that builds it.
@@ -42,6 +44,29 @@ export function callsIn(source: string): string[] {
     for (const match of source.matchAll(pattern)) found.add(call(match));
   }
   return [...found];
+}
+
+/** How a Broker port method is called: `broker.consumption(`, `deps.diagnostics.messageDetail(`, `pages.pageByTopic(`. */
+const BROKER_METHOD_CALL = /\.(consumption|messageDetail|consumerAccumulate|consumerConnections|consumerStatus|dlqMessage|pageByTopic)\(/g;
+
+/** The Broker port methods called in `source`. */
+export function brokerMethodsIn(source: string): string[] {
+  return [...new Set([...source.matchAll(BROKER_METHOD_CALL)].map((m) => m[1] as string))];
+}
+
+/**
+ * The Broker port methods the code reachable from `entry` calls, outside the broker adapters
+ * themselves (`excludeDirs`), which implement them.
+ */
+export function brokerMethodsReachableFrom(entry: string, excludeDirs: readonly string[]): string[] {
+  const files = reachableFiles(entry).filter((f) => !excludeDirs.some((dir) => f.startsWith(resolve(dir) + sep)));
+  return [...new Set(files.flatMap((f) => brokerMethodsIn(readFileSync(f, 'utf8'))))].sort();
+}
+
+/** Every API call the `.ts` files under `dir` make (a broker adapter's calls, reachable or not). */
+export function callsInDir(dir: string): string[] {
+  const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
+  return [...new Set(files.flatMap((f) => callsIn(readFileSync(join(dir, f), 'utf8'))))].sort();
 }
 
 /** Every API call the code reachable from `entry` makes. */

@@ -1,7 +1,6 @@
 import { AppError, ErrorCode, InvalidInputError } from '../../errors';
 import type { FcContext } from '../../fc-context';
-import type { HttpEvent } from '../../http/http-boundary';
-import { emptyResponse, jsonResponse, type FcHttpResponse } from '../../http/http-response';
+import type { ChatRequest, ChatResponse } from '../chat-request';
 import { refuseChat } from '../chat-access';
 import type { ChatAnswer } from '../chat-answer';
 import type { ChatRuntime } from '../chat-runtime';
@@ -10,6 +9,7 @@ import { parseChatCommand } from '../parse-command';
 import { isAllowedReplyUrl } from '../reply-url';
 import { parseDingTalkCallback, type DingTalkCallback } from './callback';
 import { renderDingTalkMessage } from './render-dingtalk';
+import { REPLAY_MEMORY_MS } from '../chat-runtime';
 import { verifyDingTalkSignature } from './verify-dingtalk';
 
 export interface DingTalkSettings {
@@ -17,7 +17,7 @@ export interface DingTalkSettings {
 }
 
 // The answer goes to the sessionWebhook; the HTTP body only acknowledges (chat.md §1.4).
-const ACK = (): FcHttpResponse => jsonResponse(200, { msgtype: 'empty' });
+const ACK = (): ChatResponse => ({ status: 200, json: { msgtype: 'empty' } });
 
 /**
  * `POST /chat/dingtalk`: an enterprise-robot callback in HTTP mode. Verifies `timestamp` and `sign`
@@ -26,9 +26,10 @@ const ACK = (): FcHttpResponse => jsonResponse(200, { msgtype: 'empty' });
  * answers the callback with a small 200.
  */
 export function createDingTalkRoute(rt: ChatRuntime, dingtalk: DingTalkSettings) {
-  return async (event: HttpEvent, context: FcContext): Promise<FcHttpResponse> => {
+  return async (request: ChatRequest, context: FcContext): Promise<ChatResponse> => {
     const receivedAt = rt.now();
-    const { http, scope } = event;
+    const http = request;
+    const scope = request.log;
     const fields = scope.fields;
     fields.platform = 'dingtalk';
     try {
@@ -36,7 +37,7 @@ export function createDingTalkRoute(rt: ChatRuntime, dingtalk: DingTalkSettings)
     } catch (error) {
       if (!(error instanceof AppError) || error.code !== ErrorCode.UNAUTHENTICATED) throw error;
       fields.rejected = error.message;
-      return emptyResponse(401);
+      return { status: 401 };
     }
 
     let callback: DingTalkCallback;
@@ -55,7 +56,7 @@ export function createDingTalkRoute(rt: ChatRuntime, dingtalk: DingTalkSettings)
       conversationId: callback.conversationId,
       conversationType: callback.conversationType,
     });
-    if (!rt.replays.claim(`dingtalk:${callback.msgId}`)) {
+    if (!(await rt.idempotency.claim(`dingtalk:${callback.msgId}`, REPLAY_MEMORY_MS))) {
       fields.outcome = 'duplicate';
       return ACK();
     }
@@ -82,15 +83,11 @@ export function createDingTalkRoute(rt: ChatRuntime, dingtalk: DingTalkSettings)
     fields.command = parsed.name;
     if (parsed.name === 'help') return send({ kind: 'help', help });
     if (parsed.name === 'invalid') return send({ kind: 'usage', problem: parsed.problem, help });
-    const resolved = rt.lookup.resolveTarget(parsed, caller);
-    if (!resolved.ok) return send({ kind: 'usage', problem: resolved.problem, help });
-    const { target } = resolved;
-    Object.assign(fields, target);
-    // Before any upstream call; the refusal is the same whether or not the message exists.
-    if (!rt.access.permits(caller, target)) return send(refuseChat(scope, caller, 'out_of_scope', target));
-
     const canDefer = isAllowedReplyUrl('dingtalk', session.url, rt.config.extraReplyOrigins) && session.expiresAtMs > receivedAt;
-    const outcome = await rt.lookup.run(target, { context, scope, caller, budgetMs: rt.inlineBudgetMs(receivedAt, context), deferrable: canDefer, why: parsed.why });
+    const outcome = await rt.lookup.run(caller, parsed, { context, log: scope, budgetMs: rt.inlineBudgetMs(receivedAt, context), deferrable: canDefer, why: parsed.why });
+    if (outcome.kind === 'usage') return send({ kind: 'usage', problem: outcome.problem, help });
+    const { target } = outcome;
+    Object.assign(fields, target);
     if (outcome.kind === 'answer') {
       fields.mode = 'inline';
       if (outcome.report) fields.verdict = outcome.report.verdict;

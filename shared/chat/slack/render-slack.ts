@@ -6,6 +6,7 @@ import {
   clipText,
   fitEntries,
   moreItemsText,
+  pendingReason,
   type ChatSectionItem,
   messageIdLines,
   moreGroupsText,
@@ -68,7 +69,7 @@ export function renderSlackMessage(answer: ChatAnswer, visibility: SlackVisibili
       return {
         response_type: 'ephemeral',
         text: `Looking up ${msgId} in ${topic}…`,
-        blocks: [section(text), context('ONS is taking a while; the answer will be posted here as soon as it arrives.')],
+        blocks: [section(text), context(`${pendingReason(answer.because)}; the answer will be posted here as soon as it arrives.`)],
       };
     }
     case 'help':

@@ -2,8 +2,7 @@ import { createHash } from 'node:crypto';
 import type { SlackVisibility } from '../../config/chat-config-schema';
 import { AppError, ErrorCode } from '../../errors';
 import type { FcContext } from '../../fc-context';
-import type { HttpEvent } from '../../http/http-boundary';
-import { emptyResponse, jsonResponse, type FcHttpResponse } from '../../http/http-response';
+import type { ChatRequest, ChatResponse } from '../chat-request';
 import { refuseChat } from '../chat-access';
 import type { ChatAnswer } from '../chat-answer';
 import type { ChatRuntime } from '../chat-runtime';
@@ -12,13 +11,14 @@ import { parseChatCommand } from '../parse-command';
 import { isAllowedReplyUrl } from '../reply-url';
 import { renderSlackMessage } from './render-slack';
 import { isSlackSslCheck, parseSlashCommand, type SlackSlashCommand } from './slash-command';
+import { REPLAY_MEMORY_MS } from '../chat-runtime';
 import { verifySlackSignature } from './verify-slack';
 
 export interface SlackSettings {
   signingSecret: string;
 }
 
-const reply = (answer: ChatAnswer, visibility?: SlackVisibility): FcHttpResponse => jsonResponse(200, renderSlackMessage(answer, visibility));
+const reply = (answer: ChatAnswer, visibility?: SlackVisibility): ChatResponse => ({ status: 200, json: renderSlackMessage(answer, visibility) });
 
 /**
  * `POST /chat/slack`: a slash command. Verifies the signature on the raw body before reading
@@ -27,21 +27,22 @@ const reply = (answer: ChatAnswer, visibility?: SlackVisibility): FcHttpResponse
  * `response_url`), and records who asked what on the access-log line.
  */
 export function createSlackRoute(rt: ChatRuntime, slack: SlackSettings) {
-  return async (event: HttpEvent, context: FcContext): Promise<FcHttpResponse> => {
+  return async (request: ChatRequest, context: FcContext): Promise<ChatResponse> => {
     const receivedAt = rt.now();
-    const { http, scope } = event;
+    const http = request;
+    const scope = request.log;
     const fields = scope.fields;
     fields.platform = 'slack';
     if (isSlackSslCheck(http.query, http.rawBody)) {
       fields.outcome = 'ssl_check';
-      return emptyResponse(200);
+      return { status: 200 };
     }
     try {
       verifySlackSignature({ signingSecret: slack.signingSecret, headers: http.headers, rawBody: http.rawBody, nowMs: receivedAt });
     } catch (error) {
       if (!(error instanceof AppError) || error.code !== ErrorCode.UNAUTHENTICATED) throw error;
       fields.rejected = error.message;
-      return emptyResponse(401);
+      return { status: 401 };
     }
 
     let command: SlackSlashCommand;
@@ -58,9 +59,9 @@ export function createSlackRoute(rt: ChatRuntime, slack: SlackSettings) {
 
     // The signature covers trigger_id, so a second request with the same one is a replay.
     const requestKey = `slack:${command.trigger_id ?? createHash('sha256').update(http.rawBody).digest('hex')}`;
-    if (!rt.replays.claim(requestKey)) {
+    if (!(await rt.idempotency.claim(requestKey, REPLAY_MEMORY_MS))) {
       fields.rejected = 'slack: replayed request';
-      return emptyResponse(401);
+      return { status: 401 };
     }
     // Deny by default: only the team (or enterprise) and channel pairs of MQTRACE_CONFIG may ask, even for help.
     const caller = rt.access.slackCaller({ teamId: command.team_id, enterpriseId: command.enterprise_id, channelId: command.channel_id });
@@ -72,17 +73,14 @@ export function createSlackRoute(rt: ChatRuntime, slack: SlackSettings) {
     fields.command = parsed.name;
     if (parsed.name === 'help') return reply({ kind: 'help', help });
     if (parsed.name === 'invalid') return reply({ kind: 'usage', problem: parsed.problem, help });
-    const resolved = rt.lookup.resolveTarget(parsed, caller);
-    if (!resolved.ok) return reply({ kind: 'usage', problem: resolved.problem, help });
-    const { target } = resolved;
-    // Before any upstream call; the refusal is the same whether or not the message exists.
-    if (!rt.access.permits(caller, target)) return reply(refuseChat(scope, caller, 'out_of_scope', target));
     const visibility: SlackVisibility = parsed.flags.has('--public') ? 'in_channel' : parsed.flags.has('--private') ? 'ephemeral' : (caller.visibility ?? 'ephemeral');
-    Object.assign(fields, target, { visibility });
-
+    fields.visibility = visibility;
     const canDefer = isAllowedReplyUrl('slack', command.response_url, rt.config.extraReplyOrigins);
     if (!canDefer) fields.replyUrlRejected = true;
-    const outcome = await rt.lookup.run(target, { context, scope, caller, budgetMs: rt.inlineBudgetMs(receivedAt, context), deferrable: canDefer, why: parsed.why });
+    const outcome = await rt.lookup.run(caller, parsed, { context, log: scope, budgetMs: rt.inlineBudgetMs(receivedAt, context), deferrable: canDefer, why: parsed.why });
+    if (outcome.kind === 'usage') return reply({ kind: 'usage', problem: outcome.problem, help });
+    const { target } = outcome;
+    Object.assign(fields, target);
     if (outcome.kind === 'answer') {
       fields.mode = 'inline';
       if (outcome.report) fields.verdict = outcome.report.verdict;
@@ -108,6 +106,6 @@ export function createSlackRoute(rt: ChatRuntime, slack: SlackSettings) {
       fields.handOffFailed = failure.code;
       return reply(outcome.fallback);
     }
-    return reply({ kind: 'pending', target });
+    return reply({ kind: 'pending', target, because: outcome.because });
   };
 }

@@ -5,8 +5,11 @@ import type { Seed } from '../../../local/emulator/seed-schema';
 import { createEmulator, type EmulatorHandle } from '../../../local/emulator/server';
 import { createDeadline } from '../../../shared/deadline';
 import { ThrottledError } from '../../../shared/errors';
+import { fetchMessageTrace } from '../../../shared/ons/message-trace';
 import { createOnsGateway } from '../../../shared/ons/ons-gateway';
-import type { UpstreamAttempt } from '../../../shared/ons/ons-port';
+import { createRateLimiter } from '../../../shared/upstream/rate-limiter';
+import { createLimiterRegistry } from '../../../shared/rate-limits';
+import type { UpstreamAttempt } from '../../../shared/trace/broker-port';
 import { createPopCoreClient } from '../../../shared/ons/rpc-client';
 
 const seed = JSON.parse(readFileSync(DEMO_SEED_PATH, 'utf8')) as Seed;
@@ -37,8 +40,15 @@ describe('Function: createOnsGateway over the real pop-core client and the emula
     await emulator.close();
   });
 
+  // Each gateway with its own limiters, as one instance builds them (functions/*/index.ts).
   const gateway = (overrides: Partial<Parameters<typeof createOnsGateway>[0]> = {}) =>
-    createOnsGateway({ endpoint: url, clientFactory: createPopCoreClient, callTimeoutMs: 2000, ...overrides });
+    createOnsGateway({
+      endpoint: url,
+      clientFactory: createPopCoreClient,
+      callTimeoutMs: 2000,
+      limiters: createLimiterRegistry((limit) => createRateLimiter(limit)),
+      ...overrides,
+    });
 
   describe('Given one warm instance', () => {
     it('reuses one TCP connection for sequential lookups with unchanged credentials', async () => {
@@ -47,7 +57,7 @@ describe('Function: createOnsGateway over the real pop-core client and the emula
       const ons = gateway();
       // Act
       for (let i = 0; i < 30; i++) {
-        await ons.forCredentials(sts as never).messageTrace(query, { deadline: createDeadline(5000) });
+        await fetchMessageTrace(ons.callerFor(sts as never), query, { deadline: createDeadline(5000) });
       }
       // Assert
       expect(emulator.stats().connections).toBe(1);
@@ -58,7 +68,7 @@ describe('Function: createOnsGateway over the real pop-core client and the emula
       const [first, second] = credentialSets();
       const g = gateway();
       for (const credentials of [first, first, second, second, second]) {
-        await g.forCredentials(credentials as never).messageTrace(query, { deadline: createDeadline(5000) });
+        await fetchMessageTrace(g.callerFor(credentials as never), query, { deadline: createDeadline(5000) });
       }
       expect(emulator.stats().connections).toBe(2);
     });
@@ -66,7 +76,7 @@ describe('Function: createOnsGateway over the real pop-core client and the emula
     it('opens one connection per call when a client is built per request, for contrast', async () => {
       const [first] = credentialSets();
       for (let i = 0; i < 5; i++) {
-        await gateway().forCredentials(first as never).messageTrace(query, { deadline: createDeadline(5000) });
+        await fetchMessageTrace(gateway().callerFor(first as never), query, { deadline: createDeadline(5000) });
       }
       expect(emulator.stats().connections).toBe(5);
     });
@@ -76,12 +86,12 @@ describe('Function: createOnsGateway over the real pop-core client and the emula
     it('paces them client-side so the emulator never throttles', async () => {
       // Prepare
       const [first] = credentialSets();
-      // As the functions run it: once a window is full, grants are spaced window/count apart.
-      const ons = gateway({ paceRateLimits: true }).forCredentials(first as never);
+      // As the functions run it: once a window is full, grants are released as the server refills.
+      const ons = gateway().callerFor(first as never);
       const trail: UpstreamAttempt[] = [];
       // Act
       const results = await Promise.all(
-        Array.from({ length: 25 }, () => ons.messageTrace(query, { deadline: createDeadline(10_000), trail })),
+        Array.from({ length: 25 }, () => fetchMessageTrace(ons, query, { deadline: createDeadline(10_000), trail })),
       );
       // Assert
       expect(results).toHaveLength(25);
@@ -91,9 +101,9 @@ describe('Function: createOnsGateway over the real pop-core client and the emula
 
     it('refuses at once, without calling upstream, when no slot fits the deadline', async () => {
       const [first] = credentialSets();
-      const ons = gateway({ rateLimits: { OnsMessageTrace: { count: 1, windowMs: 60_000 } } }).forCredentials(first as never);
-      await ons.messageTrace(query, { deadline: createDeadline(5000) });
-      await expect(ons.messageTrace(query, { deadline: createDeadline(1000) })).rejects.toThrow(ThrottledError);
+      const ons = gateway({ rateLimits: { OnsMessageTrace: { count: 1, windowMs: 60_000 } } }).callerFor(first as never);
+      await fetchMessageTrace(ons, query, { deadline: createDeadline(5000) });
+      await expect(fetchMessageTrace(ons, query, { deadline: createDeadline(1000) })).rejects.toThrow(ThrottledError);
       expect(emulator.stats().requests).toBe(1);
     });
   });
@@ -105,14 +115,16 @@ describe('Function: createOnsGateway over the real pop-core client and the emula
       emulator = createEmulator({ seed: { ...seed, limits: { OnsMessageTrace: { count: 2, windowMs: 1000 } } } });
       ({ url } = await emulator.start());
       const [first] = credentialSets();
-      const ons = gateway({ retry: { maxAttempts: 2, baseDelayMs: 50, maxDelayMs: 100 } }).forCredentials(first as never);
+      const ons = gateway({ retry: { maxAttempts: 2, baseDelayMs: 50, maxDelayMs: 100 } }).callerFor(first as never);
       const trail: UpstreamAttempt[] = [];
       // Act
       const settled = await Promise.allSettled(
-        Array.from({ length: 4 }, () => ons.messageTrace(query, { deadline: createDeadline(3000), trail })),
+        Array.from({ length: 4 }, () => fetchMessageTrace(ons, query, { deadline: createDeadline(3000), trail })),
       );
       // Assert
       expect(trail.some((a) => a.outcome === 'Throttling.User' && a.requestId)).toBe(true);
+      expect(trail.filter((a) => a.outcome === 'Throttling.User').every((a) => a.throttled === true)).toBe(true);
+      expect(trail.filter((a) => a.outcome === 'OK').some((a) => a.throttled !== undefined)).toBe(false);
       expect(trail.length).toBeLessThanOrEqual(8);
       const rejected = settled.filter((s) => s.status === 'rejected') as PromiseRejectedResult[];
       for (const r of rejected) expect(r.reason).toBeInstanceOf(ThrottledError);

@@ -7,17 +7,19 @@ import { createLogger } from '../../../shared/log';
 import { createDingTalkRobotDestination } from '../../../shared/alerts/dingtalk-robot';
 import { createFetchPost } from '../../../shared/alerts/http-post';
 import { createSlackWebhookDestination } from '../../../shared/alerts/slack-webhook';
-import { createMessagePagePort } from '../../../shared/ons/message-page-query';
+import { createBrokerDirectory } from '../../../shared/brokers/registry';
+import { createOnsBrokers } from '../../../shared/ons/ons-broker';
 import { createOnsGateway } from '../../../shared/ons/ons-gateway';
-import { sleep } from '../../../shared/ons/rate-limiter';
+import { createRateLimiter, sleep } from '../../../shared/upstream/rate-limiter';
 import { createPopCoreClient } from '../../../shared/ons/rpc-client';
+import { createLimiterRegistry } from '../../../shared/rate-limits';
 import { createSpotCheckRunner } from '../../../shared/spot-check/spot-check-runner';
 import { createFileStatePort } from '../../../shared/spot-check/state-file';
 import { createEmulator } from '../../../local/emulator/server';
 import { startDingTalkRobotFake } from '../../../local/fakes/dingtalk-robot-fake';
 import { startSlackWebhookFake } from '../../../local/fakes/slack-webhook-fake';
 import { buildBulkSeed, BULK_CREDENTIAL, BULK_INSTANCE } from '../../builders/build-bulk-seed';
-import { buildSpotCheck } from '../../builders/build-spot-check';
+import { buildSpotCheck, buildSpotCheckLookups } from '../../builders/build-spot-check';
 
 const TOPICS = ['orders', 'billing', 'shipping', 'refunds'];
 const closers: Array<() => Promise<void>> = [];
@@ -35,13 +37,17 @@ describe('Integration: a 200-message spot check against the emulator through pop
     const dingtalk = await startDingTalkRobotFake({ accessToken: 'bulk-token', secret: 'SECbulk-secret', keywords: ['mqtrace'] });
     const slack = await startSlackWebhookFake();
     closers.push(dingtalk.close, slack.close);
-    // As in production (functions/spot-check/index.ts): once a window is full, grants are paced.
-    const gateway = createOnsGateway({ endpoint: url, clientFactory: createPopCoreClient, callTimeoutMs: 2500, paceRateLimits: true });
+    // As in production (functions/spot-check/index.ts): one limiter per action for the instance,
+    // the real 4.x adapter behind the broker directory, and the lookup use case over it.
+    const limiters = createLimiterRegistry((limit) => createRateLimiter(limit));
+    const gateway = createOnsGateway({ endpoint: url, clientFactory: createPopCoreClient, callTimeoutMs: 2500, limiters });
+    const brokers = createBrokerDirectory([{ kind: 'ons-4x', load: () => createOnsBrokers(gateway) }]);
     const lines: Array<Record<string, any>> = [];
     const post = createFetchPost();
     const runner = createSpotCheckRunner({
-      ons: gateway.forCredentials(BULK_CREDENTIAL),
-      pages: createMessagePagePort(gateway.callerFor(BULK_CREDENTIAL)),
+      lookups: buildSpotCheckLookups(brokers, Date.now),
+      brokers,
+      credentials: BULK_CREDENTIAL,
       state: createFileStatePort({ path: join(mkdtempSync(join(tmpdir(), 'mqtrace-bulk-')), 'state.json'), now: Date.now }),
       destinations: [
         createDingTalkRobotDestination({ webhookUrl: dingtalk.webhookUrl, secret: 'SECbulk-secret', post, now: Date.now, sleep }),
@@ -49,7 +55,6 @@ describe('Integration: a 200-message spot check against the emulator through pop
       ],
       logger: createLogger({ write: (line) => lines.push(JSON.parse(line)) }),
       now: Date.now,
-      producerUtcOffsetMinutes: 480,
       quietPeriodMs: 3600_000,
     });
     const checks = TOPICS.map((topic) => buildSpotCheck({ name: topic, instanceId: BULK_INSTANCE, topic, sample: 50, expectGroups: ['GID_billing', 'GID_shipping'] }));

@@ -4,13 +4,14 @@ import { DEMO_SEED_PATH } from '../../../local/emulator/load-seed';
 import type { Seed } from '../../../local/emulator/seed-schema';
 import { createEmulator, type EmulatorHandle } from '../../../local/emulator/server';
 import { createDeadline } from '../../../shared/deadline';
-import { createOnsDiagnosticsPort } from '../../../shared/ons/diagnostics';
+import { createOnsBrokers } from '../../../shared/ons/ons-broker';
 import { createOnsGateway } from '../../../shared/ons/ons-gateway';
+import { createRateLimiter } from '../../../shared/upstream/rate-limiter';
 import { createPopCoreClient } from '../../../shared/ons/rpc-client';
+import { createLimiterRegistry } from '../../../shared/rate-limits';
 import { createExplainService } from '../../../shared/trace/explain-service';
 import { FINDING_CODES } from '../../../shared/trace/findings';
 import { DiagnosisSchema } from '../../../shared/trace/report-schema';
-import { createTraceService } from '../../../shared/trace/trace-service';
 import { stsCredentialOf } from '../../builders/seed';
 
 const DEMO01 = 'MQ_INST_1234567890123456_BXdemo01';
@@ -27,22 +28,27 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((e) => e.close()));
 });
 
-/** The demo world behind the real pop-core client, the gateway and the explain service, signing as the FC role. */
+/** The demo world behind the real pop-core client, the gateway, the 4.x broker and the explain service, signing as the FC role. */
 async function startWorld(seed = demoSeed()) {
   const emulator = createEmulator({ seed });
   running.push(emulator);
   const { url } = await emulator.start();
-  const gateway = createOnsGateway({ endpoint: url, clientFactory: createPopCoreClient, callTimeoutMs: 1000, paceRateLimits: true });
+  const gateway = createOnsGateway({
+    endpoint: url,
+    clientFactory: createPopCoreClient,
+    callTimeoutMs: 1000,
+    limiters: createLimiterRegistry((limit) => createRateLimiter(limit)),
+  });
   const { accessKeyId, accessKeySecret, securityToken } = stsCredentialOf(seed);
   const credentials = { accessKeyId, accessKeySecret, ...(securityToken ? { securityToken } : {}) };
-  const trace = createTraceService({ ons: gateway.forCredentials(credentials), now: Date.now, producerUtcOffsetMinutes: 480 });
-  const explainer = createExplainService({ diagnostics: createOnsDiagnosticsPort(gateway.callerFor(credentials)), now: Date.now });
+  const broker = createOnsBrokers(gateway)(credentials);
+  const explainer = createExplainService({ diagnostics: broker, now: Date.now });
 
   /** Looks a message up, then explains it; `calls` counts only the explain's upstream requests. */
   const explain = async (instanceId: string, topic: string, msgId: string, deadlineMs = 8000) => {
     const query = { instanceId, topic, msgId };
-    const ctx = { deadline: createDeadline(deadlineMs), requestId: 'it' };
-    const report = await trace.lookup(query, ctx);
+    const ctx = { deadline: createDeadline(deadlineMs) };
+    const report = await broker.consumption(query, ctx);
     emulator.resetStats();
     const diagnosis = await explainer.explain({ query, groups: report.groups }, ctx);
     const stats = emulator.stats();

@@ -5,9 +5,15 @@ import { DEMO_SEED_PATH } from '../../../local/emulator/load-seed';
 import type { Seed } from '../../../local/emulator/seed-schema';
 import { createEmulator, type EmulatorHandle } from '../../../local/emulator/server';
 import type { FcHttpResponse } from '../../../shared/http/http-response';
+import { createBrokerDirectory } from '../../../shared/brokers/registry';
+import { createCredentialsProvider } from '../../../shared/credentials';
 import { createLogger } from '../../../shared/log';
+import { createOnsBrokers } from '../../../shared/ons/ons-broker';
 import { createOnsGateway } from '../../../shared/ons/ons-gateway';
+import { createRateLimiter } from '../../../shared/upstream/rate-limiter';
 import { createPopCoreClient } from '../../../shared/ons/rpc-client';
+import { createLimiterRegistry } from '../../../shared/rate-limits';
+import { createLookupService } from '../../../shared/trace/lookup-service';
 import { TraceReportSchema } from '../../../shared/trace/report-schema';
 import { buildFcContext, buildFcHttpEventBuffer } from '../../builders/build-fc-http-event';
 import { stsCredentialOf } from '../../builders/seed';
@@ -36,21 +42,31 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((e) => e.close()));
 });
 
-/** The real HTTP handler over the real gateway and pop-core, against a fresh emulator; one instance's worth of state. */
+/**
+ * The real HTTP handler over the lookup use case, the 4.x broker, the real gateway and pop-core,
+ * against a fresh emulator, composed as functions/http/index.ts does; one instance's worth of state.
+ */
 async function startFunction() {
   const seed = seedWithFlip();
   const emulator = createEmulator({ seed });
   running.push(emulator);
   const { url } = await emulator.start();
+  const gateway = createOnsGateway({
+    endpoint: url,
+    clientFactory: createPopCoreClient,
+    callTimeoutMs: 1000,
+    limiters: createLimiterRegistry((limit) => createRateLimiter(limit)),
+  });
+  const brokers = createBrokerDirectory([{ kind: 'ons-4x', load: () => createOnsBrokers(gateway) }]);
+  const access = buildAccessControl({ defaultInstance: INSTANCE });
   const handler = createHttpHandler({
     logger: createLogger({ write: () => undefined }),
     version: 'it',
     now: Date.now,
-    gateway: createOnsGateway({ endpoint: url, clientFactory: createPopCoreClient, callTimeoutMs: 1000, paceRateLimits: true }),
-    envCredentials: undefined,
-    access: buildAccessControl({ defaultInstance: INSTANCE }),
+    lookups: createLookupService({ brokers, access, now: Date.now, producerUtcOffsetMinutes: 480 }),
+    credentials: createCredentialsProvider(undefined),
+    access,
     lookupDeadlineMs: 3000,
-    producerUtcOffsetMinutes: 480,
   });
   const { accessKeyId, accessKeySecret, securityToken } = stsCredentialOf(seed);
   const context = buildFcContext({ credentials: { accessKeyId, accessKeySecret, securityToken }, function: { timeout: 30 } });

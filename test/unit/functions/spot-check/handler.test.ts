@@ -5,10 +5,16 @@ import { describe, expect, it } from 'vitest';
 import { createSpotCheckHandler } from '../../../../functions/spot-check/handler';
 import { CredentialsError, InvalidInputError } from '../../../../shared/errors';
 import { createLogger } from '../../../../shared/log';
-import type { OnsGateway } from '../../../../shared/ons/ons-gateway';
-import type { Credentials } from '../../../../shared/ons/ons-port';
+import { createCredentialsProvider, type Credentials } from '../../../../shared/credentials';
 import { createFileStatePort } from '../../../../shared/spot-check/state-file';
-import { buildFakePagePort, buildFakeTracePort, buildFoundMessages, buildRecordingDestination, buildSpotCheck, CHECK_INSTANCE } from '../../../builders/build-spot-check';
+import {
+  buildFakeOnsBackend,
+  buildFoundMessages,
+  buildRecordingDestination,
+  buildSpotCheck,
+  buildSpotCheckLookups,
+  CHECK_INSTANCE,
+} from '../../../builders/build-spot-check';
 import { buildFakeClock } from '../../../builders/fake-clock';
 
 const CREDENTIALS: Credentials = { accessKeyId: 'STS.ctx-key', accessKeySecret: 'ctx-secret-value', securityToken: 'ctx-token-value' };
@@ -16,32 +22,24 @@ const CREDENTIALS: Credentials = { accessKeyId: 'STS.ctx-key', accessKeySecret: 
 function setup(options: { configured?: ReturnType<typeof buildSpotCheck>[]; envCredentials?: Credentials } = {}) {
   const clock = buildFakeClock();
   const lines: Array<Record<string, any>> = [];
-  const pages = buildFakePagePort();
-  const trace = buildFakeTracePort();
-  const credentialsSeen: Credentials[] = [];
-  const gateway: OnsGateway = {
-    forCredentials: (c) => {
-      credentialsSeen.push(c);
-      return trace.ons;
-    },
-    callerFor: () => ({ call: () => Promise.reject(new Error('unused: the test passes its own page port')) }),
-  };
+  // A fake ONS behind the real 4.x adapter; it records the credentials each caller signs with.
+  const trace = buildFakeOnsBackend();
   const destination = buildRecordingDestination('slack');
   const statePath = join(mkdtempSync(join(tmpdir(), 'mqtrace-handler-')), 'state.json');
   const handler = createSpotCheckHandler({
     logger: createLogger({ write: (l) => lines.push(JSON.parse(l)), now: clock.now }),
     now: clock.now,
-    gateway,
-    envCredentials: options.envCredentials,
+    lookups: buildSpotCheckLookups(trace.brokers, clock.now),
+    brokers: trace.brokers,
+    credentials: createCredentialsProvider(options.envCredentials),
     configuredChecks: options.configured ?? [],
-    producerUtcOffsetMinutes: 480,
     runDeadlineMs: 60_000,
     reserveMs: 5000,
     quietPeriodMs: 3600_000,
     destinations: [destination],
     stateFor: () => createFileStatePort({ path: statePath, now: clock.now }),
   });
-  return { clock, lines, pages, trace, destination, statePath, handler, credentialsSeen };
+  return { clock, lines, trace, destination, statePath, handler, credentialsSeen: trace.credentialsSeen };
 }
 
 const timerEvent = (payload: unknown) =>
@@ -57,7 +55,9 @@ describe('Function: createSpotCheckHandler', () => {
     const summary = await handler(timerEvent({ checks: [{ name: 'orders', instanceId: CHECK_INSTANCE, topic: 'orders', sample: 0, msgIds: ['0A000C22303918B4AAC244F9ABC301A3'] }] }), context);
 
     // Assert
-    expect(credentialsSeen).toEqual([CREDENTIALS]);
+    // Every upstream caller of the run (sampling's and the lookup's) signs with the context's STS set.
+    expect(credentialsSeen.length).toBeGreaterThan(0);
+    for (const seen of credentialsSeen) expect(seen).toEqual(CREDENTIALS);
     expect(summary).toMatchObject({ runId: 'req-1', triggerName: 'spot-check', triggerTime: '2025-10-25T04:00:00Z', complete: true });
     expect(summary.checks.map((c) => [c.name, c.status])).toEqual([['orders', 'OK']]);
     expect(lines.map((l) => l.event)).toEqual(['audit.lookup', 'spot_check.run']);
@@ -111,6 +111,17 @@ describe('Function: createSpotCheckHandler', () => {
     const error = await handler(timerEvent({ checks: [{ name: 'a', instanceId: CHECK_INSTANCE, topic: 'orders' }] }), { requestId: 'r' }).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(CredentialsError);
+  });
+
+  it("signs with the environment's AccessKey when the context carries no credentials (local runs)", async () => {
+    const env: Credentials = { accessKeyId: 'ENV_AK', accessKeySecret: 'env-secret-value' };
+    const { handler, credentialsSeen } = setup({ envCredentials: env });
+
+    const summary = await handler(timerEvent({ checks: [{ name: 'a', instanceId: CHECK_INSTANCE, topic: 'orders', sample: 0, msgIds: ['0A000C22303918B4AAC244F9ABC301A3'] }] }), { requestId: 'r' });
+
+    expect(summary.checks[0]?.coverage.judged).toBe(1);
+    expect(credentialsSeen.length).toBeGreaterThan(0);
+    for (const seen of credentialsSeen) expect(seen).toEqual(env);
   });
 
   it('keeps a third of a short budget for alerts and state, whatever the configured reserve', async () => {

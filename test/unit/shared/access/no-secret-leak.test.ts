@@ -11,7 +11,14 @@ import type { FcHttpResponse } from '../../../../shared/http/http-response';
 import { createFc2Invoker, type Fc2Constructor } from '../../../../shared/invoke/fc2-invoker';
 import { sealInternalEvent } from '../../../../shared/invoke/internal-event';
 import { createLogger } from '../../../../shared/log';
+import { createBrokerDirectory } from '../../../../shared/brokers/registry';
+import { createCredentialsProvider } from '../../../../shared/credentials';
+import { createMemoryIdempotencyStore } from '../../../../shared/idempotency';
+import { createOnsBrokers } from '../../../../shared/ons/ons-broker';
 import { createOnsGateway } from '../../../../shared/ons/ons-gateway';
+import { createRateLimiter } from '../../../../shared/upstream/rate-limiter';
+import { createLimiterRegistry } from '../../../../shared/rate-limits';
+import { createLookupService } from '../../../../shared/trace/lookup-service';
 import {
   buildDingTalkCallbackEvent,
   buildSignedDingTalkCallback,
@@ -53,11 +60,21 @@ const SECRETS = [
 const context = (): FcContext =>
   buildFcContext({ credentials: { accessKeyId: 'STS.LeakTestKeyId', accessKeySecret: CONTEXT_SECRET, securityToken: CONTEXT_TOKEN } });
 
-/** The real HTTP handler, chat API and ONS gateway (pop-core replaced by a scripted client), with a capturing logger. */
+/**
+ * The real HTTP handler, chat API, lookup use case, 4.x broker and ONS gateway (pop-core replaced by
+ * a scripted client), composed as functions/http/index.ts does, with a capturing logger.
+ */
 function buildWorld(script: ScriptedReply[]) {
   const output: string[] = [];
   const rpc = buildFakeRpcClientFactory(script);
-  const gateway = createOnsGateway({ endpoint: 'http://ons.test', clientFactory: rpc.factory, callTimeoutMs: 500, retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 } });
+  const gateway = createOnsGateway({
+    endpoint: 'http://ons.test',
+    clientFactory: rpc.factory,
+    callTimeoutMs: 500,
+    retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 },
+    limiters: createLimiterRegistry((limit) => createRateLimiter(limit)),
+  });
+  const brokers = createBrokerDirectory([{ kind: 'ons-4x', load: () => createOnsBrokers(gateway) }]);
   const chatConfig = loadChatConfig({ SLACK_SIGNING_SECRET: TEST_SLACK_SECRET, DINGTALK_APP_SECRET: TEST_DINGTALK_SECRET, MQTRACE_INTERNAL_SECRET: TEST_INTERNAL_SECRET });
   const access = createAccessControl(
     parseAppConfig({
@@ -80,7 +97,13 @@ function buildWorld(script: ScriptedReply[]) {
     }
   }
   const now = () => HANDLER_NOW_MS;
-  const deps = { gateway, envCredentials: undefined, access, lookupDeadlineMs: 4000, producerUtcOffsetMinutes: 480, now };
+  const deps = {
+    lookups: createLookupService({ brokers, access, now, producerUtcOffsetMinutes: 480 }),
+    credentials: createCredentialsProvider(undefined),
+    access,
+    lookupDeadlineMs: 4000,
+    now,
+  };
   const handler = createHttpHandler({
     ...deps,
     logger: createLogger({ write: (line) => output.push(line), now, secrets: chatSecrets(chatConfig) }),
@@ -90,6 +113,7 @@ function buildWorld(script: ScriptedReply[]) {
       config: chatConfig,
       invoker: createFc2Invoker({ endpoint: 'http://fc.test', timeoutMs: 500, load: async () => RecordingFc2 as unknown as Fc2Constructor }),
       fetch: fetchFn,
+      idempotency: createMemoryIdempotencyStore({ maxEntries: 10_000, now }),
     }),
   });
   return {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { NotFoundError, ThrottledError, UpstreamTimeoutError } from '../../../../shared/errors';
 import { sealInternalEvent } from '../../../../shared/invoke/internal-event';
-import type { MessageTraceResult } from '../../../../shared/ons/ons-port';
+import type { MessageTraceResult } from '../../../../shared/ons/message-trace';
 import {
   buildDingTalkCallbackEvent,
   buildSignedDingTalkCallback,
@@ -180,7 +180,7 @@ describe('Function: createChatApi (through createHttpHandler)', () => {
         ['help', 'help', '/mqtrace trace &lt;topic&gt; &lt;msgId&gt; [instance] [why]'],
         ['an empty command', '', '/mqtrace trace &lt;topic&gt;'],
         ['a malformed command', 'trace orders', ':warning: Missing msgId.'],
-        ['an unknown alias', `trace orders ${MSG} staging`, '\\"staging\\" is neither an instance ID (MQ_INST_…) nor a configured alias. Known aliases: prod.'],
+        ['an unknown alias', `trace orders ${MSG} staging`, '\\"staging\\" is neither an instance ID (4.x like MQ_INST_1234567890123456_BXhFHryi, 5.x like rmq-cn-7mz2ahxse0a) nor a configured alias. Known aliases: prod.'],
       ])('answers %s with the usage text and looks nothing up', async (_name, text, expected) => {
         const harness = buildChatHandler();
         const response = await harness.invoke(slackEvent(text), buildFcContext());

@@ -1,14 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { createChatLookup, SLOW_UPSTREAM_MEMORY_MS } from '../../../../shared/chat/chat-lookup';
+import { createCredentialsProvider } from '../../../../shared/credentials';
 import { UpstreamTimeoutError } from '../../../../shared/errors';
-import type { HttpScope } from '../../../../shared/http/http-boundary';
+import { createRequestLog } from '../../../../shared/request-log';
+import { createLookupService } from '../../../../shared/trace/lookup-service';
 import { buildAccessControl } from '../../../builders/build-access';
 import { buildFakeGateway } from '../../../builders/build-fake-gateway';
 
-const target = { instanceId: 'MQ_INST_1234567890123456_BXdemo01', topic: 'orders', msgId: '0A000C22303918B4AAC244F9ABC301A3' };
-const caller = { channel: 'slack' as const, id: 'T0DEMO0001/C0DEMO0001' };
+const input = { instance: 'MQ_INST_1234567890123456_BXdemo01', topic: 'orders', msgId: '0A000C22303918B4AAC244F9ABC301A3' };
+const caller = { channel: 'slack' as const, id: 'T0DEMO0001/C0DEMO0001', scope: { instances: ['*'], topics: ['*'] }, defaultInstance: undefined };
 const context = { requestId: 'r', credentials: { accessKeyId: 'k', accessKeySecret: 's' }, function: { timeout: 30 } };
-const scope = (): HttpScope => ({ requestId: 'r', route: 'chat.slack', fields: {}, trail: [], audit: [] });
+
+const buildLookup = (fake: ReturnType<typeof buildFakeGateway>, now: () => number) =>
+  createChatLookup({
+    lookups: createLookupService({ brokers: fake.brokers, access: buildAccessControl(), now, producerUtcOffsetMinutes: 480 }),
+    credentials: createCredentialsProvider(undefined),
+    now,
+  });
 
 describe('Function: createChatLookup', () => {
   describe('Given an inline lookup that ran out of its budget', () => {
@@ -21,8 +29,8 @@ describe('Function: createChatLookup', () => {
         if (calls === 1) throw new UpstreamTimeoutError('slow');
         return { requestId: 'UP', tracks: [{ consumerGroup: 'GID_a', trackType: 'CONSUMED' }] };
       });
-      const lookup = createChatLookup({ gateway: fake.gateway, envCredentials: undefined, access: buildAccessControl(), producerUtcOffsetMinutes: 480, now: () => nowMs });
-      const run = () => lookup.run(target, { context, scope: scope(), caller, budgetMs: 1500, deferrable: true });
+      const lookup = buildLookup(fake, () => nowMs);
+      const run = () => lookup.run(caller, input, { context, log: createRequestLog('r'), budgetMs: 1500, deferrable: true });
 
       // Act + Assert: the timeout defers and starts the memory.
       expect(await run()).toMatchObject({ kind: 'defer', because: 'UPSTREAM_TIMEOUT' });
@@ -43,10 +51,10 @@ describe('Function: createChatLookup', () => {
         if (calls === 1) throw new UpstreamTimeoutError('slow');
         return { requestId: 'UP', tracks: [{ consumerGroup: 'GID_a', trackType: 'CONSUMED' }] };
       });
-      const lookup = createChatLookup({ gateway: fake.gateway, envCredentials: undefined, access: buildAccessControl(), producerUtcOffsetMinutes: 480, now: () => 5 });
-      await lookup.run(target, { context, scope: scope(), caller, budgetMs: 1500, deferrable: true });
-      expect(await lookup.run(target, { context, scope: scope(), caller, budgetMs: 1500, deferrable: false })).toMatchObject({ kind: 'answer' });
-      expect(await lookup.run(target, { context, scope: scope(), caller, budgetMs: 6000, deferrable: true, phase: 'deferred' })).toMatchObject({ kind: 'answer' });
+      const lookup = buildLookup(fake, () => 5);
+      await lookup.run(caller, input, { context, log: createRequestLog('r'), budgetMs: 1500, deferrable: true });
+      expect(await lookup.run(caller, input, { context, log: createRequestLog('r'), budgetMs: 1500, deferrable: false })).toMatchObject({ kind: 'answer' });
+      expect(await lookup.run(caller, input, { context, log: createRequestLog('r'), budgetMs: 6000, deferrable: true, phase: 'deferred' })).toMatchObject({ kind: 'answer' });
       expect(calls).toBe(3);
     });
   });

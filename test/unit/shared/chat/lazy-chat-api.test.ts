@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatApi } from '../../../../shared/chat/chat-api';
 import { createLazyChatApi } from '../../../../shared/chat/lazy-chat-api';
-import { jsonResponse } from '../../../../shared/http/http-response';
 
 describe('Function: createLazyChatApi', () => {
   it('loads the chat API on the first chat request only, once, and forwards every route', async () => {
@@ -9,10 +8,10 @@ describe('Function: createLazyChatApi', () => {
     let loads = 0;
     const seen: string[] = [];
     const real: ChatApi = {
-      slack: async () => (seen.push('slack'), jsonResponse(200, 'slack')),
-      slackProbe: async () => (seen.push('probe'), jsonResponse(200, 'probe')),
-      dingtalk: async () => (seen.push('dingtalk'), jsonResponse(200, 'dingtalk')),
-      finishDeferred: async () => (seen.push('deferred'), jsonResponse(200, 'deferred')),
+      slack: async () => (seen.push('slack'), { status: 200, json: 'slack' }),
+      slackProbe: async () => (seen.push('probe'), { status: 200, json: 'probe' }),
+      dingtalk: async () => (seen.push('dingtalk'), { status: 200, json: 'dingtalk' }),
+      finishDeferred: async () => (seen.push('deferred'), { status: 200, json: 'deferred' }),
     };
     const lazy = createLazyChatApi(async () => {
       loads++;
@@ -32,6 +31,6 @@ describe('Function: createLazyChatApi', () => {
     // Assert
     expect(loads).toBe(1);
     expect(seen.sort()).toEqual(['deferred', 'dingtalk', 'probe', 'slack']);
-    expect(bodies.map((b) => JSON.parse(b.body))).toEqual(['slack', 'probe', 'dingtalk', 'deferred']);
+    expect(bodies.map((b) => b.json)).toEqual(['slack', 'probe', 'dingtalk', 'deferred']);
   });
 });

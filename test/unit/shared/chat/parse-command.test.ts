@@ -64,6 +64,7 @@ describe('Function: parseChatCommand', () => {
       ['an unknown command', 'find orders x', 'Unknown command "find". Commands: trace, help.'],
       ['no arguments', 'trace', 'Missing topic and msgId.'],
       ['no message ID', 'trace orders', 'Missing msgId.'],
+      ['the topic left out', 'trace 0A000C22303918B4AAC244F9ABC301A3', 'Missing topic: "0A000C22303918B4AAC244F9ABC301A3" looks like the msgId; write trace <topic> <msgId>.'],
       ['too many words', `trace orders ${MSG} prod extra`, 'Too many words: "trace" takes at most 3 plus "why" (got 4).'],
       ['a bad message ID', 'trace orders 12345', 'msgId "12345" must be 32 or 56 hex characters'],
       ['a comma-separated list', `trace orders ${MSG},${MSG}`, 'holds a comma-separated list'],

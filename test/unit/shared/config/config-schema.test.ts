@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../../shared/errors';
-import { DEFAULT_REGION, loadHttpConfig, onsEndpointFor } from '../../../../shared/config/config-schema';
+import { DEFAULT_REGION, loadHttpConfig, type HttpConfig } from '../../../../shared/config/config-schema';
+import { onsEndpointFor } from '../../../../shared/ons/endpoint';
 import { thrownBy } from '../../../builders/thrown-by';
+
+/** The 4.x endpoint the functions sign against, as the composition roots (functions/http/index.ts, functions/spot-check/index.ts) pick it. */
+const onsEndpointOf = (config: HttpConfig) => config.onsEndpoint ?? onsEndpointFor(config.region);
 
 describe('Function: loadHttpConfig', () => {
   describe('Given an empty environment', () => {
@@ -11,7 +15,8 @@ describe('Function: loadHttpConfig', () => {
 
       // Assert
       expect(config).toEqual({
-        endpoint: 'https://ons.cn-hangzhou.aliyuncs.com',
+        onsEndpoint: undefined,
+        rocketmq5Endpoint: undefined,
         region: 'cn-hangzhou',
         callTimeoutMs: 2500,
         lookupDeadlineMs: 8000,
@@ -22,6 +27,7 @@ describe('Function: loadHttpConfig', () => {
         envCredentials: undefined,
       });
       expect(DEFAULT_REGION).toBe('cn-hangzhou');
+      expect(onsEndpointOf(config)).toBe('https://ons.cn-hangzhou.aliyuncs.com');
     });
 
     it('treats blank values as unset', () => {
@@ -51,7 +57,8 @@ describe('Function: loadHttpConfig', () => {
 
       // Assert
       expect(config).toEqual({
-        endpoint: 'https://ons.cn-shanghai.aliyuncs.com',
+        onsEndpoint: undefined,
+        rocketmq5Endpoint: undefined,
         region: 'cn-shanghai',
         callTimeoutMs: 1500,
         lookupDeadlineMs: 600_000,
@@ -61,6 +68,7 @@ describe('Function: loadHttpConfig', () => {
         logLevel: 'debug',
         envCredentials: { accessKeyId: 'AK_ENV', accessKeySecret: 'env-secret', securityToken: 'env-token' },
       });
+      expect(onsEndpointOf(config)).toBe('https://ons.cn-shanghai.aliyuncs.com');
     });
 
     it.each([
@@ -92,6 +100,8 @@ describe('Function: loadHttpConfig', () => {
       ['MQTRACE_PRODUCER_UTC_OFFSET_MINUTES', '-721'],
       ['MQTRACE_PRODUCER_UTC_OFFSET_MINUTES', 'UTC+8VALUEMARK'],
       ['MQTRACE_LOG_LEVEL', 'VALUEMARK'],
+      ['ROCKETMQ_ENDPOINT', 'ftp://VALUEMARK.example.com'],
+      ['ROCKETMQ_ENDPOINT', 'VALUEMARK'],
     ])('names %s in ConfigError.keys and keeps the value %j out of the message', (key, value) => {
       // Act
       const error = thrownBy(() => loadHttpConfig({ [key]: value }));
@@ -134,7 +144,8 @@ describe('Function: loadHttpConfig', () => {
       const config = loadHttpConfig({ MQTRACE_REGION: region });
 
       // Assert
-      expect(config.endpoint).toBe(endpoint);
+      expect(config).toMatchObject({ region, onsEndpoint: undefined });
+      expect(onsEndpointOf(config)).toBe(endpoint);
       expect(onsEndpointFor(region)).toBe(endpoint);
     });
 
@@ -144,8 +155,10 @@ describe('Function: loadHttpConfig', () => {
       const fcOnly = loadHttpConfig({ FC_REGION: 'cn-beijing' });
 
       // Assert
-      expect(both).toMatchObject({ region: 'cn-shanghai', endpoint: 'https://ons.cn-shanghai.aliyuncs.com' });
-      expect(fcOnly).toMatchObject({ region: 'cn-beijing', endpoint: 'https://ons.cn-beijing.aliyuncs.com' });
+      expect(both).toMatchObject({ region: 'cn-shanghai' });
+      expect(onsEndpointOf(both)).toBe('https://ons.cn-shanghai.aliyuncs.com');
+      expect(fcOnly).toMatchObject({ region: 'cn-beijing' });
+      expect(onsEndpointOf(fcOnly)).toBe('https://ons.cn-beijing.aliyuncs.com');
     });
   });
 
@@ -155,7 +168,19 @@ describe('Function: loadHttpConfig', () => {
       const config = loadHttpConfig({ ONS_ENDPOINT: endpoint, MQTRACE_REGION: 'cn-wuhan' });
 
       // Assert
-      expect(config).toMatchObject({ endpoint, region: 'cn-wuhan' });
+      expect(config).toMatchObject({ onsEndpoint: endpoint, rocketmq5Endpoint: undefined, region: 'cn-wuhan' });
+      expect(onsEndpointOf(config)).toBe(endpoint);
+    });
+  });
+
+  describe('Given ROCKETMQ_ENDPOINT', () => {
+    it.each(['http://127.0.0.1:8081', 'https://rocketmq-vpc.cn-hangzhou.aliyuncs.com'])('overrides only the 5.x endpoint with %s', (endpoint) => {
+      // Act
+      const config = loadHttpConfig({ ROCKETMQ_ENDPOINT: endpoint, MQTRACE_REGION: 'cn-shanghai' });
+
+      // Assert
+      expect(config).toMatchObject({ rocketmq5Endpoint: endpoint, onsEndpoint: undefined, region: 'cn-shanghai' });
+      expect(onsEndpointOf(config)).toBe('https://ons.cn-shanghai.aliyuncs.com');
     });
   });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadSpotCheckConfig } from '../../../../shared/config/spot-check-config';
 import { ConfigError } from '../../../../shared/errors';
+import { onsEndpointFor } from '../../../../shared/ons/endpoint';
 import { CHECK_INSTANCE } from '../../../builders/build-spot-check';
 import { thrownBy } from '../../../builders/thrown-by';
 
@@ -22,7 +23,9 @@ describe('Function: loadSpotCheckConfig()', () => {
       state: { kind: 'none' },
       secrets: [],
     });
-    expect(config.ons.endpoint).toBe('https://ons.cn-hangzhou.aliyuncs.com');
+    // The 4.x endpoint, as functions/spot-check/index.ts picks it: no override, so the region's.
+    expect(config.ons).toMatchObject({ region: 'cn-hangzhou', onsEndpoint: undefined, rocketmq5Endpoint: undefined });
+    expect(config.ons.onsEndpoint ?? onsEndpointFor(config.ons.region)).toBe('https://ons.cn-hangzhou.aliyuncs.com');
   });
 
   it('reads checks, destinations and the OSS state, and lists the webhook secrets for redaction', () => {
@@ -57,7 +60,7 @@ describe('Function: loadSpotCheckConfig()', () => {
   it.each([
     [{ MQTRACE_SPOT_CHECKS: 'orders please' }, 'MQTRACE_SPOT_CHECKS'],
     [{ MQTRACE_SPOT_CHECKS: '{"x":1}' }, 'MQTRACE_SPOT_CHECKS'],
-    [{ MQTRACE_SPOT_CHECKS: JSON.stringify([{ name: 'a', instanceId: CHECK_INSTANCE, topic: 't', sample: 99 }]) }, 'MQTRACE_SPOT_CHECKS:config.checks[a].sample'],
+    [{ MQTRACE_SPOT_CHECKS: JSON.stringify([{ name: 'a', instanceId: CHECK_INSTANCE, topic: 't', sample: 99 }]) }, 'MQTRACE_SPOT_CHECKS: config.checks[a].sample'],
     [{ MQTRACE_SLACK_WEBHOOK_URL: 'hooks.slack.com/x' }, 'MQTRACE_SLACK_WEBHOOK_URL'],
     [{ MQTRACE_DINGTALK_ROBOT_SECRET: 'SECabcdefgh12345' }, 'MQTRACE_DINGTALK_ROBOT_SECRET'],
     [{ MQTRACE_STATE_OSS_BUCKET: 'Bad_Bucket' }, 'MQTRACE_STATE_OSS_BUCKET'],

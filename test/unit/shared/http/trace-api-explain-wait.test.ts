@@ -4,8 +4,9 @@ import { PermissionDeniedError } from '../../../../shared/errors';
 import type { FcContext } from '../../../../shared/fc-context';
 import type { FcHttpResponse } from '../../../../shared/http/http-response';
 import { createLogger } from '../../../../shared/log';
-import type { OnsGateway } from '../../../../shared/ons/ons-gateway';
-import type { MessageTraceResult } from '../../../../shared/ons/ons-port';
+import { createCredentialsProvider } from '../../../../shared/credentials';
+import { createLookupService } from '../../../../shared/trace/lookup-service';
+import type { MessageTraceResult } from '../../../../shared/ons/message-trace';
 import { TraceReportSchema } from '../../../../shared/trace/report-schema';
 import { buildFakeGateway } from '../../../builders/build-fake-gateway';
 import { buildFakeOnsCaller, type ScriptedAnswer } from '../../../builders/build-fake-ons-caller';
@@ -45,24 +46,24 @@ function buildHarness(options: {
 }) {
   const clock = buildFakeClock();
   let polls = 0;
-  const fake = buildFakeGateway(() => ({
-    requestId: `UP-${polls}`,
-    tracks: (options.tracks ?? (() => [{ consumerGroup: 'GID_a', trackType: 'CONSUMED' }, { consumerGroup: 'GID_b', trackType: 'NOT_ONLINE' }]))(polls++),
-  }));
   const ons = buildFakeOnsCaller(options.script ?? OFFLINE_GROUP);
-  const gateway: OnsGateway = { forCredentials: fake.gateway.forCredentials, callerFor: () => ons.caller };
+  const fake = buildFakeGateway(
+    () => ({
+      requestId: `UP-${polls}`,
+      tracks: (options.tracks ?? (() => [{ consumerGroup: 'GID_a', trackType: 'CONSUMED' }, { consumerGroup: 'GID_b', trackType: 'NOT_ONLINE' }]))(polls++),
+    }),
+    { otherActions: ons.caller },
+  );
+  const access = buildAccessControl();
   const lines: string[] = [];
   const handler = createHttpHandler({
     logger: createLogger({ write: (line) => lines.push(line), now: clock.now }),
     version: 'test',
     now: clock.now,
-    sleep: clock.sleep,
-    random: () => 0.5,
-    gateway,
-    envCredentials: undefined,
-    access: buildAccessControl(),
+    access,
+    lookups: createLookupService({ brokers: fake.brokers, access, now: clock.now, sleep: clock.sleep, random: () => 0.5, producerUtcOffsetMinutes: 480 }),
+    credentials: createCredentialsProvider(undefined),
     lookupDeadlineMs: LOOKUP_DEADLINE_MS,
-    producerUtcOffsetMinutes: 480,
   });
   const invoke = async (event: Buffer) => {
     const response = (await handler(event, options.context ?? buildFcContext())) as FcHttpResponse;
@@ -159,8 +160,9 @@ describe('Function: createHttpHandler (explain and waitSeconds)', () => {
       const { json } = await harness.invoke(post({ ...QUERY, waitSeconds: 900 }));
 
       // Assert
-      expect(json.wait).toMatchObject({ outcome: 'TIMED_OUT', windowMs: 1500, waitedMs: 1500 });
+      expect(json.wait).toMatchObject({ outcome: 'TIMED_OUT', windowMs: 1500, waitedMs: 1500, cappedFrom: 900 });
       expect(json.verdict).toBe('NOT_CONSUMED');
+      expect(harness.log().find((l) => l.event === 'http.request')).toMatchObject({ waitCappedFrom: 900 });
     });
 
     it('explains the final report when explain is set too', async () => {

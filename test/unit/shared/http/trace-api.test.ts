@@ -143,7 +143,7 @@ describe('Function: createHttpHandler (trace API)', () => {
       // Assert
       expect(response.statusCode).toBe(400);
       expect(JSON.parse(response.body)).toMatchObject({
-        error: { code: 'INVALID_INPUT', issues: [{ path: 'instanceId', message: 'is required (no default instance is configured for this caller)' }] },
+        error: { code: 'INVALID_INPUT', issues: [{ path: 'instanceId', message: 'is required: no default instance is configured for this caller' }] },
       });
       expect(harness.fake.queries).toEqual([]);
     });
@@ -191,7 +191,7 @@ describe('Function: createHttpHandler (trace API)', () => {
       expect(response.statusCode).toBe(200);
     });
 
-    it('accepts a body without a content-type', async () => {
+    it('refuses a body without a content-type with 415, as the README says, without calling ONS', async () => {
       // Arrange
       const harness = buildHttpHandler({ respond });
       const event = post({ instanceId: INSTANCE, topic: 'TopicA', msgId: MSG_CONSUMED }, {});
@@ -200,7 +200,8 @@ describe('Function: createHttpHandler (trace API)', () => {
       const response = await harness.invoke(event, buildFcContext());
 
       // Assert
-      expect(response.statusCode).toBe(200);
+      expect(response.statusCode).toBe(415);
+      expect(harness.fake.queries).toEqual([]);
     });
 
     it('accepts a base64-encoded body', async () => {
@@ -350,7 +351,7 @@ describe('Function: createHttpHandler (trace API)', () => {
 
       // Assert
       const { results } = JSON.parse(response.body) as { results: Array<Record<string, unknown>> };
-      expect(results[0]).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', issues: [{ path: 'instanceId' }] } });
+      expect(results[0]).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', issues: [{ path: 'lookups.0.instanceId' }] } });
       expect(results[1]).toMatchObject({ ok: true });
     });
   });

@@ -6,7 +6,7 @@ import { ONS_ACTIONS, UNVERIFIED_CONSUMER_STATUS_LIMIT, type OnsAction } from '.
 import { CONSUMER_OFFLINE_CODES, createOnsDiagnosticsPort, NOT_IN_DLQ_CODES } from '../../../../shared/ons/diagnostics';
 import type { OnsCaller } from '../../../../shared/ons/ons-gateway';
 
-const GROUP = { instanceId: 'MQ_INST_1234567890123456_BXhFHryi', groupId: 'GID_billing' };
+const GROUP = { instanceId: 'MQ_INST_1234567890123456_BXhFHryi', groupId: 'GID_billing', topic: 'orders' };
 const MSG_ID = '0A000C22303918B4AAC244F9ABC301A3';
 const ctx = { deadline: createDeadline(1000) };
 

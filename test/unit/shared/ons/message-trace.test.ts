@@ -2,24 +2,27 @@ import type { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import { createDeadline } from '../../../../shared/deadline';
 import { UpstreamError } from '../../../../shared/errors';
-import { createMessageTracePort, MessageTraceResponseSchema } from '../../../../shared/ons/message-trace';
+import { fetchMessageTrace, MessageTraceResponseSchema } from '../../../../shared/ons/message-trace';
 import type { OnsCaller } from '../../../../shared/ons/ons-gateway';
+import type { CallContext, UpstreamAttempt } from '../../../../shared/trace/broker-port';
 
 const QUERY = { instanceId: 'MQ_INST_1234567890123456_BXhFHryi', topic: 'TopicA', msgId: '1E05791C117818B4AAC23B1BB0CE0001' };
 
 function buildFakeCaller(answer: unknown) {
   const calls: Array<{ action: string; params: Record<string, string | undefined>; schema: unknown }> = [];
+  const contexts: CallContext[] = [];
   const caller: OnsCaller = {
-    async call<S extends z.ZodType>(action: string, params: Record<string, string | undefined>, schema: S) {
+    async call<S extends z.ZodType>(action: string, params: Record<string, string | undefined>, schema: S, ctx: CallContext) {
       calls.push({ action, params, schema });
+      contexts.push(ctx);
       if (answer instanceof Error) throw answer;
       return schema.parse(answer) as z.output<S>;
     },
   };
-  return { caller, calls };
+  return { caller, calls, contexts };
 }
 
-describe('Function: createMessageTracePort', () => {
+describe('Function: fetchMessageTrace', () => {
   describe('Given a documented answer', () => {
     it('calls OnsMessageTrace with the query and maps tracks to camel case', async () => {
       // Arrange
@@ -34,7 +37,7 @@ describe('Function: createMessageTracePort', () => {
       });
 
       // Act
-      const result = await createMessageTracePort(caller).messageTrace(QUERY, { deadline: createDeadline(1000, () => 0) });
+      const result = await fetchMessageTrace(caller, QUERY, { deadline: createDeadline(1000, () => 0) });
 
       // Assert
       expect(calls).toEqual([
@@ -54,10 +57,26 @@ describe('Function: createMessageTracePort', () => {
       const { caller } = buildFakeCaller({ RequestId: 'UP-2' });
 
       // Act
-      const result = await createMessageTracePort(caller).messageTrace(QUERY, { deadline: createDeadline(1000, () => 0) });
+      const result = await fetchMessageTrace(caller, QUERY, { deadline: createDeadline(1000, () => 0) });
 
       // Assert
       expect(result).toEqual({ requestId: 'UP-2', tracks: [] });
+    });
+  });
+
+  describe('Given a call context', () => {
+    it('hands it to the caller as is: its deadline, trail and call timeout', async () => {
+      // Arrange
+      const { caller, contexts } = buildFakeCaller({ RequestId: 'UP-3' });
+      const trail: UpstreamAttempt[] = [];
+      const ctx = { deadline: createDeadline(1000, () => 0), trail, callTimeoutMs: 700 };
+
+      // Act
+      await fetchMessageTrace(caller, QUERY, ctx);
+
+      // Assert
+      expect(contexts).toHaveLength(1);
+      expect(contexts[0]).toBe(ctx);
     });
   });
 
@@ -67,7 +86,7 @@ describe('Function: createMessageTracePort', () => {
       const { caller } = buildFakeCaller(new UpstreamError('OnsMessageTrace failed: X'));
 
       // Act
-      const lookup = createMessageTracePort(caller).messageTrace(QUERY, { deadline: createDeadline(1000, () => 0) });
+      const lookup = fetchMessageTrace(caller, QUERY, { deadline: createDeadline(1000, () => 0) });
 
       // Assert
       await expect(lookup).rejects.toThrow(UpstreamError);

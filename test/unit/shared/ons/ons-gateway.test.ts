@@ -2,8 +2,12 @@ import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import { createDeadline } from '../../../../shared/deadline';
 import { PermissionDeniedError, ThrottledError, UpstreamError, UpstreamTimeoutError } from '../../../../shared/errors';
+import { fetchMessageTrace } from '../../../../shared/ons/message-trace';
 import { createOnsGateway } from '../../../../shared/ons/ons-gateway';
-import type { UpstreamAttempt } from '../../../../shared/ons/ons-port';
+import { ONS_ACTIONS } from '../../../../shared/ons/actions';
+import { createRateLimiter } from '../../../../shared/upstream/rate-limiter';
+import { createLimiterRegistry, type RateLimit, type RateLimiterFactory } from '../../../../shared/rate-limits';
+import type { UpstreamAttempt } from '../../../../shared/trace/broker-port';
 import { buildFakeRpcClientFactory, type ScriptedReply } from '../../../builders/build-fake-rpc-client-factory';
 import { buildNetworkError, buildPopCoreApiError, buildPopCoreTimeoutError } from '../../../builders/build-pop-core-error';
 import { buildFakeClock } from '../../../builders/fake-clock';
@@ -19,13 +23,18 @@ const okBody = (requestId: string, tracks: unknown[] = [{ ConsumerGroup: 'GID_a'
   Data: { MessageTrack: tracks },
 });
 
-function setup(script: ScriptedReply[], options: { callTimeoutMs?: number; budgetMs?: number; rateLimit?: { count: number; windowMs: number } } = {}) {
+function setup(
+  script: ScriptedReply[],
+  options: { callTimeoutMs?: number; budgetMs?: number; rateLimit?: { count: number; windowMs: number }; limiters?: RateLimiterFactory } = {},
+) {
   const clock = buildFakeClock();
   const fake = buildFakeRpcClientFactory(script, clock.advance);
   const gateway = createOnsGateway({
     endpoint: ENDPOINT,
     clientFactory: fake.factory,
     callTimeoutMs: options.callTimeoutMs ?? 2500,
+    // As the composition roots build them, on the fake clock.
+    limiters: options.limiters ?? createLimiterRegistry((limit) => createRateLimiter({ ...limit, now: clock.now, sleep: clock.sleep })),
     now: clock.now,
     sleep: clock.sleep,
     random: () => 0.5,
@@ -36,6 +45,14 @@ function setup(script: ScriptedReply[], options: { callTimeoutMs?: number; budge
   return { clock, fake, gateway, trail, ctx };
 }
 
+/** The waits `createRateLimiter` itself hands out for `calls` back-to-back acquisitions under `limit`. */
+async function limiterWaits(limit: RateLimit, calls: number): Promise<number[]> {
+  const clock = buildFakeClock();
+  const limiter = createRateLimiter({ ...limit, now: clock.now, sleep: clock.sleep });
+  for (let i = 0; i < calls; i++) await limiter.acquire(createDeadline(60_000, clock.now));
+  return clock.sleeps;
+}
+
 describe('Function: createOnsGateway', () => {
   describe('Given a successful OnsMessageTrace answer', () => {
     it('POSTs the action with the per-call timeout, signed with the given credentials', async () => {
@@ -43,7 +60,7 @@ describe('Function: createOnsGateway', () => {
       const { fake, gateway, ctx } = setup([{ body: okBody('UP-1') }]);
 
       // Act
-      await gateway.forCredentials(CREDENTIALS).messageTrace(QUERY, ctx);
+      await fetchMessageTrace(gateway.callerFor(CREDENTIALS), QUERY, ctx);
 
       // Assert
       expect(fake.configs).toEqual([{ ...CREDENTIALS, endpoint: ENDPOINT, apiVersion: '2019-02-14' }]);
@@ -70,7 +87,7 @@ describe('Function: createOnsGateway', () => {
       ]);
 
       // Act
-      const result = await gateway.forCredentials(CREDENTIALS).messageTrace(QUERY, ctx);
+      const result = await fetchMessageTrace(gateway.callerFor(CREDENTIALS), QUERY, ctx);
 
       // Assert
       expect(result).toEqual({
@@ -91,7 +108,7 @@ describe('Function: createOnsGateway', () => {
       const { gateway, ctx } = setup([{ body }]);
 
       // Act
-      const result = await gateway.forCredentials(CREDENTIALS).messageTrace(QUERY, ctx);
+      const result = await fetchMessageTrace(gateway.callerFor(CREDENTIALS), QUERY, ctx);
 
       // Assert
       expect(result).toEqual({ requestId: 'UP-2', tracks: [] });
@@ -105,7 +122,7 @@ describe('Function: createOnsGateway', () => {
       const { gateway, ctx } = setup([{ body }]);
 
       // Act
-      const result = await gateway.forCredentials(CREDENTIALS).messageTrace(QUERY, ctx);
+      const result = await fetchMessageTrace(gateway.callerFor(CREDENTIALS), QUERY, ctx);
 
       // Assert
       expect(result).toEqual({ requestId: 'UP-NP', tracks: [{ consumerGroup: 'GID_a', trackType: 'CONSUMED' }] });
@@ -116,7 +133,7 @@ describe('Function: createOnsGateway', () => {
       const { gateway, ctx, trail } = setup([{ body: okBody('UP-1'), advanceMs: 120 }]);
 
       // Act
-      await gateway.forCredentials(CREDENTIALS).messageTrace(QUERY, ctx);
+      await fetchMessageTrace(gateway.callerFor(CREDENTIALS), QUERY, ctx);
 
       // Assert
       expect(trail).toEqual([{ action: 'OnsMessageTrace', attempt: 1, outcome: 'OK', requestId: 'UP-1', latencyMs: 120 }]);
@@ -130,7 +147,7 @@ describe('Function: createOnsGateway', () => {
       const query = { ...QUERY, instanceId: undefined as unknown as string };
 
       // Act
-      await gateway.forCredentials(CREDENTIALS).messageTrace(query, ctx);
+      await fetchMessageTrace(gateway.callerFor(CREDENTIALS), query, ctx);
 
       // Assert
       expect(fake.requests[0]?.params).toEqual({ Topic: QUERY.topic, MsgId: QUERY.msgId });
@@ -147,7 +164,7 @@ describe('Function: createOnsGateway', () => {
       ]);
 
       // Act
-      const result = await gateway.forCredentials(CREDENTIALS).messageTrace(QUERY, ctx);
+      const result = await fetchMessageTrace(gateway.callerFor(CREDENTIALS), QUERY, ctx);
 
       // Assert
       expect(result.requestId).toBe('UP-OK');
@@ -155,9 +172,26 @@ describe('Function: createOnsGateway', () => {
       expect(fake.configs).toHaveLength(1);
       expect(clock.sleeps).toContain(50);
       expect(trail).toEqual([
-        { action: 'OnsMessageTrace', attempt: 1, outcome: 'Throttling.User', requestId: 'UP-THROTTLED', latencyMs: 30 },
+        { action: 'OnsMessageTrace', attempt: 1, outcome: 'Throttling.User', throttled: true, requestId: 'UP-THROTTLED', latencyMs: 30 },
         { action: 'OnsMessageTrace', attempt: 2, outcome: 'OK', requestId: 'UP-OK', latencyMs: 40 },
       ]);
+    });
+  });
+
+  describe('Given an attempt ONS answers with a throttling code', () => {
+    it.each(['Throttling.User', 'Throttling.Api', 'ONS_SYSTEM_FLOW_CONTROL'])('flags the %s attempt as throttled, and only that one', async (code) => {
+      // Arrange
+      const { gateway, ctx, trail } = setup([{ error: buildPopCoreApiError({ code, requestId: 'UP-SLOW' }) }, { body: okBody('UP-OK') }]);
+
+      // Act
+      await fetchMessageTrace(gateway.callerFor(CREDENTIALS), QUERY, ctx);
+
+      // Assert
+      expect(trail.map((a) => [a.outcome, a.throttled])).toEqual([
+        [code, true],
+        ['OK', undefined],
+      ]);
+      expect(trail[1]).not.toHaveProperty('throttled');
     });
   });
 
@@ -171,7 +205,7 @@ describe('Function: createOnsGateway', () => {
       const { gateway, ctx, trail } = setup([{ error }, { body: okBody('UP-OK') }]);
 
       // Act
-      const result = await gateway.forCredentials(CREDENTIALS).messageTrace(QUERY, ctx);
+      const result = await fetchMessageTrace(gateway.callerFor(CREDENTIALS), QUERY, ctx);
 
       // Assert
       expect(result.requestId).toBe('UP-OK');
@@ -186,12 +220,13 @@ describe('Function: createOnsGateway', () => {
       const { fake, gateway, ctx, trail } = setup([throttle(), throttle(), throttle(), throttle()]);
 
       // Act
-      const call = gateway.forCredentials(CREDENTIALS).messageTrace(QUERY, ctx);
+      const call = fetchMessageTrace(gateway.callerFor(CREDENTIALS), QUERY, ctx);
 
       // Assert
       await expect(call).rejects.toThrow(ThrottledError);
       expect(fake.requests).toHaveLength(3);
       expect(trail.map((a) => a.attempt)).toEqual([1, 2, 3]);
+      expect(trail.map((a) => a.throttled)).toEqual([true, true, true]);
     });
   });
 
@@ -204,7 +239,7 @@ describe('Function: createOnsGateway', () => {
       ]);
 
       // Act
-      const call = gateway.forCredentials(CREDENTIALS).messageTrace(QUERY, ctx);
+      const call = fetchMessageTrace(gateway.callerFor(CREDENTIALS), QUERY, ctx);
 
       // Assert
       await expect(call).rejects.toThrow(PermissionDeniedError);
@@ -228,7 +263,7 @@ describe('Function: createOnsGateway', () => {
       const { fake, gateway, ctx, trail } = setup([{ body }, { body: okBody('never') }]);
 
       // Act
-      const call = gateway.forCredentials(CREDENTIALS).messageTrace(QUERY, ctx);
+      const call = fetchMessageTrace(gateway.callerFor(CREDENTIALS), QUERY, ctx);
 
       // Assert
       await expect(call).rejects.toThrow(UpstreamError);
@@ -246,7 +281,7 @@ describe('Function: createOnsGateway', () => {
       const { fake, gateway, ctx } = setup([{ body: okBody('UP-1') }], { callTimeoutMs: 2500, budgetMs: 1000 });
 
       // Act
-      await gateway.forCredentials(CREDENTIALS).messageTrace(QUERY, ctx);
+      await fetchMessageTrace(gateway.callerFor(CREDENTIALS), QUERY, ctx);
 
       // Assert
       expect(fake.requests[0]?.options).toEqual({ method: 'POST', timeout: 1000 });
@@ -260,7 +295,7 @@ describe('Function: createOnsGateway', () => {
       );
 
       // Act
-      await gateway.forCredentials(CREDENTIALS).messageTrace(QUERY, ctx);
+      await fetchMessageTrace(gateway.callerFor(CREDENTIALS), QUERY, ctx);
 
       // Assert
       expect(fake.requests.map((r) => r.options.timeout)).toEqual([1000, 650]);
@@ -271,7 +306,7 @@ describe('Function: createOnsGateway', () => {
       const { fake, gateway, ctx } = setup([{ body: okBody('never') }], { budgetMs: 49 });
 
       // Act
-      const call = gateway.forCredentials(CREDENTIALS).messageTrace(QUERY, ctx);
+      const call = fetchMessageTrace(gateway.callerFor(CREDENTIALS), QUERY, ctx);
 
       // Assert
       await expect(call).rejects.toThrow(UpstreamTimeoutError);
@@ -285,14 +320,15 @@ describe('Function: createOnsGateway', () => {
       const { gateway, ctx, clock } = setup([{ body: okBody('UP-1') }, { body: okBody('UP-2') }], {
         rateLimit: { count: 1, windowMs: 1000 },
       });
-      const port = gateway.forCredentials(CREDENTIALS);
+      const caller = gateway.callerFor(CREDENTIALS);
 
       // Act
-      await port.messageTrace(QUERY, ctx);
-      await port.messageTrace(QUERY, ctx);
+      await fetchMessageTrace(caller, QUERY, ctx);
+      await fetchMessageTrace(caller, QUERY, ctx);
 
-      // Assert
-      expect(clock.sleeps).toEqual([0, 1000]);
+      // Assert: the limiter's own waits, the second a full window or more after the first.
+      expect(clock.sleeps).toEqual(await limiterWaits({ count: 1, windowMs: 1000 }, 2));
+      expect(clock.sleeps[1]).toBeGreaterThanOrEqual(1000);
     });
 
     it('fails with ThrottledError without calling when no slot fits the deadline', async () => {
@@ -301,11 +337,11 @@ describe('Function: createOnsGateway', () => {
         rateLimit: { count: 1, windowMs: 1000 },
         budgetMs: 800,
       });
-      const port = gateway.forCredentials(CREDENTIALS);
-      await port.messageTrace(QUERY, ctx);
+      const caller = gateway.callerFor(CREDENTIALS);
+      await fetchMessageTrace(caller, QUERY, ctx);
 
       // Act
-      const second = port.messageTrace(QUERY, ctx);
+      const second = fetchMessageTrace(caller, QUERY, ctx);
 
       // Assert
       await expect(second).rejects.toThrow(ThrottledError);
@@ -319,23 +355,63 @@ describe('Function: createOnsGateway', () => {
       });
 
       // Act
-      await gateway.forCredentials(CREDENTIALS).messageTrace(QUERY, ctx);
-      await gateway.forCredentials({ accessKeyId: 'AK_OTHER', accessKeySecret: 'other' }).messageTrace(QUERY, ctx);
+      await fetchMessageTrace(gateway.callerFor(CREDENTIALS), QUERY, ctx);
+      await fetchMessageTrace(gateway.callerFor({ accessKeyId: 'AK_OTHER', accessKeySecret: 'other' }), QUERY, ctx);
 
       // Assert
-      expect(clock.sleeps).toEqual([0, 1000]);
+      expect(clock.sleeps).toEqual(await limiterWaits({ count: 1, windowMs: 1000 }, 2));
+      expect(clock.sleeps[1]).toBeGreaterThanOrEqual(1000);
       expect(fake.configs.map((c) => c.accessKeyId)).toEqual(['AK_TEST', 'AK_OTHER']);
     });
   });
 
-  describe('Given forCredentials is called per invocation with the same credentials', () => {
+  describe('Given the injected limiter factory', () => {
+    it('asks it for each action under its ons-4x key, with the documented limit unless overridden, before each call', async () => {
+      // Arrange
+      const asked: Array<[string, RateLimit]> = [];
+      const limiters: RateLimiterFactory = (key, limit) => {
+        asked.push([key, limit]);
+        return { acquire: async () => undefined };
+      };
+      const { gateway, ctx } = setup([{ body: okBody('UP-1') }, { body: { RequestId: 'UP-2' } }], { limiters, rateLimit: { count: 3, windowMs: 1000 } });
+
+      // Act
+      await fetchMessageTrace(gateway.callerFor(CREDENTIALS), QUERY, ctx);
+      await gateway.callerFor(CREDENTIALS).call('OnsConsumerStatus', { GroupId: 'GID_a' }, z.object({ RequestId: z.string() }), ctx);
+
+      // Assert
+      expect(asked).toEqual([
+        ['ons-4x:OnsMessageTrace', { count: 3, windowMs: 1000 }],
+        ['ons-4x:OnsConsumerStatus', ONS_ACTIONS.OnsConsumerStatus.rateLimit],
+      ]);
+    });
+
+    it('makes no call and records no attempt when the limiter refuses', async () => {
+      // Arrange
+      const limiters: RateLimiterFactory = () => ({
+        acquire: () => Promise.reject(new ThrottledError('local rate limit: no slot before the deadline', 1)),
+      });
+      const { fake, gateway, ctx, trail } = setup([{ body: okBody('never') }], { limiters });
+
+      // Act
+      const call = fetchMessageTrace(gateway.callerFor(CREDENTIALS), QUERY, ctx);
+
+      // Assert
+      await expect(call).rejects.toThrow(ThrottledError);
+      await expect(call).rejects.toMatchObject({ upstream: undefined });
+      expect(fake.requests).toEqual([]);
+      expect(trail).toEqual([]);
+    });
+  });
+
+  describe('Given callerFor is called per invocation with the same credentials', () => {
     it('reuses one pop-core client', async () => {
       // Arrange
       const { fake, gateway, ctx } = setup([{ body: okBody('UP-1') }, { body: okBody('UP-2') }]);
 
       // Act
-      await gateway.forCredentials(CREDENTIALS).messageTrace(QUERY, ctx);
-      await gateway.forCredentials({ ...CREDENTIALS }).messageTrace(QUERY, ctx);
+      await fetchMessageTrace(gateway.callerFor(CREDENTIALS), QUERY, ctx);
+      await fetchMessageTrace(gateway.callerFor({ ...CREDENTIALS }), QUERY, ctx);
 
       // Assert
       expect(fake.configs).toHaveLength(1);

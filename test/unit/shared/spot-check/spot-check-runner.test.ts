@@ -6,46 +6,57 @@ import type { SpotCheck } from '../../../../shared/spot-check/check-schema';
 import { createSpotCheckRunner, type SpotCheckRunnerDeps } from '../../../../shared/spot-check/spot-check-runner';
 import { createNoStatePort, type SpotCheckStatePort } from '../../../../shared/spot-check/state-port';
 import {
-  buildFakePagePort,
-  buildFakeTracePort,
+  buildFakeOnsBackend,
   buildFoundMessages,
   buildMemoryStatePort,
   buildMsgId,
   buildRecordingDestination,
   buildSpotCheck,
+  buildSpotCheckLookups,
+  CHECK_INSTANCE,
+  SPOT_CHECK_CREDENTIALS,
 } from '../../../builders/build-spot-check';
 import { buildFakeClock } from '../../../builders/fake-clock';
 
-function setup(options: { traceLatencyMs?: number; state?: SpotCheckStatePort; delivered?: boolean; failFor?: Map<string, unknown>; pageFailure?: unknown } = {}) {
+function setup(
+  options: { traceLatencyMs?: number; state?: SpotCheckStatePort; delivered?: boolean; failFor?: Map<string, unknown>; pageFailure?: unknown; pageBudget?: number } = {},
+) {
   const clock = buildFakeClock();
   const lines: Array<Record<string, any>> = [];
-  const pages = buildFakePagePort({ ...(options.pageFailure ? { failWith: options.pageFailure } : {}) });
-  const trace = buildFakeTracePort({ advance: clock.advance, latencyMs: options.traceLatencyMs ?? 0, ...(options.failFor ? { failFor: options.failFor } : {}) });
+  // One fake ONS behind the real 4.x adapter and the real lookup use case: `ons.topics` is what the
+  // checks sample, `ons.tracks` what their lookups answer.
+  const ons = buildFakeOnsBackend({
+    advance: clock.advance,
+    traceLatencyMs: options.traceLatencyMs ?? 0,
+    ...(options.failFor ? { failFor: options.failFor } : {}),
+    ...(options.pageFailure ? { pageFailure: options.pageFailure } : {}),
+  });
   const dingtalk = buildRecordingDestination('dingtalk', options.delivered ?? true);
   const slack = buildRecordingDestination('slack');
   const state = options.state ?? buildMemoryStatePort({ now: clock.now });
   const deps: SpotCheckRunnerDeps = {
-    ons: trace.ons,
-    pages: pages.port,
+    lookups: buildSpotCheckLookups(ons.brokers, clock.now),
+    brokers: ons.brokers,
+    credentials: SPOT_CHECK_CREDENTIALS,
     state,
     destinations: [dingtalk, slack],
     logger: createLogger({ write: (line) => lines.push(JSON.parse(line)), now: clock.now }),
     now: clock.now,
-    producerUtcOffsetMinutes: 480,
     quietPeriodMs: 3600_000,
+    ...(options.pageBudget !== undefined ? { pageBudget: options.pageBudget } : {}),
   };
   const runner = createSpotCheckRunner(deps);
   const run = (checks: SpotCheck[], budgetMs = 60_000, reserveMs = 5000) =>
     runner.run({ runId: 'run-1', triggerName: 'spot-check', triggerTime: '2025-10-25T04:00:00Z', checks, deadline: createDeadline(budgetMs, clock.now), reserveMs });
-  return { clock, lines, pages, trace, dingtalk, slack, state, run };
+  return { clock, lines, ons, dingtalk, slack, state, run };
 }
 
 describe('Function: createSpotCheckRunner', () => {
   describe('Given a run with nothing wrong', () => {
     it('sends no alert and logs one summary line with the verdict counts', async () => {
       // Arrange
-      const { clock, lines, pages, dingtalk, slack, run } = setup();
-      pages.topics.set('orders', buildFoundMessages(30, clock.now()));
+      const { clock, lines, ons, dingtalk, slack, run } = setup();
+      ons.topics.set('orders', buildFoundMessages(30, clock.now()));
 
       // Act
       const summary = await run([buildSpotCheck({ sample: 20 })]);
@@ -69,11 +80,11 @@ describe('Function: createSpotCheckRunner', () => {
   describe('Given a failing group', () => {
     it('alerts each destination once, with the counts and at most 5 examples', async () => {
       // Arrange
-      const { clock, pages, trace, dingtalk, slack, run } = setup();
+      const { clock, ons, dingtalk, slack, run } = setup();
       const messages = buildFoundMessages(10, clock.now());
-      pages.topics.set('orders', messages);
+      ons.topics.set('orders', messages);
       for (const m of messages.slice(0, 7)) {
-        trace.tracks.set(m.msgId, [
+        ons.tracks.set(m.msgId, [
           { consumerGroup: 'GID_billing', trackType: 'CONSUMED' },
           { consumerGroup: 'GID_shipping', trackType: 'NOT_CONSUME_YET' },
         ]);
@@ -99,21 +110,21 @@ describe('Function: createSpotCheckRunner', () => {
 
     it('alerts once more only after the quiet period, or at once when the failures grew', async () => {
       // Arrange
-      const { clock, pages, trace, dingtalk, run } = setup();
+      const { clock, ons, dingtalk, run } = setup();
       const messages = buildFoundMessages(4, clock.now());
-      pages.topics.set('orders', messages);
-      trace.tracks.set(messages[0]!.msgId, [{ consumerGroup: 'GID_billing', trackType: 'NOT_ONLINE' }]);
+      ons.topics.set('orders', messages);
+      ons.tracks.set(messages[0]!.msgId, [{ consumerGroup: 'GID_billing', trackType: 'NOT_ONLINE' }]);
       const check = buildSpotCheck();
 
       // Act
       await run([check]);
       clock.advance(600_000);
       const quiet = await run([check]);
-      trace.tracks.set(messages[1]!.msgId, [{ consumerGroup: 'GID_billing', trackType: 'NOT_ONLINE' }]);
+      ons.tracks.set(messages[1]!.msgId, [{ consumerGroup: 'GID_billing', trackType: 'NOT_ONLINE' }]);
       clock.advance(600_000);
       await run([check]);
       clock.advance(3600_000);
-      pages.topics.set('orders', buildFoundMessages(4, clock.now()).map((m, i) => ({ ...m, msgId: messages[i]!.msgId })));
+      ons.topics.set('orders', buildFoundMessages(4, clock.now()).map((m, i) => ({ ...m, msgId: messages[i]!.msgId })));
       await run([check]);
 
       // Assert
@@ -129,16 +140,16 @@ describe('Function: createSpotCheckRunner', () => {
   describe('Given a check that was failing', () => {
     it('sends a recovery notice when it passes again, and nothing the run after', async () => {
       // Arrange
-      const { clock, pages, trace, dingtalk, slack, run } = setup();
+      const { clock, ons, dingtalk, slack, run } = setup();
       const messages = buildFoundMessages(3, clock.now());
-      pages.topics.set('orders', messages);
-      trace.tracks.set(messages[0]!.msgId, [{ consumerGroup: 'GID_billing', trackType: 'NOT_CONSUME_YET' }]);
+      ons.topics.set('orders', messages);
+      ons.tracks.set(messages[0]!.msgId, [{ consumerGroup: 'GID_billing', trackType: 'NOT_CONSUME_YET' }]);
       await run([buildSpotCheck()]);
-      trace.tracks.clear();
+      ons.tracks.clear();
 
       // Act
       clock.advance(600_000);
-      pages.topics.set('orders', buildFoundMessages(3, clock.now()));
+      ons.topics.set('orders', buildFoundMessages(3, clock.now()));
       const recovered = await run([buildSpotCheck()]);
       clock.advance(600_000);
       await run([buildSpotCheck()]);
@@ -151,14 +162,14 @@ describe('Function: createSpotCheckRunner', () => {
     });
 
     it('without state alerts on every failing run and never sends a recovery', async () => {
-      const { clock, pages, trace, dingtalk, run } = setup({ state: createNoStatePort() });
+      const { clock, ons, dingtalk, run } = setup({ state: createNoStatePort() });
       const messages = buildFoundMessages(3, clock.now());
-      pages.topics.set('orders', messages);
-      trace.tracks.set(messages[0]!.msgId, [{ consumerGroup: 'GID_billing', trackType: 'NOT_CONSUME_YET' }]);
+      ons.topics.set('orders', messages);
+      ons.tracks.set(messages[0]!.msgId, [{ consumerGroup: 'GID_billing', trackType: 'NOT_CONSUME_YET' }]);
 
       await run([buildSpotCheck()]);
       const second = await run([buildSpotCheck()]);
-      trace.tracks.clear();
+      ons.tracks.clear();
       await run([buildSpotCheck()]);
 
       expect(dingtalk.received.map((c) => c.failing.length)).toEqual([1, 1]);
@@ -169,9 +180,9 @@ describe('Function: createSpotCheckRunner', () => {
   describe('Given a run that hits its deadline', () => {
     it('stops looking up, reports the partial coverage, and spreads it over the checks', async () => {
       // Arrange: each lookup takes 1 s; 12 s budget, 5 s reserve: about 7 lookups fit.
-      const { clock, lines, pages, dingtalk, run } = setup({ traceLatencyMs: 1000 });
-      pages.topics.set('orders', buildFoundMessages(20, clock.now()));
-      pages.topics.set('billing', buildFoundMessages(20, clock.now(), undefined, '0B000C22'));
+      const { clock, lines, ons, dingtalk, run } = setup({ traceLatencyMs: 1000 });
+      ons.topics.set('orders', buildFoundMessages(20, clock.now()));
+      ons.topics.set('billing', buildFoundMessages(20, clock.now(), undefined, '0B000C22'));
       const checks = [buildSpotCheck({ sample: 10 }), buildSpotCheck({ name: 'billing', topic: 'billing', sample: 10 })];
 
       // Act
@@ -193,10 +204,10 @@ describe('Function: createSpotCheckRunner', () => {
     });
 
     it('still alerts on the failures it found, marked partial', async () => {
-      const { clock, pages, trace, dingtalk, run } = setup({ traceLatencyMs: 1000 });
+      const { clock, ons, dingtalk, run } = setup({ traceLatencyMs: 1000 });
       const messages = buildFoundMessages(20, clock.now());
-      pages.topics.set('orders', messages);
-      trace.setAll('NOT_ONLINE');
+      ons.topics.set('orders', messages);
+      ons.setAll('NOT_ONLINE');
 
       const summary = await run([buildSpotCheck({ sample: 20 })], 10_000, 5000);
 
@@ -216,13 +227,13 @@ describe('Function: createSpotCheckRunner', () => {
     });
 
     it('counts lookups that failed and those the local limiter refused', async () => {
-      const { clock, pages, run } = setup({
+      const { clock, ons, run } = setup({
         failFor: new Map<string, unknown>([
           [buildMsgId(1), new UpstreamError('x', { upstream: { code: 'InternalError' } })],
           [buildMsgId(2), new ThrottledError('no slot', 1)],
         ]),
       });
-      pages.topics.set('orders', buildFoundMessages(3, clock.now()));
+      ons.topics.set('orders', buildFoundMessages(3, clock.now()));
 
       const summary = await run([buildSpotCheck()]);
 
@@ -230,11 +241,37 @@ describe('Function: createSpotCheckRunner', () => {
       expect(summary.throttles).toEqual({ upstream: 0, local: 1 });
     });
 
+    it("counts the attempts the broker flagged as throttled, and stops that check's lookups as RATE_LIMITED", async () => {
+      const { clock, ons, run } = setup({
+        failFor: new Map<string, unknown>([
+          [buildMsgId(1), new ThrottledError('throttled', 1, { upstream: { action: 'OnsMessageTrace', code: 'Throttling.User' } })],
+        ]),
+      });
+      ons.topics.set('orders', buildFoundMessages(3, clock.now()));
+
+      const summary = await run([buildSpotCheck()]);
+
+      expect(summary.throttles).toEqual({ upstream: 1, local: 0 });
+      expect(summary.checks[0]).toMatchObject({ status: 'INCOMPLETE', errors: {}, coverage: { judged: 2, notChecked: 1, stoppedBy: 'RATE_LIMITED' } });
+    });
+
+    it('reports a check whose instance no configured broker serves as ERROR, without calling upstream', async () => {
+      const { clock, ons, dingtalk, run } = setup();
+      ons.topics.set('orders', buildFoundMessages(3, clock.now()));
+
+      const summary = await run([buildSpotCheck({ name: 'five', instanceId: 'rmq-cn-7mz2ahxse0a' }), buildSpotCheck()]);
+
+      expect(summary.checks[0]).toMatchObject({ name: 'five', status: 'ERROR', error: 'NOT_FOUND', sampling: { pagesRead: 0, stop: { reason: 'ERROR', code: 'NOT_FOUND' } } });
+      expect(summary.checks[1]).toMatchObject({ name: 'orders', status: 'OK', coverage: { judged: 3 } });
+      expect(ons.pageQueries.map((q) => q.instanceId)).toEqual([CHECK_INSTANCE]);
+      expect(dingtalk.received[0]?.failing).toEqual([expect.objectContaining({ name: 'five', status: 'ERROR', errorCode: 'NOT_FOUND' })]);
+    });
+
     it('logs an undelivered alert as an error, never dropping it silently, and retries it next run', async () => {
-      const { clock, lines, pages, trace, dingtalk, state, run } = setup({ delivered: false });
+      const { clock, lines, ons, dingtalk, state, run } = setup({ delivered: false });
       const messages = buildFoundMessages(2, clock.now());
-      pages.topics.set('orders', messages);
-      trace.tracks.set(messages[0]!.msgId, [{ consumerGroup: 'GID_billing', trackType: 'NOT_CONSUME_YET' }]);
+      ons.topics.set('orders', messages);
+      ons.tracks.set(messages[0]!.msgId, [{ consumerGroup: 'GID_billing', trackType: 'NOT_CONSUME_YET' }]);
 
       await run([buildSpotCheck()]);
       clock.advance(60_000);
@@ -249,13 +286,13 @@ describe('Function: createSpotCheckRunner', () => {
     });
 
     it('counts a destination that throws as an undelivered alert and still logs the summary', async () => {
-      const { clock, lines, pages, trace, dingtalk, run } = setup();
+      const { clock, lines, ons, dingtalk, run } = setup();
       dingtalk.deliver = async () => {
         throw new Error('sender bug');
       };
       const messages = buildFoundMessages(1, clock.now());
-      pages.topics.set('orders', messages);
-      trace.tracks.set(messages[0]!.msgId, [{ consumerGroup: 'GID_billing', trackType: 'NOT_ONLINE' }]);
+      ons.topics.set('orders', messages);
+      ons.tracks.set(messages[0]!.msgId, [{ consumerGroup: 'GID_billing', trackType: 'NOT_ONLINE' }]);
 
       const summary = await run([buildSpotCheck()]);
 
@@ -265,10 +302,10 @@ describe('Function: createSpotCheckRunner', () => {
 
     it('behaves statelessly when the state cannot be read, and does not overwrite it', async () => {
       const state = buildMemoryStatePort({ failLoad: new UpstreamError('down', { upstream: { action: 'oss:GetObject', code: 'AccessDenied' } }) });
-      const { clock, lines, pages, trace, dingtalk, run } = setup({ state });
+      const { clock, lines, ons, dingtalk, run } = setup({ state });
       const messages = buildFoundMessages(2, clock.now());
-      pages.topics.set('orders', messages);
-      trace.tracks.set(messages[0]!.msgId, [{ consumerGroup: 'GID_billing', trackType: 'NOT_CONSUME_YET' }]);
+      ons.topics.set('orders', messages);
+      ons.tracks.set(messages[0]!.msgId, [{ consumerGroup: 'GID_billing', trackType: 'NOT_CONSUME_YET' }]);
 
       const summary = await run([buildSpotCheck()]);
 
@@ -279,14 +316,44 @@ describe('Function: createSpotCheckRunner', () => {
     });
   });
 
+  describe('Given several checks sampling one broker', () => {
+    it("shares the broker's page budget (10 calls per run for 4.x) among them, at most 4 pages each", async () => {
+      // Arrange: 3 topics of 200 messages, 4 pages of 50 each.
+      const { clock, ons, run } = setup();
+      for (const topic of ['orders', 'billing', 'refunds']) ons.topics.set(topic, buildFoundMessages(200, clock.now(), (i) => 400_000 + i * 10_000));
+      const checks = ['orders', 'billing', 'refunds'].map((topic) => buildSpotCheck({ name: topic, topic, sample: 5 }));
+
+      // Act
+      const summary = await run(checks);
+
+      // Assert: floor(10 / 3) = 3 pages each.
+      expect(summary.checks.map((c) => [c.name, c.sampling.pagesPlanned, c.sampling.pagesRead, c.sampling.maxPageCount])).toEqual([
+        ['orders', 3, 3, 4],
+        ['billing', 3, 3, 4],
+        ['refunds', 3, 3, 4],
+      ]);
+      expect(summary.apiCalls.OnsMessagePageQueryByTopic).toBe(9);
+    });
+
+    it('plans within an explicit page budget instead', async () => {
+      const { clock, ons, run } = setup({ pageBudget: 2 });
+      for (const topic of ['orders', 'billing']) ons.topics.set(topic, buildFoundMessages(200, clock.now(), (i) => 400_000 + i * 10_000));
+
+      const summary = await run(['orders', 'billing'].map((topic) => buildSpotCheck({ name: topic, topic, sample: 5 })));
+
+      expect(summary.checks.map((c) => c.sampling.pagesRead)).toEqual([1, 1]);
+      expect(summary.apiCalls.OnsMessagePageQueryByTopic).toBe(2);
+    });
+  });
+
   it('looks up listed msgIds too, once each, even when the sample also found them', async () => {
-    const { clock, pages, trace, run } = setup();
+    const { clock, ons, run } = setup();
     const messages = buildFoundMessages(2, clock.now());
-    pages.topics.set('orders', messages);
+    ons.topics.set('orders', messages);
 
     const summary = await run([buildSpotCheck({ msgIds: [messages[0]!.msgId, buildMsgId(99)] })]);
 
-    expect(trace.lookedUp.sort()).toEqual([messages[0]!.msgId, messages[1]!.msgId, buildMsgId(99)].sort());
+    expect(ons.lookedUp.sort()).toEqual([messages[0]!.msgId, messages[1]!.msgId, buildMsgId(99)].sort());
     expect(summary.checks[0]?.coverage).toMatchObject({ sampled: 2, listed: 2, planned: 3, judged: 3 });
   });
 });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { caveatsFor } from '../../../../shared/trace/caveats';
-import { isDocumentedTrackType } from '../../../../shared/trace/track-types';
+import { ANSWER_CAVEATS } from '../../../../shared/trace/broker-port';
+import { caveatsForTracks, describeCaveats } from '../../../../shared/trace/caveats';
 
-describe('Function: caveatsFor', () => {
-  describe('Given sets of track types', () => {
+describe('Function: caveatsForTracks', () => {
+  describe('Given sets of 4.x track types', () => {
     it.each([
       [[], ['OFFSET_BASED', 'EMPTY_TRACK_LIST']],
       [['CONSUMED'], ['OFFSET_BASED', 'CONSUMED_IS_NOT_SUCCESS']],
@@ -15,33 +15,20 @@ describe('Function: caveatsFor', () => {
         ['OFFSET_BASED', 'CONSUMED_IS_NOT_SUCCESS', 'OFFSET_COMMIT_DELAY', 'UNDOCUMENTED_TRACK_TYPE'],
       ],
     ])('%j → %j', (trackTypes, expected) => {
-      // Act
-      const caveats = caveatsFor(trackTypes, isDocumentedTrackType);
-
-      // Assert
-      expect(caveats.map((c) => c.code)).toEqual(expected);
+      expect(caveatsForTracks(trackTypes)).toEqual(expected);
     });
   });
+});
 
-  describe('Given any track types', () => {
-    it('gives every caveat a non-empty text', () => {
-      // Act
-      const caveats = caveatsFor(['CONSUMED', 'NOT_CONSUME_YET', 'X'], isDocumentedTrackType);
-      const empty = caveatsFor([], isDocumentedTrackType);
-
-      // Assert
-      for (const caveat of [...caveats, ...empty]) expect(caveat.text.length).toBeGreaterThan(20);
-      expect(caveats.find((c) => c.code === 'OFFSET_COMMIT_DELAY')?.text).toContain('5 s');
-    });
+describe('Function: describeCaveats', () => {
+  it('gives every caveat a non-empty text', () => {
+    const caveats = describeCaveats(ANSWER_CAVEATS);
+    expect(caveats.map((c) => c.code)).toEqual([...ANSWER_CAVEATS]);
+    for (const caveat of caveats) expect(caveat.text.length).toBeGreaterThan(20);
+    expect(caveats.find((c) => c.code === 'OFFSET_COMMIT_DELAY')?.text).toContain('5 s');
   });
 
-  describe('Given a custom documented-ness predicate', () => {
-    it('uses it to decide UNDOCUMENTED_TRACK_TYPE', () => {
-      // Act
-      const caveats = caveatsFor(['CONSUMED'], () => false);
-
-      // Assert
-      expect(caveats.map((c) => c.code)).toContain('UNDOCUMENTED_TRACK_TYPE');
-    });
+  it('lists a caveat once, in the order given', () => {
+    expect(describeCaveats(['TRACE_BASED', 'NO_TRACE_RECORD', 'TRACE_BASED']).map((c) => c.code)).toEqual(['TRACE_BASED', 'NO_TRACE_RECORD']);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createDeadline } from '../../../../shared/deadline';
 import { PermissionDeniedError, ThrottledError, UpstreamTimeoutError } from '../../../../shared/errors';
-import type { OnsDiagnosticsPort } from '../../../../shared/ons/diagnostics-port';
+import type { DiagnosticsPort } from '../../../../shared/trace/diagnostics-port';
 import { createExplainService } from '../../../../shared/trace/explain-service';
 import { DiagnosisSchema } from '../../../../shared/trace/report-schema';
 import {
@@ -16,17 +16,17 @@ import {
 } from '../../../builders/build-diagnosis-facts';
 
 const QUERY = { instanceId: 'MQ_INST_1234567890123456_BXhFHryi', topic: FACTS_TOPIC, msgId: FACTS_MSG_ID };
-type Method = keyof OnsDiagnosticsPort;
+type Method = keyof DiagnosticsPort;
 
 /** A diagnostics port answering from `script` per method and group, recording every call. */
-function buildDiagnostics(script: Partial<{ [M in Method]: (groupId: string) => ReturnType<OnsDiagnosticsPort[M]> | Awaited<ReturnType<OnsDiagnosticsPort[M]>> }> = {}) {
+function buildDiagnostics(script: Partial<{ [M in Method]: (groupId: string) => ReturnType<DiagnosticsPort[M]> | Awaited<ReturnType<DiagnosticsPort[M]>> }> = {}) {
   const calls: string[] = [];
-  const answer = <M extends Method>(method: M, groupId: string, fallback: () => Awaited<ReturnType<OnsDiagnosticsPort[M]>>) => {
+  const answer = <M extends Method>(method: M, groupId: string, fallback: () => Awaited<ReturnType<DiagnosticsPort[M]>>) => {
     calls.push(groupId ? `${method}:${groupId}` : method);
     const scripted = script[method] as ((g: string) => unknown) | undefined;
-    return Promise.resolve(scripted ? scripted(groupId) : fallback()) as ReturnType<OnsDiagnosticsPort[M]>;
+    return Promise.resolve(scripted ? scripted(groupId) : fallback()) as ReturnType<DiagnosticsPort[M]>;
   };
-  const port: OnsDiagnosticsPort = {
+  const port: DiagnosticsPort = {
     messageDetail: () => answer('messageDetail', '', () => buildStoredMessage()),
     consumerAccumulate: (g) => answer('consumerAccumulate', g.groupId, () => buildAccumulate()),
     consumerConnections: (g) => answer('consumerConnections', g.groupId, () => buildConnections()),
@@ -36,7 +36,7 @@ function buildDiagnostics(script: Partial<{ [M in Method]: (groupId: string) => 
   return { port, calls };
 }
 
-const explain = (port: OnsDiagnosticsPort, groups: Array<[string, string]>) =>
+const explain = (port: DiagnosticsPort, groups: Array<[string, string]>) =>
   createExplainService({ diagnostics: port, now: () => FACTS_NOW_MS }).explain(
     { query: QUERY, groups: groups.map(([consumerGroup, trackType]) => ({ consumerGroup, trackType })) },
     { deadline: createDeadline(5000, () => FACTS_NOW_MS) },

@@ -24,7 +24,7 @@ describe('Function: decodeMessageId', () => {
         counter: 1,
         approxSentAt: new Date(1570850870478).toISOString(),
         assumption: 'time assumes the producer ran in UTC+08:00 and sent it in the latest month that is not in the future',
-        ambiguous: true,
+        ambiguous: false,
       });
     });
   });
@@ -268,5 +268,22 @@ describe('Function: isWellFormedMessageId', () => {
       // Act + Assert
       expect(isWellFormedMessageId(DOC_CLIENT_ID.toLowerCase())).toBe(false);
     });
+  });
+});
+
+describe('Function: decodeMessageId (ambiguity)', () => {
+  const options = { nowMs: Date.parse('2019-10-20T00:00:00.000Z'), producerUtcOffsetMinutes: 480 };
+  it('calls a client-ID reading unambiguous whenever its process-ID bytes are not zero (property)', async () => {
+    const fc = (await import('fast-check')).default;
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 16, maxLength: 16 }), (bytes) => {
+        const id = Buffer.from(bytes).toString('hex').toUpperCase();
+        const facts = decodeMessageId(id, options);
+        const pidBytes = (bytes[4] as number) * 256 + (bytes[5] as number);
+        if (facts?.kind === 'CLIENT_ID_4X') expect(facts.ambiguous).toBe(false);
+        if (pidBytes !== 0) expect(facts?.kind).toBe('CLIENT_ID_4X');
+        if (facts?.kind === 'OFFSET_ID_4X') expect(facts.ambiguous).toBe(true);
+      }),
+    );
   });
 });

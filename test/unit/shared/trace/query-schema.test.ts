@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { describeInstanceIds } from '../../../../shared/brokers/instance-rules';
+import { ONS_INSTANCE_RULE } from '../../../../shared/ons/instance-id';
+
+const INSTANCE_ID_EXAMPLE = ONS_INSTANCE_RULE.example;
 import {
   BatchInputSchema,
-  INSTANCE_ID_EXAMPLE,
   InstanceIdSchema,
   MAX_BATCH,
   MessageIdSchema,
@@ -44,19 +47,17 @@ describe('Function: InstanceIdSchema', () => {
 
       // Assert
       expect(result.success).toBe(false);
-      expect(messagesOf(result)).toEqual([`must be a 4.x instance ID like ${INSTANCE_ID_EXAMPLE}.`]);
+      expect(messagesOf(result)).toEqual([`must be ${describeInstanceIds()}`]);
     });
   });
 
   describe('Given a 5.x instance ID', () => {
-    it.each(['rmq-cn-7mz2uk4sv03', 'RMQ-cn-7mz2uk4sv03'])('rejects %s with a hint that 5.x is not supported', (input) => {
-      // Act
-      const result = InstanceIdSchema.safeParse(input);
+    it.each(['rmq-cn-7mz2uk4sv03', '  rmq-cn-demo5x0001 '])('accepts %j: a 5.x instance is served by its own broker', (input) => {
+      expect(InstanceIdSchema.safeParse(input)).toEqual({ success: true, data: input.trim() });
+    });
 
-      // Assert
-      expect(messagesOf(result)).toEqual([
-        `must be a 4.x instance ID like ${INSTANCE_ID_EXAMPLE}. 5.x instances (rmq-…) use a different API and are not supported yet.`,
-      ]);
+    it('rejects an upper-case prefix, which the console never writes, naming both shapes', () => {
+      expect(messagesOf(InstanceIdSchema.safeParse('RMQ-cn-7mz2uk4sv03'))).toEqual([`must be ${describeInstanceIds()}`]);
     });
   });
 
@@ -67,6 +68,7 @@ describe('Function: InstanceIdSchema', () => {
       [`MQ_INST_1234567890123456_${'a'.repeat(40)}`, 'is too long for an instance ID'],
       [12345, 'must be a string'],
       [null, 'must be a string'],
+      [undefined, 'is required'],
     ])('rejects %j with "%s"', (input, expected) => {
       // Act
       const result = InstanceIdSchema.safeParse(input);
@@ -195,7 +197,7 @@ describe('Function: TraceQueryInputSchema', () => {
   describe('Given several bad fields', () => {
     it('reports each by its path', () => {
       // Act
-      const result = TraceQueryInputSchema.safeParse({ instanceId: 'rmq-x', topic: 'a b', msgId: 'x' });
+      const result = TraceQueryInputSchema.safeParse({ instanceId: '', topic: 'a b', msgId: 'x' });
 
       // Assert
       expect(result.error?.issues.map((i) => i.path.join('.')).sort()).toEqual(['instanceId', 'msgId', 'topic']);

@@ -9,6 +9,7 @@ function report(verdict: TraceReport['verdict'], checkedAt = 0): TraceReport {
     requestId: 'req',
     checkedAt: new Date(checkedAt).toISOString(),
     instanceId: 'MQ_INST_1234567890123456_BXhFHryi',
+    broker: 'ons-4x',
     topic: 'orders',
     msgId: '0A000C22303918B4AAC244F9ABC301A3',
     verdict,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DINGTALK_MAX_BYTES, escapeDingTalk, renderDingTalkMessage } from '../../../../../shared/chat/dingtalk/render-dingtalk';
 import { buildHelp } from '../../../../../shared/chat/command-registry';
-import type { MessageTrack } from '../../../../../shared/ons/ons-port';
+import type { MessageTrack } from '../../../../../shared/ons/message-trace';
 import { buildTraceReport, TRACKS_BY_VERDICT } from '../../../../builders/build-trace-report';
 
 const HEADING = {

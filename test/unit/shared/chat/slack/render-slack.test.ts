@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderSlackMessage, SLACK_LIMITS, type SlackBlock, type SlackMessage } from '../../../../../shared/chat/slack/render-slack';
 import { buildHelp } from '../../../../../shared/chat/command-registry';
-import type { MessageTrack } from '../../../../../shared/ons/ons-port';
+import type { MessageTrack } from '../../../../../shared/ons/message-trace';
 import { buildTraceReport, TRACKS_BY_VERDICT } from '../../../../builders/build-trace-report';
 
 const texts = (message: SlackMessage) =>
@@ -142,5 +142,19 @@ describe('Function: renderSlackMessage', () => {
       for (const e of expected) expect(allText(message)).toContain(e);
       expect(message.text.length).toBeGreaterThan(5);
     });
+  });
+});
+
+describe('Function: renderSlackMessage (pending)', () => {
+  const target = { instanceId: 'MQ_INST_1234567890123456_BXhFHryi', topic: 'orders', msgId: '0A000C22303918B4AAC244F9ABC301A3' };
+  it.each([
+    ['EXPLAIN_BUDGET', 'Working out why takes a few more API calls'],
+    ['UPSTREAM_TIMEOUT', 'The broker API is answering slowly'],
+    ['UPSTREAM_SLOW', 'The broker API is answering slowly'],
+    ['THROTTLED', 'asked mqtrace to slow down'],
+  ])('says the real reason a %s hand-off takes longer', (because, reason) => {
+    const message = renderSlackMessage({ kind: 'pending', target, because });
+    expect(JSON.stringify(message.blocks)).toContain(reason);
+    expect(JSON.stringify(message.blocks)).not.toContain('ONS is taking a while');
   });
 });

@@ -1,6 +1,6 @@
 import { toAppError } from '../errors';
-import type { HttpEvent } from '../http/http-boundary';
-import type { AccessControl } from './access-control';
+import type { AccessControl } from '../access/access-control';
+import type { HttpEvent } from './http-boundary';
 
 /** Paths that answer without a bearer token: the health check, and the chat routes (they verify platform signatures). */
 export function isPublicPath(path: string): boolean {
@@ -20,7 +20,7 @@ export function requireBearer(access: AccessControl, event: HttpEvent): void {
     const appError = toAppError(error);
     event.scope.fields.rejected = appError.message;
     if (event.http.path === '/v1/trace') {
-      event.scope.audit.push({ caller: { channel: 'http', id: 'anonymous' }, outcome: 'refused', reason: 'unauthenticated', errorCode: appError.code, upstreamRequestIds: [] });
+      event.scope.audit({ caller: { channel: 'http', id: 'anonymous' }, outcome: 'refused', reason: 'unauthenticated', errorCode: appError.code, upstreamRequestIds: [] });
     }
     throw appError;
   }

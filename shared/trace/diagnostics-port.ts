@@ -1,9 +1,11 @@
-import type { CallContext } from './ons-port';
+import type { CallContext } from './broker-port';
 
-/** A consumer group on an instance. */
+/** A consumer group on an instance, asked about one topic (the message's). */
 export interface GroupRef {
   instanceId: string;
   groupId: string;
+  /** The message's topic: 5.x scopes group calls (subscription, trace) by topic; 4.x ignores it. */
+  topic: string;
 }
 
 /** A stored message (OnsMessageGetByMsgId, OnsDLQMessageGetById), camel-cased. Times are epoch ms. */
@@ -30,11 +32,13 @@ export interface TopicBacklog {
   delayMs: number;
 }
 
-/** OnsConsumerAccumulate with `Detail=true`. */
+/** A group's backlog (4.x OnsConsumerAccumulate with `Detail=true`, 5.x GetConsumerGroupLag). */
 export interface ConsumerAccumulate {
-  online: boolean;
+  /** Undefined when the broker's backlog API does not say (5.x: ask the connections). */
+  online: boolean | undefined;
   totalDiff: number;
-  consumeTps: number;
+  /** Undefined when the broker does not report a rate (5.x GetConsumerGroupLag). */
+  consumeTps: number | undefined;
   lastConsumedBornAt: number | undefined;
   delayMs: number;
   topics: TopicBacklog[];
@@ -80,18 +84,21 @@ export interface ConsumerStatus {
 }
 
 /**
- * The read-only ONS actions that explain a stuck message. Failures reject with an AppError
- * subclass, like {@link OnsPort}; answers that mean "nothing there" are values, not errors.
+ * The read-only broker calls that explain a stuck message, in the domain's words. Each broker
+ * adapter maps its own actions onto these (4.x: OnsMessageGetByMsgId, OnsConsumerAccumulate,
+ * OnsConsumerGetConnection, OnsConsumerStatus, OnsDLQMessageGetById; 5.x: GetMessageDetail,
+ * GetConsumerGroupLag, ListConsumerConnections, GetConsumerGroupSubscription, GetTrace's dead-letter
+ * facts). Failures reject with an AppError subclass; answers that mean "nothing there" are values.
  */
-export interface OnsDiagnosticsPort {
-  /** `OnsMessageGetByMsgId`: tag, keys, born and store time and host, reconsume times. */
+export interface DiagnosticsPort {
+  /** Tag, keys, born and store time and host, reconsume times. */
   messageDetail(query: { instanceId: string; topic: string; msgId: string }, ctx: CallContext): Promise<StoredMessage>;
-  /** `OnsConsumerAccumulate` with `Detail=true`: online, backlog, delay, last consume time. */
+  /** Online (where the broker says), backlog, delay, last consume time. */
   consumerAccumulate(group: GroupRef, ctx: CallContext): Promise<ConsumerAccumulate>;
-  /** `OnsConsumerGetConnection`: the connected clients (empty when the group is offline). */
+  /** The connected clients (empty when the group is offline). */
   consumerConnections(group: GroupRef, ctx: CallContext): Promise<ConsumerConnections>;
-  /** `OnsConsumerStatus`: slow upstream; call it only when the cheaper facts do not explain enough. */
+  /** Subscriptions and rebalance state; may be slow upstream: called only when the cheaper facts do not explain enough. */
   consumerStatus(group: GroupRef, ctx: CallContext): Promise<ConsumerStatus>;
-  /** `OnsDLQMessageGetById`: the dead-lettered copy, or undefined when the message is not in the group's DLQ. */
+  /** The dead-lettered copy, or undefined when the message is not in the group's dead-letter queue. */
   dlqMessage(query: GroupRef & { msgId: string }, ctx: CallContext): Promise<StoredMessage | undefined>;
 }

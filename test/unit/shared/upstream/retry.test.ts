@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createDeadline } from '../../../../shared/deadline';
-import { DEFAULT_RETRY_POLICY, retryWithBackoff } from '../../../../shared/ons/retry';
+import { DEFAULT_RETRY_POLICY, retryWithBackoff } from '../../../../shared/upstream/retry';
 import { buildFakeClock } from '../../../builders/fake-clock';
 
 class Retryable extends Error {}

@@ -1,0 +1,58 @@
+import type { Credentials } from '../credentials';
+import { caveatsForTracks } from '../trace/caveats';
+import { guideFor } from '../trace/track-types';
+import type { Broker, BrokerBudget, BrokerFactory } from '../trace/broker-port';
+import { ONS_ACTIONS } from './actions';
+import { createOnsDiagnosticsPort } from './diagnostics';
+import { createMessagePagePort, PAGE_QUERY_LIMITS } from './message-page-query';
+import { fetchMessageTrace } from './message-trace';
+import type { OnsGateway } from './ons-gateway';
+
+/**
+ * Worst-case time of an explain after a lookup that took `callMs`: one round of 1 + 3 calls per
+ * unconsumed group, paced by the per-action limiters, then OnsConsumerStatus one group at a time
+ * at its (much lower) limit.
+ */
+export function estimateOnsExplainMs(unconsumedGroups: number, callMs: number): number {
+  const perAction = ONS_ACTIONS.OnsConsumerAccumulate.rateLimit;
+  const status = ONS_ACTIONS.OnsConsumerStatus.rateLimit;
+  const firstRound = callMs + (Math.ceil(Math.max(1, unconsumedGroups) / perAction.count) - 1) * perAction.windowMs;
+  const statusRound = unconsumedGroups > 0 ? callMs + (Math.ceil(unconsumedGroups / status.count) - 1) * status.windowMs : 0;
+  return firstRound + statusRound;
+}
+
+const ONS_BUDGET: BrokerBudget = {
+  explainCostMs: estimateOnsExplainMs,
+  // doc-detail/29608: 10 page calls per minute per account, so a run that plans more would wait a minute.
+  pageCallsPerRun: ONS_ACTIONS.OnsMessagePageQueryByTopic.rateLimit.count,
+  pageLimits: PAGE_QUERY_LIMITS,
+};
+
+/**
+ * The 4.x broker (`MQ_INST_…` instances) over the ONS OpenAPI: OnsMessageTrace answers which
+ * groups' offsets passed the message; the diagnostics and page query actions explain and sample.
+ */
+export function createOnsBrokers(gateway: OnsGateway): BrokerFactory {
+  return (credentials: Credentials): Broker => {
+    const caller = gateway.callerFor(credentials);
+    return {
+      kind: 'ons-4x',
+      budget: ONS_BUDGET,
+      async consumption(message, ctx) {
+        const { tracks, requestId } = await fetchMessageTrace(caller, message, ctx);
+        return {
+          requestId,
+          groups: tracks.map((t) => ({
+            consumerGroup: t.consumerGroup,
+            trackType: t.trackType,
+            ...guideFor(t.trackType),
+            ...(t.exceptionDesc ? { exceptionDesc: t.exceptionDesc } : {}),
+          })),
+          caveats: caveatsForTracks(tracks.map((t) => t.trackType)),
+        };
+      },
+      ...createOnsDiagnosticsPort(caller),
+      ...createMessagePagePort(caller),
+    };
+  };
+}
