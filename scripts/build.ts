@@ -15,14 +15,35 @@ const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
  * beside index.js, so a cold start never even parses it (fc2 with ali-oss, urllib and ws is ~1 MB,
  * ~35 ms of load time when bundled lazily into index.js).
  */
-export const LAZY_PACKAGES: Readonly<Record<string, string>> = { '@alicloud/fc2': 'fc2.js' };
+export const LAZY_PACKAGES: Readonly<Record<string, string>> = {
+  '@alicloud/fc2': 'fc2.js',
+  // The official FC 3.0 SDK (openapi-core, credentials) of the default invoker: loaded on the first deferred chat reply only.
+  '@alicloud/fc20230330': 'fc3.js',
+  // The 5.x SDK with openapi-core and its credential chain: loaded on the first 5.x lookup only.
+  '@alicloud/rocketmq20220801': 'rocketmq5.js',
+};
+
+const escape = (name: string) => name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 const lazyPackages: Plugin = {
   name: 'lazy-packages',
   setup(b) {
-    b.onResolve({ filter: /^@alicloud\/fc2$/ }, (args) =>
+    const filter = new RegExp(`^(?:${Object.keys(LAZY_PACKAGES).map(escape).join('|')})$`);
+    b.onResolve({ filter }, (args) =>
       args.kind === 'dynamic-import' ? { path: `./${LAZY_PACKAGES[args.path]}`, external: true } : undefined,
     );
+  },
+};
+
+/**
+ * pop-core's package index also loads its ROA client, and with it xml2js, sax and xmlbuilder
+ * (~88 KiB), which an RPC-only caller never uses. Its `lib/rpc.js` is the same class the index
+ * exports as default.
+ */
+const popCoreRpcOnly: Plugin = {
+  name: 'pop-core-rpc-only',
+  setup(b) {
+    b.onResolve({ filter: /^@alicloud\/pop-core$/ }, () => ({ path: createRequire(import.meta.url).resolve('@alicloud/pop-core/lib/rpc.js') }));
   },
 };
 
@@ -42,7 +63,7 @@ export function bundleOptions(entry: string, outfile: string) {
     external: ['proxy-agent'],
     define: { MQTRACE_VERSION: JSON.stringify(version) },
     logLevel: 'warning' as const,
-    plugins: [lazyPackages],
+    plugins: [lazyPackages, popCoreRpcOnly],
   };
 }
 

@@ -9,27 +9,61 @@ const secret = (minLength: number) =>
 
 const ORIGIN = z.url({ protocol: /^https?$/, error: 'must be http(s) origins like http://127.0.0.1:9100' }).transform((u) => new URL(u).origin);
 
-/** Every environment variable the chat routes read. The README's configuration table mirrors it. */
+/**
+ * Every environment variable the chat routes read. `docs/configuration.md` is generated from this
+ * schema and its descriptions (`npm run docs:config`); a test fails when the two drift.
+ */
 export const ChatEnvSchema = z.object({
-  SLACK_SIGNING_SECRET: secret(8),
-  DINGTALK_APP_SECRET: secret(8),
-  MQTRACE_INTERNAL_SECRET: secret(32),
-  MQTRACE_CHAT_INLINE_BUDGET_MS: intFromEnv(1500, 200, 2500),
-  MQTRACE_CHAT_REPLY_TIMEOUT_MS: intFromEnv(3000, 200, 30_000),
-  MQTRACE_CHAT_DEFERRED_CALL_TIMEOUT_MS: intFromEnv(6000, 100, 60_000),
-  MQTRACE_CHAT_EXTRA_REPLY_ORIGINS: z.preprocess(
-    emptyAsUndefined,
-    z
-      .string()
-      .optional()
-      .transform((v) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean))
-      .pipe(z.array(ORIGIN)),
+  SLACK_SIGNING_SECRET: secret(8).describe(
+    "The Slack app's signing secret. It turns on `POST /chat/slack`; unset, that route answers 404. It needs `MQTRACE_INTERNAL_SECRET`. A secret.",
   ),
-  MQTRACE_FC_ENDPOINT: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional()),
-  MQTRACE_INVOKE_TIMEOUT_MS: intFromEnv(800, 100, 10_000),
-  FC_ACCOUNT_ID: z.preprocess(emptyAsUndefined, z.string().regex(/^\d{6,20}$/, 'must be an Alibaba Cloud account ID').optional()),
-  FC_FUNCTION_NAME: z.preprocess(emptyAsUndefined, z.string().min(1).max(128).optional()),
-  FC_REGION: z.preprocess(emptyAsUndefined, z.string().regex(/^[a-z0-9-]{2,40}$/, 'must be a region ID like cn-hangzhou').optional()),
+  DINGTALK_APP_SECRET: secret(8).describe(
+    "The DingTalk robot's AppSecret. It turns on `POST /chat/dingtalk`; unset, that route answers 404. It needs `MQTRACE_INTERNAL_SECRET`. A secret.",
+  ),
+  MQTRACE_INTERNAL_SECRET: secret(32).describe(
+    'Signs the internal async event of a deferred chat reply (HMAC-SHA256). Only the function knows it. Required when `SLACK_SIGNING_SECRET` or `DINGTALK_APP_SECRET` is set. Make one with `openssl rand -hex 32`. A secret.',
+  ),
+  MQTRACE_CHAT_INLINE_BUDGET_MS: intFromEnv(1500, 200, 2500).describe(
+    "How long a chat lookup may run inline, in milliseconds, counted from the handler's start. After that the reply is deferred to an async invocation. Slack wants its answer within 3 s.",
+  ),
+  MQTRACE_CHAT_REPLY_TIMEOUT_MS: intFromEnv(3000, 200, 30_000).describe(
+    'Timeout of one post to a Slack `response_url` or a DingTalk `sessionWebhook`, in milliseconds.',
+  ),
+  MQTRACE_CHAT_DEFERRED_CALL_TIMEOUT_MS: intFromEnv(6000, 100, 60_000).describe(
+    'Timeout of one OpenAPI call in a deferred lookup, in milliseconds. A lookup is deferred because the API was slow, so it may wait longer per call.',
+  ),
+  MQTRACE_CHAT_EXTRA_REPLY_ORIGINS: z
+    .preprocess(
+      emptyAsUndefined,
+      z
+        .string()
+        .optional()
+        .transform((v) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean))
+        .pipe(z.array(ORIGIN)),
+    )
+    .describe(
+      "Origins that reply URLs may use besides Slack's and DingTalk's documented hosts, comma-separated. For the local fakes only.",
+    ),
+  MQTRACE_FC_ENDPOINT: z
+    .preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional())
+    .describe(
+      "FC endpoint of the async self-invocation that finishes a deferred chat reply. Unset: `https://{account}.{region}.fc.aliyuncs.com`. Locally: the runner's invoke API.",
+    ),
+  MQTRACE_INVOKE_TIMEOUT_MS: intFromEnv(800, 100, 10_000).describe('Timeout of that async self-invocation, in milliseconds.'),
+  MQTRACE_INVOKER: z
+    .preprocess(emptyAsUndefined, z.enum(['fc3', 'fc2'], { error: 'must be fc3 or fc2' }).default('fc3'))
+    .describe(
+      'SDK of that async self-invocation. `fc3` (default, use this): the official FC 3.0 SDK `@alicloud/fc20230330`, signed ACS3-HMAC-SHA256 as FC 3.0 documents. `fc2`: `@alicloud/fc2` with its `FC` signature on the 2023-03-30 path, which FC 3.0 is not documented to accept; only as a fallback if `fc3` fails on your account. Both send `x-fc-async-task-id`, so a delivery is handed off once.',
+    ),
+  FC_ACCOUNT_ID: z
+    .preprocess(emptyAsUndefined, z.string().regex(/^\d{6,20}$/, 'must be an Alibaba Cloud account ID').optional())
+    .describe('Account of the function to invoke for a deferred reply. FC sets it. Unset: taken from the FC context.'),
+  FC_FUNCTION_NAME: z
+    .preprocess(emptyAsUndefined, z.string().min(1).max(128).optional())
+    .describe('Name of the function to invoke for a deferred reply (the function itself). FC sets it. Unset: taken from the FC context.'),
+  FC_REGION: z
+    .preprocess(emptyAsUndefined, z.string().regex(/^[a-z0-9-]{2,40}$/, 'must be a region ID like cn-hangzhou').optional())
+    .describe('Region of the function to invoke for a deferred reply. FC sets it. Unset: taken from the FC context.'),
 });
 
 export type SlackVisibility = 'ephemeral' | 'in_channel';
@@ -50,7 +84,15 @@ export interface ChatConfig {
   replyTimeoutMs: number;
   /** Origins allowed for reply URLs besides the platforms' documented hosts (local fakes). */
   extraReplyOrigins: string[];
-  invoke: { endpoint: string | undefined; timeoutMs: number; accountId: string | undefined; functionName: string | undefined; region: string | undefined };
+  invoke: {
+    /** Which SDK hands the deferred reply off: the official FC 3.0 one, or fc2 as a fallback. */
+    invoker: 'fc3' | 'fc2';
+    endpoint: string | undefined;
+    timeoutMs: number;
+    accountId: string | undefined;
+    functionName: string | undefined;
+    region: string | undefined;
+  };
 }
 
 /** The secret values in a chat config, for the logger's redaction list. */
@@ -82,6 +124,7 @@ export function loadChatConfig(env: Record<string, string | undefined>): ChatCon
     replyTimeoutMs: e.MQTRACE_CHAT_REPLY_TIMEOUT_MS,
     extraReplyOrigins: e.MQTRACE_CHAT_EXTRA_REPLY_ORIGINS,
     invoke: {
+      invoker: e.MQTRACE_INVOKER,
       endpoint: e.MQTRACE_FC_ENDPOINT,
       timeoutMs: e.MQTRACE_INVOKE_TIMEOUT_MS,
       accountId: e.FC_ACCOUNT_ID,
