@@ -18,6 +18,11 @@ export interface ActionContext {
   /** Now, epoch ms on the injected clock (`nowMs - elapsedMs` is when the emulator was created). */
   nowMs: number;
   unknownMessage: 'error' | 'empty';
+  /**
+   * When each message was first asked about (OnsMessageTrace), by upper-case msgId, for timelines
+   * that count from the first lookup; handlers record the first one.
+   */
+  firstLookups: Map<string, number>;
 }
 
 /** A success body without `RequestId`; it must not contain `Code`. */

@@ -21,6 +21,14 @@ class UsageError extends Error {
   }
 }
 
+/** The port cannot be bound: reported as its one-line message, without a stack. */
+class PortError extends Error {
+  public constructor(message: string) {
+    super(message);
+    this.name = 'PortError';
+  }
+}
+
 interface CliOptions {
   port: number;
   host: string;
@@ -71,7 +79,12 @@ async function run(argv: string[]): Promise<void> {
   }
   const seed = await loadSeedFile(options.seedPath);
   const emulator = createEmulator({ seed });
-  const { url } = await emulator.start({ port: options.port, host: options.host });
+  const { url } = await emulator.start({ port: options.port, host: options.host }).catch((error: unknown) => {
+    const code = (error as NodeJS.ErrnoException | undefined)?.code;
+    if (code === 'EADDRINUSE') throw new PortError(`mqtrace: port ${options.port} is already in use; pass --port … to use another (--port 0 picks a free one)`);
+    if (code === 'EACCES') throw new PortError(`mqtrace: port ${options.port} needs privileges this user does not have; pass --port … to use another`);
+    throw error;
+  });
   process.stdout.write(`${JSON.stringify({ event: 'emulator.ready', url, seed: options.seedPath })}\n`);
 
   const shutdown = (): void => {
@@ -89,7 +102,7 @@ run(process.argv.slice(2)).catch((error: unknown) => {
     process.stderr.write(`${error.message}\n\n${USAGE}\n`);
     process.exit(2);
   }
-  const message = error instanceof SeedLoadError ? error.message : `Emulator failed to start: ${String(error)}`;
+  const message = error instanceof SeedLoadError || error instanceof PortError ? error.message : `Emulator failed to start: ${String(error)}`;
   process.stderr.write(`${message}\n`);
   process.exit(1);
 });

@@ -46,6 +46,13 @@ export function handleOnsMessageTrace(context: ActionContext): ActionResult {
   if (message === undefined && context.unknownMessage === 'error') {
     throw apiError('BIZ_NO_MESSAGE');
   }
-  const tracks = (message?.tracks ?? []).map((track) => toMessageTrack(track, instanceId, context.elapsedMs));
+  let elapsedMs = context.elapsedMs;
+  if (message?.timelineRelativeTo === 'firstLookup') {
+    const key = msgId.toUpperCase();
+    const first = context.firstLookups.get(key) ?? context.nowMs;
+    context.firstLookups.set(key, first);
+    elapsedMs = context.nowMs - first;
+  }
+  const tracks = (message?.tracks ?? []).map((track) => toMessageTrack(track, instanceId, elapsedMs));
   return { Data: { MessageTrack: tracks } };
 }

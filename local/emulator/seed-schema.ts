@@ -2,10 +2,12 @@ import { z } from 'zod';
 import { FAULT_ERROR_CODES } from './api-errors';
 import { DOCUMENTED_ACTIONS } from './actions';
 import { GROUP_ID_PATTERN, INSTANCE_ID_PATTERN, MSG_ID_PATTERN, TOPIC_PATTERN } from './ons-patterns';
+import { ROCKETMQ5_ACTION_NAMES } from './rocketmq5/action-names';
+import { RocketMq5SeedSchema, checkRocketMq5Seed } from './rocketmq5/seed-schema';
 
-const actionNames = DOCUMENTED_ACTIONS.map((action) => action.name);
+const actionNames = [...DOCUMENTED_ACTIONS.map((action) => action.name), ...ROCKETMQ5_ACTION_NAMES];
 
-/** Names of the actions the emulator implements; keys of `limits` and `faults`. */
+/** Names of the actions the emulator implements (ONS 4.x and RocketMQ 5.x); keys of `limits` and `faults`. */
 export const ActionNameSchema = z.enum(actionNames as [string, ...string[]]);
 
 /** A rate limit: at most `count` calls per `windowMs`, per account and action. */
@@ -53,7 +55,7 @@ const trackTypeSchema = z
   );
 
 const TimelineEntrySchema = z.strictObject({
-  afterMs: z.number().int().min(0).describe('Milliseconds after emulator start from which this state applies.'),
+  afterMs: z.number().int().min(0).describe('Milliseconds after emulator start (or, with timelineRelativeTo "firstLookup", after the first OnsMessageTrace of the message) from which this state applies.'),
   trackType: trackTypeSchema,
   exceptionDesc: z.string().max(1024).optional(),
 });
@@ -82,6 +84,10 @@ const MessageSchema = z.strictObject({
   storeHost: z.string().max(64).optional().describe('Broker "ip:port"; default "10.0.8.15:10911".'),
   reconsumeTimes: z.number().int().min(0).max(10_000).optional().describe('How often it was redelivered; default 0.'),
   bodySize: z.number().int().min(0).max(4 * 1024 * 1024).optional().describe('Body size in bytes; default 256.'),
+  timelineRelativeTo: z
+    .enum(['start', 'firstLookup'])
+    .optional()
+    .describe('What the tracks\' timeline afterMs counts from: "start" (default, the emulator start) or "firstLookup" (the first OnsMessageTrace of this message, so a printed wait example shows a real wait).'),
   bornRelativeTo: z
     .enum(['start', 'request'])
     .optional()
@@ -185,6 +191,7 @@ const SeedShapeSchema = z.strictObject({
     .enum(['error', 'empty'])
     .optional()
     .describe('Unknown MsgId: "error" (default) answers BIZ_NO_MESSAGE, "empty" answers an empty MessageTrack list.'),
+  rocketmq5: RocketMq5SeedSchema.optional().describe('ApsaraMQ for RocketMQ 5.x (rocketmq 2022-08-01) instances, served on the same port.'),
 });
 
 function reportDuplicate(ctx: IssueContext, seen: Set<string>, value: string, path: (string | number)[], what: string): void {
@@ -276,12 +283,17 @@ function checkConsumerGroups(instance: SeedShape['instances'][number], path: (st
 
 /**
  * The emulator seed: accounts with their credentials, instances with topics, messages and
- * per-group tracks, optional limit overrides, start-up faults and the unknown-message policy.
+ * per-group tracks, optional limit overrides, start-up faults, the unknown-message policy and the
+ * optional RocketMQ 5.x section (`rocketmq5`).
  * Cross-references (owner accounts, unique ids) are checked too.
  */
 export const SeedSchema = SeedShapeSchema.superRefine((seed, ctx) => {
   checkCredentials(seed, ctx);
   checkInstances(seed, ctx);
+  if (seed.rocketmq5 !== undefined) {
+    const accountIds = new Set(seed.accounts.map((account) => account.accountId));
+    checkRocketMq5Seed(seed.rocketmq5, accountIds, (message, path) => ctx.addIssue({ code: 'custom', message, path }));
+  }
 });
 
 /** A validated seed, see {@link SeedSchema}. */

@@ -11,14 +11,19 @@ import { createRateLimiter, type RateLimiter } from './rate-limiter';
 import { decodeUtf8, parseFormParams } from './request-params';
 import { createSeedIndex, type SeedIndex } from './seed-index';
 import { FaultSchema, SeedSchema, type Fault, type Seed } from './seed-schema';
+import { findRocketMq5ActionName } from './rocketmq5/action-names';
+import { createScrollStore } from './rocketmq5/scroll-store';
+import { ROCKETMQ5_PATH_PREFIX, serveRocketMq5, type BodyReadResult, type RocketMq5ServeDeps } from './rocketmq5/serve';
+import { buildRocketMq5World, listRocketMq5Messages, type RocketMq5MessageSummary } from './rocketmq5/world';
 
 export type { Fault } from './seed-schema';
+export type { RocketMq5MessageSummary } from './rocketmq5/world';
 
 /** `HostId` of error bodies unless `EmulatorOptions.hostId` says otherwise. */
 export const DEFAULT_HOST_ID = 'ons.cn-hangzhou.aliyuncs.com';
 /** Largest accepted API request body. */
 export const MAX_BODY_BYTES = 64 * 1024;
-/** Path prefix of the admin surface; API calls use `/` only. */
+/** Path prefix of the admin surface; ONS 4.x calls use `/`, RocketMQ 5.x calls `/instances/...`. */
 export const ADMIN_PATH_PREFIX = '/__emulator/';
 
 const MAX_ADMIN_BODY_BYTES = 16 * 1024;
@@ -55,8 +60,8 @@ export interface EmulatorStats {
   /** API requests received (counted on arrival, so in-flight ones are included). */
   requests: number;
   /**
-   * Finished API requests per action (`(none)` without `Action`, `(unknown)` for undocumented ones),
-   * by outcome: `OK`, the error `Code`, `HTML502` or `DROPPED`.
+   * Finished API requests per action (`(none)` without `Action`, `(unknown)` for undocumented ones
+   * or 5.x paths that match no operation), by outcome: `OK`, the error code, `HTML502` or `DROPPED`.
    */
   byAction: Record<string, { requests: number; byCode: Record<string, number> }>;
 }
@@ -67,10 +72,12 @@ export interface EmulatorHandle {
   start(opts?: { port?: number; host?: string }): Promise<{ url: string }>;
   /** Stops listening and destroys open sockets. */
   close(): Promise<void>;
-  /** Sets (or with `undefined` clears) the fault of a documented action. */
+  /** Sets (or with `undefined` clears) the fault of a documented 4.x action or served 5.x operation. */
   setFault(action: string, fault: Fault | undefined): void;
   stats(): EmulatorStats;
   resetStats(): void;
+  /** The seeded 5.x messages with the ids they have in this run (generated ids embed the born time). */
+  rocketMq5Messages(): RocketMq5MessageSummary[];
 }
 
 interface StatsRecorder {
@@ -185,6 +192,8 @@ async function readApiParams(req: IncomingMessage, method: string, query: string
 
 interface ApiContext {
   seed: Seed;
+  /** First OnsMessageTrace per message, for `timelineRelativeTo: "firstLookup"`. */
+  firstLookups: Map<string, number>;
   index: SeedIndex;
   now: () => number;
   startedAt: number;
@@ -194,6 +203,7 @@ interface ApiContext {
   faults: FaultStore;
   stats: StatsRecorder;
   sleep: (ms: number) => Promise<void>;
+  rocketmq5: RocketMq5ServeDeps;
 }
 
 function resolveAction(params: Readonly<Record<string, string>>): ActionDefinition {
@@ -265,6 +275,7 @@ async function serveApi(ctx: ApiContext, req: IncomingMessage, res: ServerRespon
       elapsedMs: handledAt - ctx.startedAt,
       nowMs: handledAt,
       unknownMessage: ctx.seed.unknownMessage ?? 'error',
+      firstLookups: ctx.firstLookups,
     });
     ctx.stats.record(actionKey, 'OK');
     sendJson(res, 200, { RequestId: requestId, ...result }, { 'x-acs-request-id': requestId });
@@ -302,8 +313,14 @@ async function readAdminJson(req: IncomingMessage): Promise<unknown> {
   return JSON.parse(decodeUtf8(body)) as unknown;
 }
 
+/** The canonical name of a documented 4.x action or served 5.x operation. */
+function findFaultableAction(name: string): { name: string } | undefined {
+  const rocketMq5 = findRocketMq5ActionName(name);
+  return findAction(name) ?? (rocketMq5 === undefined ? undefined : { name: rocketMq5 });
+}
+
 async function serveAdminFault(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, rawAction: string): Promise<void> {
-  const action = findAction(rawAction);
+  const action = findFaultableAction(rawAction);
   if (action === undefined) {
     sendAdminError(res, 404, 'UnknownAction', 'Faults can only be set on documented actions.');
     return;
@@ -354,6 +371,10 @@ async function serveAdmin(ctx: ApiContext, req: IncomingMessage, res: ServerResp
     sendJson(res, 200, ctx.faults.list());
     return;
   }
+  if (path === `${ADMIN_PATH_PREFIX}rocketmq5/messages` && req.method === 'GET') {
+    sendJson(res, 200, listRocketMq5Messages(ctx.rocketmq5.world));
+    return;
+  }
   const match = /^\/__emulator\/faults\/([A-Za-z0-9]{1,64})$/.exec(path);
   if (match?.[1] !== undefined) {
     await serveAdminFault(ctx, req, res, match[1]);
@@ -370,6 +391,10 @@ async function route(ctx: ApiContext, req: IncomingMessage, res: ServerResponse)
   }
   if (path.startsWith(ADMIN_PATH_PREFIX)) {
     await serveAdmin(ctx, req, res, path);
+    return;
+  }
+  if (path === ROCKETMQ5_PATH_PREFIX || path.startsWith(`${ROCKETMQ5_PATH_PREFIX}/`)) {
+    await serveRocketMq5(ctx.rocketmq5, req, res, path, query);
     return;
   }
   const requestId = newRequestId();
@@ -402,10 +427,22 @@ function urlFor(address: AddressInfo): string {
   return `http://${host}:${address.port}`;
 }
 
+async function readBodyResult(req: IncomingMessage): Promise<BodyReadResult> {
+  try {
+    return { kind: 'ok', body: await readBody(req, MAX_BODY_BYTES) };
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) {
+      return { kind: 'too-large', limit: error.limit };
+    }
+    return { kind: 'gone' };
+  }
+}
+
 /**
- * Creates an emulator of the ONS (ApsaraMQ for RocketMQ 4.x) RPC OpenAPI, version 2019-02-14.
- * It verifies POP v1 signatures, STS tokens, nonces, timestamps and RAM actions, enforces the
- * documented per-account rate limits, injects faults, and answers from the seed.
+ * Creates an emulator of the ONS (ApsaraMQ for RocketMQ 4.x) RPC OpenAPI, version 2019-02-14, and,
+ * on the same port under `/instances/`, of the RocketMQ 5.x ROA OpenAPI `rocketmq` 2022-08-01.
+ * It verifies POP v1 and ACS3-HMAC-SHA256 signatures, STS tokens, nonces, timestamps and RAM
+ * actions, enforces the per-account rate limits, injects faults, and answers from the seed.
  *
  * @param options - The seed (validated again here) and optional clock, random source and HostId.
  * @returns A handle; call `start()` to listen.
@@ -414,6 +451,7 @@ function urlFor(address: AddressInfo): string {
  * const emulator = createEmulator({ seed });
  * const { url } = await emulator.start();
  * // new RPCClient({ endpoint: url, apiVersion: '2019-02-14', accessKeyId, accessKeySecret })
+ * // new RocketMqClient(new $OpenApiUtil.Config({ accessKeyId, accessKeySecret, endpoint: new URL(url).host, protocol: 'http' }))
  * await emulator.close();
  */
 export function createEmulator(options: EmulatorOptions): EmulatorHandle {
@@ -422,17 +460,38 @@ export function createEmulator(options: EmulatorOptions): EmulatorHandle {
   const sleeper = createSleeper();
   const stats = createStatsRecorder();
   const faults = createFaultStore({ initial: seed.faults ?? {}, random: options.random ?? Math.random });
-  const ctx: ApiContext = {
-    seed,
-    index: createSeedIndex(seed),
+  const index = createSeedIndex(seed);
+  const startedAt = now();
+  const nonces = createNonceStore({ ttlMs: TIMESTAMP_WINDOW_MS, maxEntries: MAX_NONCES, now });
+  const limiter = createRateLimiter({ now });
+  const rocketmq5: RocketMq5ServeDeps = {
+    world: buildRocketMq5World(seed.rocketmq5, startedAt),
+    index,
+    limitFor: (action) => seed.limits?.[action],
     now,
-    startedAt: now(),
+    nonces,
+    limiter,
+    faults,
+    scrolls: createScrollStore({ now, newId: () => randomUUID().toUpperCase() }),
+    stats,
+    sleep: sleeper.sleep,
+    readBody: readBodyResult,
+    newRequestId,
+    html502Body: HTML_502_BODY,
+  };
+  const ctx: ApiContext = {
+    firstLookups: new Map(),
+    seed,
+    index,
+    now,
+    startedAt,
     hostId: options.hostId ?? DEFAULT_HOST_ID,
-    nonces: createNonceStore({ ttlMs: TIMESTAMP_WINDOW_MS, maxEntries: MAX_NONCES, now }),
-    limiter: createRateLimiter({ now }),
+    nonces,
+    limiter,
     faults,
     stats,
     sleep: sleeper.sleep,
+    rocketmq5,
   };
   const sockets = new Set<Socket>();
   const server = createServer((req, res) => {
@@ -477,7 +536,7 @@ export function createEmulator(options: EmulatorOptions): EmulatorHandle {
         server.close((error) => (error === undefined ? resolve() : reject(error)));
       }),
     setFault: (action, fault) => {
-      const known = findAction(action);
+      const known = findFaultableAction(action);
       if (known === undefined) {
         throw new Error(`Unknown action "${action}"; faults can only be set on documented actions.`);
       }
@@ -485,5 +544,6 @@ export function createEmulator(options: EmulatorOptions): EmulatorHandle {
     },
     stats: () => stats.snapshot(),
     resetStats: () => stats.reset(),
+    rocketMq5Messages: () => listRocketMq5Messages(rocketmq5.world),
   };
 }

@@ -84,6 +84,27 @@ describe('Action: OnsMessageTrace over pop-core', () => {
     expect(later).toStrictEqual({ ConsumerGroup: 'GID_billing', TrackType: 'UNKNOWN', InstanceId: INSTANCE_A, ExceptionDesc: 'offset reset' });
   });
 
+  it('counts a "firstLookup" timeline from the first OnsMessageTrace of the message, not from start', async () => {
+    const clock = buildManualClock();
+    const seed = buildTestSeed();
+    const message = seed.instances.flatMap((i) => i.topics.flatMap((t) => t.messages)).find((m) => m.msgId === MSG_FLIP);
+    if (!message) throw new Error('harness seed: no MSG_FLIP');
+    message.timelineRelativeTo = 'firstLookup';
+    const { url } = await startEmulator({ now: clock.now, seed });
+    const client = createClient(url);
+    const params = { ...VALID_TRACE_PARAMS, MsgId: MSG_FLIP };
+    const trackTypeOf = async (): Promise<unknown> => (((await callAction(client, params)).Data as { MessageTrack: Array<{ TrackType: string }> }).MessageTrack[0])?.TrackType;
+
+    clock.advance(60_000);
+    const first = await trackTypeOf();
+    clock.advance(2999);
+    const justBefore = await trackTypeOf();
+    clock.advance(1);
+    const after = await trackTypeOf();
+
+    expect([first, justBefore, after]).toEqual(['NOT_CONSUME_YET', 'NOT_CONSUME_YET', 'CONSUMED']);
+  });
+
   it.each<{ name: string; params: Record<string, string>; code: string }>([
     { name: 'unknown instance', params: { ...VALID_TRACE_PARAMS, InstanceId: 'MQ_INST_1111222233334444_BXnope' }, code: 'INSTANCE_NOT_FOUND' },
     { name: "another account's instance", params: { InstanceId: INSTANCE_B, Topic: 'payments', MsgId: MSG_OF_B }, code: 'AUTH_RESOURCE_OWNER_ERROR' },
