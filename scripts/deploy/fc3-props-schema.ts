@@ -67,6 +67,7 @@ export const Fc3PropsSchema = z.object({
     .refine((env) => Buffer.byteLength(JSON.stringify(env)) <= 4096, 'must total at most 4 KB'),
   asyncInvokeConfig: z
     .object({
+      asyncTask: z.boolean().optional(),
       maxAsyncRetryAttempts: z.number().int().min(0).max(8).optional(),
       maxAsyncEventAgeInSeconds: z.number().int().min(1).max(2_592_000).optional(),
     })

@@ -130,6 +130,8 @@ describe('Chat through the local stack: the built function, the FC runner and it
         handedOff[0]?.body as Buffer,
         { accountId: seed.accounts[0]?.accountId as string, region: stack.spec.region, functionName: stack.spec.functionName },
         { accessKeyId: role.accessKeyId, accessKeySecret: role.accessKeySecret, ...(role.securityToken ? { securityToken: role.securityToken } : {}) },
+        // FC redelivers inside its queue, under no new task ID; a fresh key gets past the invoke API's de-duplication.
+        { idempotencyKey: 'test:fc-redelivery' },
       );
       await stack.chat.invokeApi.settled();
 

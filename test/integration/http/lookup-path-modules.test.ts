@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmulator, type EmulatorHandle } from '../../../local/emulator/server';
@@ -34,7 +35,18 @@ describe('The lookup path of the built HTTP bundle', () => {
     await emulator?.close();
   });
 
-  it('answers a lookup without ever loading @alicloud/fc2', async () => {
+  it('keeps both invoke SDKs out of index.js: each is a file of its own, reached by import() only', () => {
+    const bundle = readFileSync(BUNDLE, 'utf8');
+    for (const file of ['fc3.js', 'fc2.js']) {
+      expect(bundle).toContain(`import("./${file}")`);
+      expect(existsSync(join(dirname(BUNDLE), file))).toBe(true);
+    }
+    // Methods only the SDKs' clients have (FC 3.0: an API mqtrace never calls; fc2: its OSS upload helper).
+    expect(bundle).not.toContain('listAsyncTasksWithOptions');
+    expect(bundle).not.toContain('getTempBucketToken');
+  });
+
+  it('answers a lookup without ever loading @alicloud/fc2 or the FC 3.0 SDK', async () => {
     // Arrange
     const instance = seedInfo.seed.instances[0];
     const topic = instance?.topics[0];
@@ -66,6 +78,6 @@ describe('The lookup path of the built HTTP bundle', () => {
     const result = JSON.parse(stdout.trim().split('\n').pop() as string) as { status: number; loaded: string[] };
     expect(result.status).toBe(200);
     expect(result.loaded.some((path) => path.endsWith(join('dist', 'http', 'index.js')))).toBe(true);
-    expect(result.loaded.filter((path) => /fc2|ali-oss|urllib/.test(path))).toEqual([]);
+    expect(result.loaded.filter((path) => /fc2|fc3|fc20230330|openapi-core|darabonba|ali-oss|urllib/.test(path))).toEqual([]);
   });
 });

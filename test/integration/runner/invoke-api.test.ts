@@ -40,7 +40,7 @@ describe('Local runner: the FC invoke API, called by the real @alicloud/fc2 clie
     // Arrange
     const invoker = createFc2Invoker({ endpoint, timeoutMs: 2000 });
     // Act
-    const { requestId } = await invoker.invokeAsync(Buffer.from('{"kind":"x"}'), TARGET, ROLE);
+    const { requestId } = await invoker.invokeAsync(Buffer.from('{"kind":"x"}'), TARGET, ROLE, { idempotencyKey: 'runner:first' });
     // Assert: accepted, not yet run
     expect(requestId).toMatch(/^1-[0-9a-f]+-[0-9a-f]{24}$/);
     expect(received).toHaveLength(0);
@@ -60,7 +60,7 @@ describe('Local runner: the FC invoke API, called by the real @alicloud/fc2 clie
   ])('refuses an invocation with %s and runs nothing', async (_name, credentials, target, type, code) => {
     const before = api.invocations().length;
     const error = await createFc2Invoker({ endpoint, timeoutMs: 2000 })
-      .invokeAsync(Buffer.from('{}'), target, credentials)
+      .invokeAsync(Buffer.from('{}'), target, credentials, { idempotencyKey: `runner:refused:${_name}` })
       .then(
         () => undefined,
         (e: unknown) => e,
@@ -72,7 +72,7 @@ describe('Local runner: the FC invoke API, called by the real @alicloud/fc2 clie
 
   it('refuses an async payload over 128 KB with 413', async () => {
     const error = await createFc2Invoker({ endpoint, timeoutMs: 2000 })
-      .invokeAsync(Buffer.alloc(128 * 1024 + 1, 0x61), TARGET, ROLE)
+      .invokeAsync(Buffer.alloc(128 * 1024 + 1, 0x61), TARGET, ROLE, { idempotencyKey: 'runner:too-large' })
       .then(
         () => undefined,
         (e: unknown) => e,

@@ -8,6 +8,7 @@ import {
   UpstreamUnavailableError,
 } from '../../../../shared/errors';
 import { classifyInvokeFailure, createFc2Invoker, FC3_API_VERSION, type Fc2Constructor } from '../../../../shared/invoke/fc2-invoker';
+import { asyncTaskIdFor } from '../../../../shared/invoke/invoker-port';
 
 interface Recorded {
   accountId: string;
@@ -37,6 +38,7 @@ function fakeFc2(answer: () => Promise<{ headers: Record<string, string | undefi
 
 const TARGET = { accountId: '1234567890123456', region: 'cn-hangzhou', functionName: 'mqtrace-http' };
 const STS = { accessKeyId: 'STS.key', accessKeySecret: 'secret', securityToken: 'token' };
+const KEY = { idempotencyKey: 'slack:13345224609.738474920.8088930838d88f008e0' };
 
 describe('Function: createFc2Invoker', () => {
   it("posts the payload to FC 3.0's invoke path as an async invocation, signed with the role's STS credentials", async () => {
@@ -44,15 +46,21 @@ describe('Function: createFc2Invoker', () => {
     const fake = fakeFc2(async () => ({ headers: { 'x-fc-request-id': '1-abc-def' }, data: '' }));
     const invoker = createFc2Invoker({ endpoint: undefined, timeoutMs: 800, load: fake.load });
     // Act
-    const result = await invoker.invokeAsync(Buffer.from('{"a":1}'), TARGET, STS);
+    const result = await invoker.invokeAsync(Buffer.from('{"a":1}'), TARGET, STS, KEY);
     // Assert
-    expect(result).toEqual({ requestId: '1-abc-def' });
+    expect(result).toEqual({ status: 'accepted', requestId: '1-abc-def', taskId: asyncTaskIdFor(KEY.idempotencyKey) });
     expect(fake.clients).toHaveLength(1);
     expect(fake.clients[0]).toMatchObject({
       accountId: '1234567890123456',
       config: { accessKeyID: 'STS.key', accessKeySecret: 'secret', securityToken: 'token', region: 'cn-hangzhou', secure: true, timeout: 800 },
       version: FC3_API_VERSION,
-      posts: [{ path: '/functions/mqtrace-http/invocations', body: Buffer.from('{"a":1}'), headers: { 'x-fc-invocation-type': 'Async' } }],
+      posts: [
+        {
+          path: '/functions/mqtrace-http/invocations',
+          body: Buffer.from('{"a":1}'),
+          headers: { 'x-fc-invocation-type': 'Async', 'x-fc-async-task-id': asyncTaskIdFor(KEY.idempotencyKey) },
+        },
+      ],
     });
     expect(fake.clients[0]?.config).not.toHaveProperty('endpoint');
   });
@@ -60,7 +68,7 @@ describe('Function: createFc2Invoker', () => {
   it('uses a configured endpoint (the local invoke API) and omits a missing token', async () => {
     const fake = fakeFc2(async () => ({ headers: {}, data: '' }));
     const invoker = createFc2Invoker({ endpoint: 'http://127.0.0.1:9100', timeoutMs: 500, load: fake.load });
-    await expect(invoker.invokeAsync(Buffer.from('x'), TARGET, { accessKeyId: 'LTAI', accessKeySecret: 's' })).resolves.toEqual({ requestId: undefined });
+    await expect(invoker.invokeAsync(Buffer.from('x'), TARGET, { accessKeyId: 'LTAI', accessKeySecret: 's' }, KEY)).resolves.toMatchObject({ requestId: undefined });
     expect(fake.clients[0]?.config).toMatchObject({ endpoint: 'http://127.0.0.1:9100' });
     expect(fake.clients[0]?.config).not.toHaveProperty('securityToken');
   });
@@ -69,8 +77,18 @@ describe('Function: createFc2Invoker', () => {
     const fake = fakeFc2(async () => ({ headers: {}, data: '' }));
     const invoker = createFc2Invoker({ endpoint: undefined, timeoutMs: 500, load: fake.load });
     expect(fake.loads()).toBe(0);
-    await invoker.invokeAsync(Buffer.from('x'), TARGET, STS);
+    await invoker.invokeAsync(Buffer.from('x'), TARGET, STS, KEY);
     expect(fake.loads()).toBe(1);
+  });
+
+  it("reports FC's 409 for a task ID it already holds as a duplicate, not as a failure", async () => {
+    // Arrange: fc2 puts the status into its message only; a 2023-03-30 body may carry no ErrorCode
+    const failure = Object.assign(new Error('POST /functions/x/invocations failed with 409. requestid: r, message: exists.'), { name: 'FCundefinedError' });
+    const fake = fakeFc2(async () => Promise.reject(failure));
+    // Act
+    const result = await createFc2Invoker({ endpoint: undefined, timeoutMs: 500, load: fake.load }).invokeAsync(Buffer.from('x'), TARGET, STS, KEY);
+    // Assert
+    expect(result).toEqual({ status: 'duplicate', requestId: undefined, taskId: asyncTaskIdFor(KEY.idempotencyKey) });
   });
 
   it('turns an fc2 error into a typed error without its message', async () => {
@@ -80,7 +98,7 @@ describe('Function: createFc2Invoker', () => {
     });
     const fake = fakeFc2(async () => Promise.reject(failure));
     const error = await createFc2Invoker({ endpoint: undefined, timeoutMs: 500, load: fake.load })
-      .invokeAsync(Buffer.from('x'), TARGET, STS)
+      .invokeAsync(Buffer.from('x'), TARGET, STS, KEY)
       .then(
         () => undefined,
         (e: unknown) => e,
