@@ -9,6 +9,9 @@ export const config = defineConfig({
     pool: 'forks',
     // Integration suites bind loopback ports and measure connection counts; two cores fit two workers.
     maxWorkers: 2,
+    // The local runner's function instances would print every JSON log line into the test output;
+    // MQTRACE_FUNCTION_LOGS=inherit npx vitest … shows them when debugging.
+    env: { MQTRACE_FUNCTION_LOGS: process.env.MQTRACE_FUNCTION_LOGS ?? 'ignore' },
   },
 });
 

@@ -4,8 +4,9 @@
  */
 import { chatExamples } from '../fakes/chat-examples';
 import { DEMO_CURL_AUTH } from './demo-access';
-import { explainExamples } from './explain-examples';
+import { explainExamples, rocketMq5Examples } from './explain-examples';
 import { startLocalStack } from './local-stack';
+import { preflightLocalConfig } from './preflight';
 
 const port = Number(process.env.PORT ?? '9000');
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -13,7 +14,24 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.exit(2);
 }
 
-const stack = await startLocalStack({ port });
+/** Ends with one line when the HTTP trigger's port cannot be bound; any other failure is rethrown. */
+function exitOnPortProblem(error: unknown): never {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const problem = code === 'EADDRINUSE' ? 'is already in use' : code === 'EACCES' ? 'needs privileges this user does not have' : undefined;
+  if (!problem) throw error;
+  console.error(`mqtrace: port ${port} ${problem}; set PORT=… to use another (PORT=0 picks a free one)`);
+  process.exit(1);
+}
+
+// A bad setting is named now, not found out as a 502 on every request after "ready".
+const preflight = preflightLocalConfig(process.env);
+if (!preflight.ok) {
+  for (const problem of preflight.problems) console.error(`mqtrace: ${problem.key}: ${problem.message}`);
+  console.error('mqtrace: not started; fix the settings above (npm run check:deploy lists the same checks).');
+  process.exit(1);
+}
+
+const stack = await startLocalStack({ port }).catch(exitOnPortProblem);
 const lines: string[] = [];
 lines.push(`mqtrace local stack: function ${stack.spec.functionName} (${stack.spec.handler}, timeout ${stack.spec.timeout}s) on ${stack.url}`);
 if (stack.emulator) {
@@ -36,6 +54,7 @@ if (stack.emulator) {
     lines.push(`  curl -s -X POST ${DEMO_CURL_AUTH} '${stack.url}/v1/trace' -H 'content-type: application/json' -d '${JSON.stringify({ lookups })}'`);
   }
   lines.push(...explainExamples(stack));
+  lines.push(...rocketMq5Examples(stack));
 } else {
   lines.push('Using the credentials and endpoint from your environment.');
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { FcRunner } from './fc-runner';
+import { INSTANCE_EXIT_ERROR, type FcRunner, type InvokeOutcome } from './fc-runner';
 
 export interface HttpTriggerOptions {
   runner: FcRunner;
@@ -15,35 +15,65 @@ const SYNC_BODY_LIMIT = 32 * 1024 * 1024;
 // types go through as strings, everything else as base64.
 const TEXT_TYPE = /^(text\/|application\/(json|x-www-form-urlencoded|xml|javascript)|application\/[\w.+-]+\+(json|xml))/i;
 
-/** Builds the FC 3.0 HTTP-trigger event (fc.md §1.4) for one request. */
+// RFC 9110 token characters: the only ones Go's CanonicalMIMEHeaderKey rewrites a name made of.
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/**
+ * A header name as FC 3.0 puts it in the event: Go's `textproto.CanonicalMIMEHeaderKey`, i.e. the
+ * first letter and every letter after a hyphen upper case, the rest lower case ("accept-encoding"
+ * becomes "Accept-Encoding"; FC FAQ "Why does the first letter of the header key become
+ * uppercase…", https://www.alibabacloud.com/help/en/functioncompute/fc-3-0/why-does-the-first-letter-of-header-key-become-uppercase-when-using-http-trigger-call).
+ * A name with a non-token character is left as it is, as Go does.
+ *
+ * @example canonicalHeaderName('x-fc-request-id') // 'X-Fc-Request-Id'
+ */
+export function canonicalHeaderName(name: string): string {
+  if (!TOKEN.test(name)) return name;
+  return name.toLowerCase().replace(/(^|-)([a-z])/g, (_match, hyphen: string, letter: string) => `${hyphen}${letter.toUpperCase()}`);
+}
+
+/** Comma-joins repeated names, as FC does for headers and query parameters (fc.md §1.4). */
+function joinRepeats(pairs: Iterable<readonly [string, string]>): Map<string, string> {
+  const joined = new Map<string, string>();
+  for (const [name, value] of pairs) {
+    const seen = joined.get(name);
+    joined.set(name, seen === undefined ? value : `${seen},${value}`);
+  }
+  return joined;
+}
+
+/** A map as a JSON-ready object without a prototype, so that no name is special. */
+function toPlainRecord(map: ReadonlyMap<string, string>): Record<string, string> {
+  const record = Object.create(null) as Record<string, string>;
+  for (const [name, value] of map) record[name] = value;
+  return record;
+}
+
+/**
+ * Builds the FC 3.0 HTTP-trigger event (fc.md §1.4) for one request. Header and query names are
+ * plain data: `constructor`, `__proto__` and the like arrive as any other name.
+ */
 export function buildHttpEvent(
   request: { method: string; url: string; rawHeaders: string[]; httpVersion: string; remoteAddress?: string; body: Buffer },
   meta: { accountId: string; requestId: string; nowMs: number },
 ): Record<string, unknown> {
   const [rawPath = '/', rawQuery = ''] = splitOnce(request.url, '?');
-  const headers: Record<string, string> = {};
-  const canonical: Record<string, string> = {};
+  const headerPairs: Array<[string, string]> = [];
   for (let i = 0; i + 1 < request.rawHeaders.length; i += 2) {
-    const name = request.rawHeaders[i] as string;
-    const value = request.rawHeaders[i + 1] as string;
-    const key = canonical[name.toLowerCase()] ?? name;
-    canonical[name.toLowerCase()] = key;
-    headers[key] = headers[key] === undefined ? value : `${headers[key]},${value}`;
+    headerPairs.push([canonicalHeaderName(request.rawHeaders[i] as string), request.rawHeaders[i + 1] as string]);
   }
-  const queryParameters: Record<string, string> = {};
-  for (const [key, value] of new URLSearchParams(rawQuery)) {
-    queryParameters[key] = queryParameters[key] === undefined ? value : `${queryParameters[key]},${value}`;
-  }
-  const contentType = Object.entries(headers).find(([k]) => k.toLowerCase() === 'content-type')?.[1] ?? '';
+  const headers = joinRepeats(headerPairs);
+  const queryParameters = joinRepeats(new URLSearchParams(rawQuery));
+  const contentType = headers.get('Content-Type') ?? '';
   const isText = request.body.length === 0 || TEXT_TYPE.test(contentType);
-  const host = Object.entries(headers).find(([k]) => k.toLowerCase() === 'host')?.[1] ?? 'localhost';
+  const host = headers.get('Host') ?? 'localhost';
   return {
     version: 'v1',
     rawPath,
     body: isText ? request.body.toString('utf8') : request.body.toString('base64'),
     isBase64Encoded: !isText,
-    headers,
-    queryParameters,
+    headers: toPlainRecord(headers),
+    queryParameters: toPlainRecord(queryParameters),
     requestContext: {
       accountId: meta.accountId,
       domainName: host,
@@ -53,7 +83,7 @@ export function buildHttpEvent(
         path: safeDecode(rawPath),
         protocol: `HTTP/${request.httpVersion}`,
         sourceIp: request.remoteAddress ?? '127.0.0.1',
-        userAgent: Object.entries(headers).find(([k]) => k.toLowerCase() === 'user-agent')?.[1] ?? '',
+        userAgent: headers.get('User-Agent') ?? '',
       },
       requestId: meta.requestId,
       time: new Date(meta.nowMs).toISOString().replace(/\.\d{3}Z$/, 'Z'),
@@ -77,7 +107,7 @@ export function createHttpTriggerServer(options: HttpTriggerOptions): Server {
     const body = await readBody(req, limit);
     const requestId = `1-${Math.floor(now() / 1000).toString(16)}-${randomBytes(12).toString('hex')}`;
     if (body === undefined) {
-      writeFcError(res, requestId, 413, 'PayloadTooLarge', `request body exceeds ${limit} bytes`);
+      writeFcErrorBody(res, requestId, 413, 'PayloadTooLarge', { errorType: 'PayloadTooLarge', errorMessage: `request body exceeds ${limit} bytes` });
       return;
     }
     const event = buildHttpEvent(
@@ -86,14 +116,14 @@ export function createHttpTriggerServer(options: HttpTriggerOptions): Server {
     );
     const outcome = await options.runner.invoke(Buffer.from(JSON.stringify(event)), { requestId });
     if (!outcome.ok) {
-      writeFcError(res, requestId, 502, outcome.errorType, outcome.errorMessage);
+      writeFcError(res, requestId, outcome);
       return;
     }
     const { kind, data } = outcome.value;
     if (kind === 'json') {
       const value = JSON.parse(data) as unknown;
       if (isHttpResponse(value)) {
-        const headers = { ...value.headers, 'x-fc-request-id': requestId };
+        const headers = Object.assign(Object.create(null) as Record<string, string>, value.headers, { 'x-fc-request-id': requestId });
         res.writeHead(value.statusCode, headers);
         res.end(value.isBase64Encoded ? Buffer.from(value.body ?? '', 'base64') : (value.body ?? ''));
         return;
@@ -111,10 +141,19 @@ function isHttpResponse(value: unknown): value is { statusCode: number; headers?
   return typeof value === 'object' && value !== null && typeof (value as { statusCode?: unknown }).statusCode === 'number';
 }
 
-// UNVERIFIED: the exact status and body FC sends for a function error behind an HTTP trigger.
-function writeFcError(res: ServerResponse, requestId: string, status: number, errorType: string, errorMessage: string): void {
+// UNVERIFIED: the exact status and body FC sends for a function error behind an HTTP trigger; an
+// instance that died mid-request answers INSTANCE_EXIT_ERROR (see there).
+function writeFcError(res: ServerResponse, requestId: string, outcome: Extract<InvokeOutcome, { ok: false }>): void {
+  if (outcome.instanceExited) {
+    writeFcErrorBody(res, requestId, INSTANCE_EXIT_ERROR.httpStatus, outcome.errorType, { errorMessage: outcome.errorMessage });
+    return;
+  }
+  writeFcErrorBody(res, requestId, 502, outcome.errorType, { errorType: outcome.errorType, errorMessage: outcome.errorMessage });
+}
+
+function writeFcErrorBody(res: ServerResponse, requestId: string, status: number, errorType: string, body: Record<string, string>): void {
   res.writeHead(status, { 'content-type': 'application/json', 'x-fc-request-id': requestId, 'x-fc-error-type': errorType });
-  res.end(JSON.stringify({ errorType, errorMessage }));
+  res.end(JSON.stringify(body));
 }
 
 /** Reads a request body; undefined when it exceeds `limit` bytes (the rest is drained, not kept). */

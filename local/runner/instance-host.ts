@@ -23,8 +23,12 @@ type Handler = (event: Buffer, context: unknown, callback?: (error: unknown, res
 
 let handler: Handler | undefined;
 
-function send(message: unknown): void {
-  process.send?.(message);
+function send(message: object, then?: () => void): void {
+  // The runner may be gone; a closed channel must not become an uncaught 'error' here.
+  if (!process.connected) return;
+  process.send?.({ ...message, rss: process.memoryUsage.rss() }, (error: Error | null) => {
+    if (!error) then?.();
+  });
 }
 
 function makeLogger(requestId: string) {
@@ -75,8 +79,13 @@ process.on('message', (message: InitMessage | InvokeMessage) => {
     }
     return;
   }
-  void invoke(message);
+  // The handler runs only once the runner holds the acknowledgement, so the runner knows an
+  // instance that dies from here on died during this invocation, not before it.
+  send({ type: 'started', id: message.id }, () => void invoke(message));
 });
+
+// An orphaned instance has no one to serve.
+process.on('disconnect', () => process.exit(0));
 
 process.on('unhandledRejection', (reason) => {
   process.stderr.write(`[instance] unhandled rejection: ${reason instanceof Error ? reason.stack : String(reason)}\n`);
