@@ -1,8 +1,8 @@
-import { copyFileSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkRendered, renderSYaml } from '../../../scripts/deploy/check-deploy';
+import { checkDeployment, checkRendered, renderSYaml } from '../../../scripts/deploy/check-deploy';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 type Rendered = { resources: Record<string, { props: Record<string, any> }> };
@@ -53,6 +53,43 @@ describe('Function: check:deploy (s preview -o json, then zod over the fc3 props
     const path = brokenCopy((text) => text.replace("MQTRACE_LOG_LEVEL: ${env('MQTRACE_LOG_LEVEL', 'info')}", 'MQTRACE_LOG_LEVEL: 42'));
     const problems = await checkRendered(await renderSYaml(path, { PATH: process.env.PATH }), join(path, '..'));
     expect(problems).toContainEqual(expect.objectContaining({ path: 'environmentVariables.MQTRACE_LOG_LEVEL' }));
+  });
+});
+
+describe('Function: checkDeployment (s.yaml and the deployer environment together)', () => {
+  const SLACK = { SLACK_SIGNING_SECRET: 'xoxb-TOPSECRET-0123456789', MQTRACE_INTERNAL_SECRET: 'i'.repeat(32) };
+  const CHANNELS = JSON.stringify({ slack: { channels: [{ teamId: 'T0123ABCD', channelId: '*', scope: { instances: ['*'], topics: ['*'] } }] } });
+
+  it('flags a chat secret behind an HTTP trigger that is not anonymous', async () => {
+    // Arrange
+    const path = brokenCopy((text) => text.replace('authType: anonymous', 'authType: function'));
+
+    // Act
+    const { problems } = await checkDeployment(path, { PATH: process.env.PATH, ...SLACK, MQTRACE_CONFIG: CHANNELS });
+
+    // Assert
+    expect(problems).toEqual([expect.objectContaining({ resources: ['mqtrace-http'], key: 'triggers.0.triggerConfig.authType', message: expect.stringContaining('SLACK_SIGNING_SECRET is set') })]);
+  });
+
+  it('flags a stale copy of config/mqtrace.json, and a RAM function name that is not the HTTP function', async () => {
+    // Arrange
+    const dir = mkdtempSync(join(tmpdir(), 'mqtrace-stale-'));
+    writeFileSync(join(dir, 's.yaml'), readFileSync(join(ROOT, 's.yaml'), 'utf8'));
+    mkdirSync(join(dir, 'config'));
+    writeFileSync(join(dir, 'config', 'mqtrace.json'), '{"aliases": {}}');
+    mkdirSync(join(dir, 'dist', 'http'), { recursive: true });
+    for (const file of readdirSync(join(ROOT, 'dist', 'http'))) symlinkSync(join(ROOT, 'dist', 'http', file), join(dir, 'dist', 'http', file));
+    symlinkSync(join(ROOT, 'dist', 'spot-check'), join(dir, 'dist', 'spot-check'));
+    writeFileSync(join(dir, 'dist', 'http', 'mqtrace.json'), '{}');
+
+    // Act
+    const { problems } = await checkDeployment(join(dir, 's.yaml'), { PATH: process.env.PATH, MQTRACE_CONFIG: 'mqtrace.json', MQTRACE_HTTP_FUNCTION_NAME: 'another-function' });
+
+    // Assert
+    expect(problems.map((p) => `${p.key}: ${p.message}`)).toEqual([
+      expect.stringMatching(/^MQTRACE_CONFIG: names mqtrace\.json, whose copy in the code directory is missing or older than config\/mqtrace\.json: run npm run build$/),
+      expect.stringMatching(/^MQTRACE_HTTP_FUNCTION_NAME: does not name the HTTP function of s\.yaml/),
+    ]);
   });
 });
 
