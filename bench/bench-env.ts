@@ -19,7 +19,15 @@ export interface BenchEmulator {
 /** The demo world with the emulator's limits lifted, so that benchmarks measure latency, not throttling. */
 export function benchSeed(): Seed {
   const seed = JSON.parse(readFileSync(DEMO_SEED_PATH, 'utf8')) as Seed;
-  return { ...seed, limits: { OnsMessageTrace: { count: 1_000_000, windowMs: 1000 } } };
+  const lifted = { count: 1_000_000, windowMs: 1000 };
+  return { ...seed, limits: { OnsMessageTrace: lifted, GetTrace: lifted, ListTopicSubscriptions: lifted } };
+}
+
+/** The 5.x demo messages of a running emulator: their IDs embed the emulator's start time. */
+export async function rocketMq5Messages(url: string): Promise<Array<{ instanceId: string; topicName: string; messageId: string; messageKeys: string[] }>> {
+  const response = await fetch(`${url}/__emulator/rocketmq5/messages`);
+  const body = (await response.json()) as { messages?: unknown } | unknown[];
+  return (Array.isArray(body) ? body : ((body as { messages?: unknown }).messages ?? [])) as Array<{ instanceId: string; topicName: string; messageId: string; messageKeys: string[] }>;
 }
 
 export interface BenchWorld {
@@ -49,6 +57,7 @@ export async function startBenchWorld(seed: Seed = benchSeed()): Promise<BenchWo
     query: { instanceId: instance.instanceId, topic: topic.topic, msgId },
     functionEnv: {
       ONS_ENDPOINT: url,
+      ROCKETMQ_ENDPOINT: url,
       MQTRACE_CONFIG: JSON.stringify(buildDemoConfig({ aliases: {}, defaultInstance: instance.instanceId })),
       MQTRACE_TRACE_RATE_LIMIT: '1000',
       MQTRACE_LOG_LEVEL: 'info',
@@ -58,19 +67,29 @@ export async function startBenchWorld(seed: Seed = benchSeed()): Promise<BenchWo
 
 /** An FC v1 HTTP event for GET /v1/trace. */
 export function traceEvent(query: { instanceId: string; topic: string; msgId: string }): Buffer {
+  return fcHttpEvent({ method: 'GET', headers: {}, queryParameters: query, body: '' });
+}
+
+/** An FC v1 HTTP event for POST /v1/trace with `{"lookups": [...]}`: `size` lookups of `query`. */
+export function traceBatchEvent(query: { instanceId: string; topic: string; msgId: string }, size: number): Buffer {
+  const body = JSON.stringify({ lookups: Array.from({ length: size }, () => query) });
+  return fcHttpEvent({ method: 'POST', headers: { 'Content-Type': 'application/json' }, queryParameters: {}, body });
+}
+
+function fcHttpEvent(request: { method: string; headers: Record<string, string>; queryParameters: Record<string, string>; body: string }): Buffer {
   const now = Date.now();
   return Buffer.from(
     JSON.stringify({
       version: 'v1',
       rawPath: '/v1/trace',
-      body: '',
+      body: request.body,
       isBase64Encoded: false,
-      headers: { Host: 'bench.local', 'User-Agent': 'mqtrace-bench', Authorization: `Bearer ${DEMO_API_TOKEN}` },
-      queryParameters: query,
+      headers: { Host: 'bench.local', 'User-Agent': 'mqtrace-bench', Authorization: `Bearer ${DEMO_API_TOKEN}`, ...request.headers },
+      queryParameters: request.queryParameters,
       requestContext: {
         accountId: '1234567890123456',
         domainName: 'bench.local',
-        http: { method: 'GET', path: '/v1/trace', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'mqtrace-bench' },
+        http: { method: request.method, path: '/v1/trace', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'mqtrace-bench' },
         requestId: 'bench',
         time: new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z'),
         timeEpoch: String(now),
