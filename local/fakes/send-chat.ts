@@ -6,6 +6,7 @@
  *   npx tsx local/fakes/send-chat.ts dingtalk 'trace orders 0A000C22303918B4AAC244F9ABC301A3' --fakes http://127.0.0.1:PORT
  *
  * Options: --stack URL (default http://127.0.0.1:9000), --wait SECONDS for a delayed answer (default 30).
+ * An inline Slack answer ends it at once; otherwise it says what it waits for while it waits.
  * The secrets are the local stack's demo values, never real ones.
  */
 import { buildDingTalkCallbackBody, buildSlashCommandBody, signDingTalkRequest, signSlackRequest } from './chat-signing';
@@ -76,6 +77,13 @@ const ackMs = performance.now() - started;
 const ackText = await response.text();
 console.log(`HTTP ${response.status} after ${ackMs.toFixed(0)} ms`);
 if (ackText) console.log(args.platform === 'slack' && ackText.startsWith('{') ? show(JSON.parse(ackText)) : ackText);
+
+// A Slack answer that came back in the ack is the whole answer; only "Looking up…" promises more.
+// DingTalk always acks empty and answers on the sessionWebhook.
+const ackBody = args.platform === 'slack' && ackText.startsWith('{') ? (JSON.parse(ackText) as { text?: unknown }) : undefined;
+if (args.platform === 'slack' && !(typeof ackBody?.text === 'string' && ackBody.text.startsWith('Looking up '))) process.exit(response.ok ? 0 : 1);
+const where = args.platform === 'slack' ? 'response_url' : 'sessionWebhook';
+console.log(`(waiting up to ${args.waitSeconds} s for the answer on the fake ${where}…)`);
 
 const deadline = Date.now() + args.waitSeconds * 1000;
 let posts: RecordedPost[] = [];

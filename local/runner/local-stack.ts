@@ -44,7 +44,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const env = options.env ?? process.env;
   const { emulator, credentials, accountId } = await startOnsBackend(env, options.seedPath);
   const renderEnv: Record<string, string | undefined> = { ...env };
-  if (emulator) renderEnv.ONS_ENDPOINT = emulator.url;
+  // One emulator serves both APIs: ONS 4.x RPC at / and rocketmq 5.x ROA under /instances.
+  if (emulator) Object.assign(renderEnv, { ONS_ENDPOINT: emulator.url, ROCKETMQ_ENDPOINT: emulator.url });
 
   const specs = loadFunctionSpecs(options.sYamlPath ?? join(ROOT, 's.yaml'), renderEnv);
   const base = specs.find((s) => s.triggers.some((t) => t.triggerType === 'http'));

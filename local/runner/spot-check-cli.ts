@@ -4,23 +4,56 @@
  * credentials are in the environment) and local DingTalk / Slack fakes (unless webhooks are
  * configured), then prints the run summary and what each fake received.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { InvalidInputError } from '../../shared/errors';
+import { parsePayloadChecks } from '../../shared/spot-check/check-schema';
+import { preflightLocalConfig } from './preflight';
 import { startSpotCheckStack } from './spot-check-stack';
 
 const DEMO_PAYLOAD = join(import.meta.dirname, 'payloads', 'demo-spot-check.json');
 
-const { values } = parseArgs({
-  options: { payload: { type: 'string' }, seed: { type: 'string' }, state: { type: 'string' }, help: { type: 'boolean' } },
-  strict: true,
-});
+const USAGE = 'usage: npm run spot-check -- [--payload FILE] [--seed FILE] [--state FILE]';
+
+/** Ends the run with one line per problem and no stack: these are the user's inputs, not bugs. */
+function fail(lines: readonly string[], code = 2): never {
+  for (const line of lines) console.error(`mqtrace: ${line}`);
+  process.exit(code);
+}
+
+let values: { payload?: string; seed?: string; state?: string; help?: boolean };
+try {
+  ({ values } = parseArgs({
+    options: { payload: { type: 'string' }, seed: { type: 'string' }, state: { type: 'string' }, help: { type: 'boolean' } },
+    strict: true,
+  }));
+} catch (error) {
+  fail([(error as Error).message, USAGE]);
+}
 if (values.help) {
-  console.log('usage: npm run spot-check -- [--payload FILE] [--seed FILE] [--state FILE]');
+  console.log(USAGE);
   process.exit(0);
 }
 
-const payload = readFileSync(values.payload ?? DEMO_PAYLOAD, 'utf8');
+const payloadPath = values.payload ?? DEMO_PAYLOAD;
+let payload: string;
+try {
+  payload = readFileSync(payloadPath, 'utf8');
+} catch (error) {
+  const code = (error as NodeJS.ErrnoException).code;
+  fail([`cannot read the payload file ${payloadPath} (${code === 'ENOENT' ? 'no such file' : code ?? 'unreadable'})`]);
+}
+if (values.seed !== undefined && !existsSync(values.seed)) fail([`cannot read the seed file ${values.seed} (no such file)`]);
+try {
+  parsePayloadChecks(payload);
+} catch (error) {
+  if (!(error instanceof InvalidInputError)) throw error;
+  fail([`the payload in ${payloadPath} is not a valid timer payload:`, ...error.issues.map((i) => `  ${i.path}: ${i.message}`)]);
+}
+const preflight = preflightLocalConfig(process.env, { functions: ['spot-check'] });
+if (!preflight.ok) fail([...preflight.problems.map((p) => `${p.key}: ${p.message}`), 'not started; fix the settings above (npm run check:deploy lists the same checks).'], 1);
+
 const stack = await startSpotCheckStack({
   ...(values.seed ? { seedPath: values.seed } : {}),
   ...(values.state ? { stateFile: values.state } : {}),

@@ -1,5 +1,5 @@
 import { startOnsBackend, type OnsBackend } from './ons-backend';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunSummary } from '../../shared/spot-check/spot-check-runner';
@@ -61,7 +61,8 @@ export async function startSpotCheckStack(options: SpotCheckStackOptions = {}): 
 
   const overrides: Record<string, string> = {};
   const { emulator, credentials, accountId } = await startOnsBackend(env, options.seedPath);
-  if (emulator) overrides.ONS_ENDPOINT = emulator.url;
+  // One emulator serves both APIs: ONS 4.x RPC at / and rocketmq 5.x ROA under /instances.
+  if (emulator) Object.assign(overrides, { ONS_ENDPOINT: emulator.url, ROCKETMQ_ENDPOINT: emulator.url });
 
   const dingtalk = env.MQTRACE_DINGTALK_ROBOT_URL
     ? undefined
@@ -69,7 +70,9 @@ export async function startSpotCheckStack(options: SpotCheckStackOptions = {}): 
   if (dingtalk) Object.assign(overrides, { MQTRACE_DINGTALK_ROBOT_URL: dingtalk.webhookUrl, MQTRACE_DINGTALK_ROBOT_SECRET: LOCAL_DINGTALK_SECRET });
   const slack = env.MQTRACE_SLACK_WEBHOOK_URL ? undefined : await startSlackWebhookFake();
   if (slack) overrides.MQTRACE_SLACK_WEBHOOK_URL = slack.webhookUrl;
-  const stateFile = options.stateFile ?? join(mkdtempSync(join(tmpdir(), 'mqtrace-spot-check-')), 'state.json');
+  // A state file of our own lives in a temp directory that close() removes; a given one is the caller's.
+  const ownDir = options.stateFile ? undefined : mkdtempSync(join(tmpdir(), 'mqtrace-spot-check-'));
+  const stateFile = options.stateFile ?? join(ownDir as string, 'state.json');
   Object.assign(overrides, { MQTRACE_STATE_FILE: stateFile, MQTRACE_STATE_OSS_BUCKET: '' });
 
   const spec: FunctionSpec = { ...base, environmentVariables: { ...base.environmentVariables, ...overrides, ...options.functionEnv } };
@@ -90,6 +93,7 @@ export async function startSpotCheckStack(options: SpotCheckStackOptions = {}): 
     async close() {
       await runner.close();
       await Promise.all([emulator?.handle.close(), dingtalk?.close(), slack?.close()]);
+      if (ownDir) rmSync(ownDir, { recursive: true, force: true });
     },
   };
 }

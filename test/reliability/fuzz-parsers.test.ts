@@ -56,7 +56,8 @@ describe('Fuzzing: no parser answers 500 or throws', () => {
       }),
       { numRuns: RUNS },
     );
-  });
+    // 10,000 full handler runs: seconds on an idle machine, more beside the integration suites.
+  }, 120_000);
 
   it('raw event bytes that are not JSON at all', async () => {
     const harness = buildHttpHandler();
