@@ -3,8 +3,8 @@
  * loopback against the emulator, and reported as a ratio. Prints a table and writes
  * bench/results/latest.json. Run after `npm run build` (the npm script does both).
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +21,8 @@ import { measureSpotCheckThroughput } from './spot-check-throughput';
 const ROOT = join(import.meta.dirname, '..');
 const CACHE = join(ROOT, 'node_modules', '.cache', 'mqtrace', 'bench');
 const RUNS = Number(process.env.BENCH_RUNS ?? '9');
+/** The last landed commit before the broker port: the 4.x path must not be slower or bigger than it. */
+const BASELINE_REF = '3ab1ddc';
 
 export interface Figure {
   section: string;
@@ -148,6 +150,51 @@ async function warmOverhead(world: BenchWorld, b: Awaited<ReturnType<typeof bund
   }
   record({ section: 'warm lookup', metric: `p50 through the built handler (n=${ours.length})`, value: percentile(ours, 50), reference: percentile(bare, 50), unit: 'ms', target: '≤ 1.15×', met: percentile(ours, 50) / percentile(bare, 50) <= 1.15 });
   record({ section: 'warm lookup', metric: `p99 through the built handler (n=${ours.length})`, value: percentile(ours, 99), reference: percentile(bare, 99), unit: 'ms' });
+}
+
+/**
+ * The 4.x lookup path against an earlier commit's bundle (BENCH_BASELINE, default the last commit
+ * before the broker port), built in a git worktree and measured interleaved with today's: cold
+ * start, require() and bundle size must not grow.
+ */
+async function baseline(world: BenchWorld, b: Awaited<ReturnType<typeof bundles>>) {
+  const ref = process.env.BENCH_BASELINE ?? BASELINE_REF;
+  const http = b.functions.find((f) => f.name === 'http');
+  if (!http) return;
+  const tree = join(CACHE, `baseline-${ref}`);
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+  try {
+    git('cat-file', '-e', `${ref}^{commit}`);
+  } catch {
+    console.error(`bench: baseline ${ref} is not in this clone; skipping the baseline rows`);
+    return;
+  }
+  rmSync(tree, { recursive: true, force: true });
+  git('worktree', 'add', '--detach', '--force', tree, ref);
+  try {
+    symlinkSync(join(ROOT, 'node_modules'), join(tree, 'node_modules'), 'dir');
+    execFileSync(process.execPath, ['--import', 'tsx', join(tree, 'scripts', 'build.ts')], { cwd: tree, stdio: ['ignore', 'ignore', 'inherit'] });
+    const old = join(tree, 'dist', 'http', 'index.js');
+    const theirs: ChildResult[] = [];
+    const ours: ChildResult[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      theirs.push(await runChild(world, b.child, { bundle: old, count: 1 }));
+      ours.push(await runChild(world, b.child, { bundle: http.path, count: 1 }));
+    }
+    const section = `vs ${ref.slice(0, 7)}`;
+    const pair = (metric: string, pick: (r: ChildResult) => number) => {
+      const value = median(ours.map(pick));
+      const reference = median(theirs.map(pick));
+      record({ section, metric, value, reference, unit: 'ms', target: '≤ 1.05×', met: value / reference <= 1.05 });
+    };
+    pair('4.x cold: load bundle + answer first lookup', (r) => r.sinceProcessStartMs);
+    pair('4.x cold: require() of the bundle', (r) => r.loadMs);
+    const size = statSync(http.path).size / 1024;
+    const oldSize = statSync(old).size / 1024;
+    record({ section, metric: 'dist/http/index.js', value: size, reference: oldSize, unit: 'KiB', target: '≤ 1.0×', met: size <= oldSize });
+  } finally {
+    git('worktree', 'remove', '--force', tree);
+  }
 }
 
 async function warm5x(world: BenchWorld, b: Awaited<ReturnType<typeof bundles>>) {
@@ -282,6 +329,7 @@ try {
     cold: coldStart,
     warm: warmOverhead,
     warm5x,
+    baseline,
     connections,
     memory,
     burst: (_: BenchWorld, bundled: Awaited<ReturnType<typeof bundles>>) => burstAfterIdle(bundled),

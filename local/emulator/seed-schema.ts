@@ -191,6 +191,12 @@ const SeedShapeSchema = z.strictObject({
     .enum(['error', 'empty'])
     .optional()
     .describe('Unknown MsgId: "error" (default) answers BIZ_NO_MESSAGE, "empty" answers an empty MessageTrack list.'),
+  alignClientIds: z
+    .boolean()
+    .optional()
+    .describe(
+      'Rewrite, at emulator start, the time bytes of every 4.x client id (messages and dlq entries; not offset or 5.x ids) to the message\'s born time in the producer\'s UTC+8 month, so a decoded id agrees with BornTimestamp. The ids then change with every start. Default false.',
+    ),
   rocketmq5: RocketMq5SeedSchema.optional().describe('ApsaraMQ for RocketMQ 5.x (rocketmq 2022-08-01) instances, served on the same port.'),
 });
 

@@ -9,6 +9,7 @@ import { createFaultStore, type FaultDecision, type FaultStore } from './faults'
 import { createNonceStore, type NonceStore } from './nonce-store';
 import { createRateLimiter, type RateLimiter } from './rate-limiter';
 import { decodeUtf8, parseFormParams } from './request-params';
+import { alignSeedClientIds } from './align-client-ids';
 import { createSeedIndex, type SeedIndex } from './seed-index';
 import { FaultSchema, SeedSchema, type Fault, type Seed } from './seed-schema';
 import { findRocketMq5ActionName } from './rocketmq5/action-names';
@@ -78,6 +79,8 @@ export interface EmulatorHandle {
   resetStats(): void;
   /** The seeded 5.x messages with the ids they have in this run (generated ids embed the born time). */
   rocketMq5Messages(): RocketMq5MessageSummary[];
+  /** The seed as served: with `alignClientIds`, its 4.x client ids carry this run's born times. */
+  readonly seed: Seed;
 }
 
 interface StatsRecorder {
@@ -455,13 +458,14 @@ async function readBodyResult(req: IncomingMessage): Promise<BodyReadResult> {
  * await emulator.close();
  */
 export function createEmulator(options: EmulatorOptions): EmulatorHandle {
-  const seed = SeedSchema.parse(options.seed);
+  const parsed = SeedSchema.parse(options.seed);
   const now = options.now ?? Date.now;
+  const startedAt = now();
+  const seed = parsed.alignClientIds === true ? alignSeedClientIds(parsed, startedAt) : parsed;
   const sleeper = createSleeper();
   const stats = createStatsRecorder();
   const faults = createFaultStore({ initial: seed.faults ?? {}, random: options.random ?? Math.random });
   const index = createSeedIndex(seed);
-  const startedAt = now();
   const nonces = createNonceStore({ ttlMs: TIMESTAMP_WINDOW_MS, maxEntries: MAX_NONCES, now });
   const limiter = createRateLimiter({ now });
   const rocketmq5: RocketMq5ServeDeps = {
@@ -545,5 +549,6 @@ export function createEmulator(options: EmulatorOptions): EmulatorHandle {
     stats: () => stats.snapshot(),
     resetStats: () => stats.reset(),
     rocketMq5Messages: () => listRocketMq5Messages(rocketmq5.world),
+    seed,
   };
 }

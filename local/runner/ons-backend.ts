@@ -37,7 +37,7 @@ export async function startOnsBackend(env: Record<string, string | undefined>, s
   const handle = createEmulator({ seed });
   const { url } = await handle.start({ port: 0 });
   return {
-    emulator: { handle, url, seed },
+    emulator: { handle, url, seed: handle.seed },
     accountId: account.accountId,
     credentials: {
       accessKeyId: credential.accessKeyId,

@@ -62,9 +62,9 @@ describe('Chat through the local stack: the built function, the FC runner and it
       expect(status).toBe(200);
       const body = JSON.parse(text);
       expect(body.response_type).toBe('ephemeral');
-      expect(body.text).toMatch(/^Partially consumed: 1 of 3 group\(s\) consumed it/);
+      expect(body.text).toMatch(/^Partially consumed: 2 of 3 group\(s\) consumed it/);
       const blocks = JSON.stringify(body.blocks);
-      for (const group of ['*GID_billing* · `CONSUMED`', '*GID_shipping* · `NOT_CONSUME_YET`', '*GID_analytics* · `NOT_ONLINE`']) expect(blocks).toContain(group);
+      for (const group of ['*GID_billing* · `CONSUMED`', '*GID_shipping* · `NOT_CONSUME_YET`', '*GID_analytics* · `CONSUMED`']) expect(blocks).toContain(group);
       expect(blocks).toMatch(/upstream request [0-9A-F-]{36}/);
       expect(stack.chat.fakes.slack.posts(responseUrl)).toHaveLength(0);
     });
@@ -77,7 +77,7 @@ describe('Chat through the local stack: the built function, the FC runner and it
       expect(posts.map((p) => p.accepted)).toEqual([true]);
       const message = posts[0]?.body as { markdown: { text: string }; at: { atUserIds: string[] } };
       expect(message.markdown.text).toContain('### 🟡 Partially consumed');
-      expect(message.markdown.text).toContain('- **GID_analytics** · NOT_ONLINE');
+      expect(message.markdown.text).toContain('- **GID_shipping** · NOT_CONSUME_YET');
       expect(message.markdown.text.endsWith('@demo-staff-0001')).toBe(true);
       expect(message.at.atUserIds).toEqual(['demo-staff-0001']);
     });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { isClientId4x } from '../../../local/emulator/align-client-ids';
 import { DEMO_SEED_PATH, loadSeedFile } from '../../../local/emulator/load-seed';
 import { seedJsonSchema } from '../../../local/emulator/seed-schema';
 import { callAction, createClient } from './harness';
@@ -77,7 +78,8 @@ describe('CLI: local/emulator/cli.ts', () => {
     const credential = seed.accounts[0]?.credentials[0];
     const instance = seed.instances[0];
     const topic = instance?.topics[0];
-    const message = topic?.messages[0];
+    // The demo aligns its 4.x client ids to each start (alignClientIds); its broker offset id stays fixed.
+    const message = topic?.messages.find((m) => !isClientId4x(m.msgId));
     const client = createClient(ready.url, { accessKeyId: credential?.accessKeyId ?? '', accessKeySecret: credential?.accessKeySecret ?? '' });
     const body = await callAction(client, { InstanceId: instance?.instanceId ?? '', Topic: topic?.topic ?? '', MsgId: message?.msgId ?? '' }, { method: 'POST' });
     child.kill(signal);

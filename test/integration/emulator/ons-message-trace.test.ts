@@ -156,13 +156,14 @@ describe('Action: OnsMessageTrace over pop-core', () => {
     const [demoAccount] = seed.accounts;
     const sts = demoAccount?.credentials.find((credential) => credential.securityToken !== undefined);
     // The demo holds more messages than the 10/s bucket; this test is about content, not limits.
-    const { url } = await startEmulator({ seed: { ...seed, limits: { ...seed.limits, OnsMessageTrace: { count: 100, windowMs: 1000 } } } });
+    const { url, emulator } = await startEmulator({ seed: { ...seed, limits: { ...seed.limits, OnsMessageTrace: { count: 100, windowMs: 1000 } } } });
     const client = createClient(url, {
       accessKeyId: sts?.accessKeyId ?? '',
       accessKeySecret: sts?.accessKeySecret ?? '',
       securityToken: sts?.securityToken ?? '',
     });
-    const owned = seed.instances.filter((instance) => instance.accountId === demoAccount?.accountId);
+    // The seed as served: the demo aligns its 4.x client ids to the start (alignClientIds).
+    const owned = emulator.seed.instances.filter((instance) => instance.accountId === demoAccount?.accountId);
 
     for (const instance of owned) {
       for (const topic of instance.topics) {

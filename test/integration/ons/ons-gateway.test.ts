@@ -13,6 +13,8 @@ import type { UpstreamAttempt } from '../../../shared/trace/broker-port';
 import { createPopCoreClient } from '../../../shared/ons/rpc-client';
 
 const seed = JSON.parse(readFileSync(DEMO_SEED_PATH, 'utf8')) as Seed;
+// These tests address demo messages by their fixed ids.
+delete seed.alignClientIds;
 const account = seed.accounts[0] as Seed['accounts'][number];
 const instance = seed.instances.find((i) => i.accountId === account.accountId) as Seed['instances'][number];
 const topic = instance.topics[0] as Seed['instances'][number]['topics'][number];

@@ -13,7 +13,8 @@ const ENV = { PATH: process.env.PATH };
 const stacks: SpotCheckStack[] = [];
 
 async function start(options: Parameters<typeof startSpotCheckStack>[0] = {}) {
-  const stack = await startSpotCheckStack({ env: ENV, ...options });
+  // The demo seed with its fixed ids (buildSeedFile leaves alignClientIds off).
+  const stack = await startSpotCheckStack({ env: ENV, seedPath: buildSeedFile().path, ...options });
   stacks.push(stack);
   return stack;
 }

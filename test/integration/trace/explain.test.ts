@@ -19,6 +19,8 @@ const DEMO02 = 'MQ_INST_1234567890123456_BXdemo02';
 
 function demoSeed(change: (seed: Seed) => void = () => undefined): Seed {
   const seed = JSON.parse(readFileSync(DEMO_SEED_PATH, 'utf8')) as Seed;
+  // These tests address demo messages by their fixed ids.
+  delete seed.alignClientIds;
   change(seed);
   return seed;
 }
@@ -72,7 +74,7 @@ describe('Explain over the real pop-core client, the gateway and the emulator (d
         ['SUBSCRIPTIONS_INCONSISTENT@GID_billing', 'TAG_NOT_SUBSCRIBED@GID_billing', 'GROUP_OFFLINE@GID_analytics', 'BACKLOG@GID_shipping'],
         1 + 3 * 3 + 1,
       ],
-      ['partially consumed', DEMO01, 'orders', '0A000C22303918B4AAC244F9D9B101A4', ['GROUP_OFFLINE@GID_analytics', 'BACKLOG@GID_shipping'], 1 + 2 * 3],
+      ['partially consumed', DEMO01, 'orders', '0A000C22303918B4AAC244F9D9B101A4', ['BACKLOG@GID_shipping'], 1 + 3],
       ['dead-lettered in billing', DEMO01, 'orders', '0A000C2435F118B4AAC2452B7E110010', ['IN_DLQ@GID_billing', 'RECONSUMED'], 1 + 3],
       ['consumed after 3 redeliveries', DEMO01, 'orders', '0A000C2435F118B4AAC2452B9A2C0011', ['RECONSUMED'], 1 + 3],
       [
@@ -176,10 +178,9 @@ describe('Explain over the real pop-core client, the gateway and the emulator (d
       // Assert
       expect(diagnosis.skippedChecks).toEqual([
         expect.objectContaining({ check: 'CONSUMER_ACCUMULATE', group: 'GID_shipping', reason: 'THROTTLED', upstreamCode: 'Throttling.User' }),
-        expect.objectContaining({ check: 'CONSUMER_ACCUMULATE', group: 'GID_analytics', reason: 'THROTTLED', upstreamCode: 'Throttling.User' }),
       ]);
-      expect(byAction.OnsConsumerAccumulate?.requests).toBe(2 * 3);
-      expect(found(diagnosis)).toEqual(['GROUP_OFFLINE@GID_analytics']);
+      expect(byAction.OnsConsumerAccumulate?.requests).toBe(1 * 3);
+      expect(found(diagnosis)).not.toContain('BACKLOG@GID_shipping');
     });
 
     it('skips a check that would outlast the deadline with UPSTREAM_TIMEOUT, keeping the other findings', async () => {
@@ -193,9 +194,8 @@ describe('Explain over the real pop-core client, the gateway and the emulator (d
       // Assert
       expect(diagnosis.skippedChecks.map((s) => [s.check, s.group, s.reason])).toEqual([
         ['DLQ', 'GID_shipping', 'UPSTREAM_TIMEOUT'],
-        ['DLQ', 'GID_analytics', 'UPSTREAM_TIMEOUT'],
       ]);
-      expect(found(diagnosis)).toEqual(['GROUP_OFFLINE@GID_analytics', 'BACKLOG@GID_shipping']);
+      expect(found(diagnosis)).toEqual(['BACKLOG@GID_shipping']);
     });
   });
 });

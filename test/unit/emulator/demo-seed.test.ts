@@ -85,10 +85,33 @@ describe('Seed: seeds/demo.json', async () => {
 
     expect(states.some((s) => s.length > 1 && s.every((t) => t === 'CONSUMED'))).toBe(true);
     expect(states.some((s) => s.includes('CONSUMED') && s.some((t) => t !== 'CONSUMED'))).toBe(true);
-    expect(states.some((s) => s.length > 0 && s.every((t) => t === 'NOT_CONSUME_YET'))).toBe(true);
+    expect(states.some((s) => s.length > 1 && s.every((t) => t === 'NOT_CONSUME_YET' || t === 'NOT_ONLINE'))).toBe(true);
     expect(states.some((s) => s.length === 0)).toBe(true);
     const flip = messages.flatMap((message) => message.tracks).find((track) => track.timeline !== undefined);
     expect(flip).toMatchObject({ trackType: 'NOT_CONSUME_YET', timeline: [{ afterMs: 3000, trackType: 'CONSUMED' }] });
+  });
+
+  it("keeps the offline GID_analytics's story: nothing born after its last-consumed point is CONSUMED, and nothing is NOT_CONSUME_YET", () => {
+    // Offsets are per queue, so an older message on a lagging queue may still be unconsumed; but an
+    // offline group is reported NOT_ONLINE, never NOT_CONSUME_YET (that means online and behind).
+    const instance = seed.instances.find((i) => i.consumerGroups?.some((g) => g.groupId === 'GID_analytics'));
+    const group = instance?.consumerGroups?.find((g) => g.groupId === 'GID_analytics');
+    expect(group?.connections).toEqual([]);
+    let checked = 0;
+    for (const topic of instance?.topics ?? []) {
+      const lastConsumedAgoMs = group?.topics?.find((t) => t.topic === topic.topic)?.lastConsumedAgoMs ?? 1000;
+      for (const message of topic.messages) {
+        const track = message.tracks.find((t) => t.consumerGroup === 'GID_analytics');
+        if (track === undefined) continue;
+        const states = [track.trackType, ...(track.timeline ?? []).map((entry) => entry.trackType)];
+        // A "request" message is born moments before each request, so after any point before start.
+        const bornAfter = message.bornRelativeTo === 'request' || (message.bornAgoMs ?? 600_000) < lastConsumedAgoMs;
+        expect({ msgId: message.msgId, states }).not.toEqual({ msgId: message.msgId, states: expect.arrayContaining(['NOT_CONSUME_YET']) });
+        if (bornAfter) expect({ msgId: message.msgId, states }).not.toEqual({ msgId: message.msgId, states: expect.arrayContaining(['CONSUMED']) });
+        checked += 1;
+      }
+    }
+    expect(checked).toBeGreaterThan(3);
   });
 
   it('describes every message and names groups GID_*', () => {
