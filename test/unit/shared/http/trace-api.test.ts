@@ -294,6 +294,18 @@ describe('Function: createHttpHandler (trace API)', () => {
     });
   });
 
+  describe('Given a batch item with a single lookup\'s option', () => {
+    it('says batch items take no options, per item, and still answers the others', async () => {
+      const harness = buildHttpHandler({ respond });
+      const event = post({ lookups: [{ instanceId: INSTANCE, topic: 'TopicA', msgId: MSG_CONSUMED, explain: true }, { instanceId: INSTANCE, topic: 'TopicA', msgId: MSG_CONSUMED }] });
+      const response = await harness.invoke(event, buildFcContext());
+      const { results } = JSON.parse(response.body) as { results: Array<Record<string, any>> };
+      expect(results[0]).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', issues: [{ path: 'lookups.0.explain', message: expect.stringContaining('batch items take no options') }] } });
+      expect(JSON.stringify(results[0])).not.toContain('Unrecognized key');
+      expect(results[1]).toMatchObject({ ok: true });
+    });
+  });
+
   describe('Given a batch with a valid item, an invalid item and an item ONS rejects', () => {
     it('answers 200 with one result per item, in order, each failing on its own', async () => {
       // Arrange

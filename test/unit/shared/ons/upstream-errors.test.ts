@@ -263,3 +263,20 @@ describe('Function: classifyUpstreamFailure', () => {
     });
   });
 });
+
+describe('Function: classifyUpstreamFailure (permission denied)', () => {
+  it.each([
+    ['OnsMessageTrace', 'mq:QueryMessageTrace'],
+    ['OnsConsumerAccumulate', 'mq:QueryConsumerAccumulate'],
+    ['OnsDLQMessageGetById', 'mq:QueryDLQMessage'],
+  ])('names the RAM action to grant when %s is refused', (action, ramAction) => {
+    const { error } = classifyUpstreamFailure(action, buildPopCoreApiError({ code: 'Forbidden.RAM', requestId: 'R-1', statusCode: 403 }));
+    expect(error.code).toBe(ErrorCode.PERMISSION_DENIED);
+    expect(error.message).toContain(`grant its role ${ramAction}`);
+  });
+
+  it('names no action for a call outside the registry', () => {
+    const { error } = classifyUpstreamFailure('SomethingElse', buildPopCoreApiError({ code: 'Forbidden.RAM', statusCode: 403 }));
+    expect(error.message).not.toContain('grant');
+  });
+});
