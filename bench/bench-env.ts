@@ -20,7 +20,9 @@ export interface BenchEmulator {
 export function benchSeed(): Seed {
   const seed = JSON.parse(readFileSync(DEMO_SEED_PATH, 'utf8')) as Seed;
   const lifted = { count: 1_000_000, windowMs: 1000 };
-  return { ...seed, limits: { OnsMessageTrace: lifted, GetTrace: lifted, ListTopicSubscriptions: lifted } };
+  // The bench reads message IDs from this object, so the emulator must not re-mint them at start.
+  const { alignClientIds: _, ...fixedIds } = seed;
+  return { ...fixedIds, limits: { OnsMessageTrace: lifted, GetTrace: lifted, ListTopicSubscriptions: lifted } };
 }
 
 /** The 5.x demo messages of a running emulator: their IDs embed the emulator's start time. */

@@ -43,6 +43,7 @@ export function alignSeedClientIds(seed: Seed, startedAtMs: number): Seed {
       if (!isClientId4x(message.msgId)) continue;
       const aligned = alignClientId(message.msgId, startedAtMs - (message.bornAgoMs ?? DEFAULT_BORN_AGO_MS));
       renamed.set(message.msgId.toUpperCase(), aligned);
+      if (aligned !== message.msgId.toUpperCase()) message.alsoKnownAs = [...(message.alsoKnownAs ?? []), message.msgId];
       message.msgId = aligned;
     }
     for (const entry of (instance.consumerGroups ?? []).flatMap((group) => group.dlq ?? [])) {

@@ -53,8 +53,10 @@ export function handleOnsMessageGetByMsgId(context: ActionContext): ActionResult
 export function handleOnsDLQMessageGetById(context: ActionContext): ActionResult {
   const { instance, group } = seededGroup(context);
   const msgId = requiredParam(context.params, 'MsgId').toUpperCase();
-  const entry = (group.dlq ?? []).find((dead) => dead.msgId.toUpperCase() === msgId);
-  const found = entry === undefined ? undefined : findOnInstance(instance, msgId);
+  // Found by any of the message's IDs (an alias too), then matched to the group's DLQ by its own ID.
+  const found = findOnInstance(instance, msgId);
+  const ownId = found?.message.msgId.toUpperCase();
+  const entry = ownId === undefined ? undefined : (group.dlq ?? []).find((dead) => dead.msgId.toUpperCase() === ownId);
   if (entry === undefined || found === undefined) {
     throw apiError('BIZ_NO_MESSAGE');
   }

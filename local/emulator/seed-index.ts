@@ -47,7 +47,13 @@ export function createSeedIndex(seed: Seed): SeedIndex {
   for (const instance of seed.instances) {
     const topics = new Map<string, Map<string, SeedMessage>>();
     for (const topic of instance.topics) {
-      topics.set(topic.topic, new Map(topic.messages.map((message) => [message.msgId.toUpperCase(), message])));
+      const byId = new Map<string, SeedMessage>();
+      for (const message of topic.messages) {
+        // The message's own ID wins over another's alias.
+        for (const alias of message.alsoKnownAs ?? []) if (!byId.has(alias.toUpperCase())) byId.set(alias.toUpperCase(), message);
+      }
+      for (const message of topic.messages) byId.set(message.msgId.toUpperCase(), message);
+      topics.set(topic.topic, byId);
     }
     const consumerGroups = new Map((instance.consumerGroups ?? []).map((group) => [group.groupId, group]));
     instances.set(instance.instanceId, { instanceId: instance.instanceId, accountId: instance.accountId, topics, consumerGroups });

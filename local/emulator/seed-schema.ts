@@ -88,6 +88,11 @@ const MessageSchema = z.strictObject({
     .enum(['start', 'firstLookup'])
     .optional()
     .describe('What the tracks\' timeline afterMs counts from: "start" (default, the emulator start) or "firstLookup" (the first OnsMessageTrace of this message, so a printed wait example shows a real wait).'),
+  alsoKnownAs: z
+    .array(z.string().regex(MSG_ID_PATTERN))
+    .max(4)
+    .optional()
+    .describe('Other IDs this message answers to. alignClientIds sets it to the seed\'s own ID, so commands written down with that ID keep working.'),
   bornRelativeTo: z
     .enum(['start', 'request'])
     .optional()

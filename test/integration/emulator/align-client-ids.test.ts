@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { isClientId4x } from '../../../local/emulator/align-client-ids';
+import { alignSeedClientIds, isClientId4x } from '../../../local/emulator/align-client-ids';
+import { createSeedIndex } from '../../../local/emulator/seed-index';
 import { DEMO_SEED_PATH, loadSeedFile } from '../../../local/emulator/load-seed';
 import type { Seed } from '../../../local/emulator/seed-schema';
 import { decodeMessageId } from '../../../shared/trace/message-id';
@@ -70,5 +71,23 @@ describe('Emulator: alignClientIds', () => {
     const client = createClient(url, { accessKeyId: credential?.accessKeyId ?? '', accessKeySecret: credential?.accessKeySecret ?? '' });
     const body = await callAction(client, { InstanceId: first?.instance.instanceId ?? '', Topic: first?.topic ?? '', MsgId: first?.message.msgId ?? '' }, { action: 'OnsMessageGetByMsgId' });
     expect(body).toHaveProperty('Data.MsgId', first?.message.msgId);
+  });
+});
+
+describe('Function: alignSeedClientIds (the IDs written down before the rewrite)', () => {
+  it("keeps answering to the seed's own IDs, so documented commands keep working", async () => {
+    const seed = await loadSeedFile(DEMO_SEED_PATH);
+    const aligned = alignSeedClientIds(seed, Date.parse('2026-12-01T00:00:00.000Z'));
+    const pairs = seed.instances.flatMap((instance, i) =>
+      instance.topics.flatMap((topic, t) => topic.messages.map((message, m) => [message.msgId, aligned.instances[i]?.topics[t]?.messages[m]] as const)),
+    );
+    const rewritten = pairs.filter(([original, now]) => now?.msgId !== original);
+    expect(rewritten.length).toBeGreaterThan(3);
+    for (const [original, now] of rewritten) expect(now?.alsoKnownAs).toEqual([original]);
+    const index = createSeedIndex(aligned);
+    for (const [original, now] of rewritten) {
+      const found = [...index.instances.values()].flatMap((instance) => [...instance.topics.values()]).find((topic) => topic.has(original));
+      expect(found?.get(original)).toBe(now);
+    }
   });
 });
