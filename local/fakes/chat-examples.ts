@@ -1,3 +1,4 @@
+import { DEMO_5X_INSTANCE } from '../runner/explain-examples';
 import type { LocalStack } from '../runner/local-stack';
 import { buildDingTalkCallbackBody, buildSlashCommandBody, signDingTalkRequest, signSlackRequest } from './chat-signing';
 
@@ -20,6 +21,16 @@ export function chatExamples(stack: LocalStack): string[] {
     `  ${send} slack 'help' ${where}`,
     `  ${send} dingtalk ${shellQuote(command)} ${where}`,
   ];
+  // 5.x: the instance goes third; the demo IDs embed the emulator's start, so they are read from it.
+  const dead5x = stack.emulator?.handle.rocketMq5Messages().find((m) => m.instanceId === DEMO_5X_INSTANCE && /dead-letter/i.test(m.note ?? ''));
+  if (dead5x) {
+    const command5x = `trace ${dead5x.topicName} ${dead5x.messageId} ${dead5x.instanceId}`;
+    lines.push(
+      '  # a RocketMQ 5.x message, retried then dead-lettered; "why" explains it',
+      `  ${send} slack ${shellQuote(`${command5x} why`)} ${where}`,
+      `  ${send} dingtalk ${shellQuote(command5x)} ${where}`,
+    );
+  }
   if (stack.emulator) {
     lines.push(
       '  # a slow upstream: the Slack ack still comes back at once and the answer follows on the response_url',

@@ -23,3 +23,22 @@ describe('Function: explainExamples', () => {
     expect(explainExamples({ url: 'http://127.0.0.1:9000', emulator: undefined } as unknown as LocalStack)).toEqual([]);
   });
 });
+
+describe('Function: rocketMq5Examples', () => {
+  it('prints a curl line per 5.x demo message, with the IDs the running emulator minted, plus explain and wait', async () => {
+    const { createEmulator } = await import('../../../local/emulator/server');
+    const seed = await loadSeedFile(DEMO_SEED_PATH);
+    const handle = createEmulator({ seed });
+    const { rocketMq5Examples, DEMO_5X_INSTANCE } = await import('../../../local/runner/explain-examples');
+    const stack = { url: 'http://127.0.0.1:9000', emulator: { seed, handle } } as unknown as LocalStack;
+
+    const lines = rocketMq5Examples(stack);
+
+    const minted = handle.rocketMq5Messages().filter((m) => m.instanceId === DEMO_5X_INSTANCE && !m.topicName.startsWith('%DLQ%'));
+    const curls = lines.filter((l) => l.includes('curl'));
+    for (const m of minted) expect(curls.some((c) => c.includes(`msgId=${m.messageId}`))).toBe(true);
+    expect(curls.filter((c) => c.includes('explain=true'))).toHaveLength(1);
+    expect(curls.filter((c) => c.includes('waitSeconds='))).toHaveLength(1);
+    expect(lines.join('\n')).not.toContain('rmq-cn-other5x0001');
+  });
+});
