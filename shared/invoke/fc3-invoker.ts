@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { createClientPool, type ClientPool } from '../upstream/client-pool';
 // Type-only: erased at build time. The SDK itself is loaded by `import()` on the deferred path, so
 // a cold start never parses it (scripts/build.ts ships it as dist/http/fc3.js).
 import type Fc3Client from '@alicloud/fc20230330';
@@ -69,6 +70,8 @@ async function loadFc3(): Promise<Fc3SdkModule> {
   return (typeof mod.default === 'function' ? mod : mod.default) as Fc3SdkModule;
 }
 
+type Endpoint = { host: string; protocol: 'http' | 'https' };
+
 /**
  * The default {@link InvokerPort}: `InvokeFunction` of the official `@alicloud/fc20230330` with
  * `x-fc-invocation-type: Async` and `x-fc-async-task-id`, signed ACS3-HMAC-SHA256 by openapi-core
@@ -80,7 +83,7 @@ export function createFc3Invoker(options: Fc3InvokerOptions): InvokerPort {
   const load = options.load ?? loadFc3;
   const maxClients = options.maxClients ?? 2;
   let sdk: Promise<Fc3SdkModule> | undefined;
-  const clients = new Map<string, SdkClient>();
+  let clients: ClientPool<SdkClient, Endpoint> | undefined;
 
   const loadOnce = () => {
     sdk ??= load();
@@ -91,24 +94,25 @@ export function createFc3Invoker(options: Fc3InvokerOptions): InvokerPort {
     return sdk;
   };
 
-  const clientFor = (module: Fc3SdkModule, credentials: Credentials, endpoint: { host: string; protocol: 'http' | 'https' }): SdkClient => {
-    const key = [endpoint.protocol, endpoint.host, credentials.accessKeyId, credentials.accessKeySecret, credentials.securityToken ?? ''].join('\u0000');
-    const existing = clients.get(key);
-    if (existing) return existing;
-    const Client = module.default;
-    const client = new Client({
-      accessKeyId: credentials.accessKeyId,
-      accessKeySecret: credentials.accessKeySecret,
-      ...(credentials.securityToken ? { securityToken: credentials.securityToken } : {}),
-      endpoint: endpoint.host,
-      protocol: endpoint.protocol,
-      readTimeout: options.timeoutMs,
-      connectTimeout: options.timeoutMs,
-      // No retryOptions: openapi-core then makes exactly one attempt.
-    } as SdkConfig);
-    clients.set(key, client);
-    while (clients.size > maxClients) clients.delete(clients.keys().next().value as string);
-    return client;
+  const clientFor = (module: Fc3SdkModule, credentials: Credentials, endpoint: Endpoint): SdkClient => {
+    clients ??= createClientPool<SdkClient, Endpoint>({
+      build: (c, at) => {
+        const Client = module.default;
+        return new Client({
+          accessKeyId: c.accessKeyId,
+          accessKeySecret: c.accessKeySecret,
+          ...(c.securityToken ? { securityToken: c.securityToken } : {}),
+          endpoint: at.host,
+          protocol: at.protocol,
+          readTimeout: options.timeoutMs,
+          connectTimeout: options.timeoutMs,
+          // No retryOptions: openapi-core then makes exactly one attempt.
+        } as SdkConfig);
+      },
+      keyOf: (at) => `${at.protocol}\u0000${at.host}`,
+      maxClients,
+    });
+    return clients.get(credentials, endpoint);
   };
 
   return {

@@ -1,5 +1,6 @@
 import RPCClient from '@alicloud/pop-core';
 import type { Credentials } from '../credentials';
+import { createClientPool, type ClientPool } from '../upstream/client-pool';
 
 /** The slice of pop-core's `RPCClient` mqtrace uses (its `lib/rpc.d.ts` signature). */
 export interface RpcClientLike {
@@ -31,39 +32,17 @@ export const createPopCoreClient: RpcClientFactory = (config) => {
   };
 };
 
-export interface RpcClientPool {
-  /** The client for these credentials, built on first use and reused while they are unchanged. */
-  get(credentials: Credentials): RpcClientLike;
-  size(): number;
-}
+export type RpcClientPool = ClientPool<RpcClientLike>;
 
-/**
- * Keeps one client per distinct credential set. FC rotates STS credentials; pop-core binds one
- * keep-alive agent to each client, so reusing the client keeps a warm instance's connections.
- * Only the newest `maxClients` sets are kept: older ones belong to expired credentials.
- */
+/** One pop-core client per credential set (see {@link createClientPool}), all for one endpoint and version. */
 export function createRpcClientPool(options: {
   factory: RpcClientFactory;
   endpoint: string;
   apiVersion: string;
   maxClients?: number;
 }): RpcClientPool {
-  const max = options.maxClients ?? 2;
-  const clients = new Map<string, RpcClientLike>();
-  return {
-    get(credentials) {
-      const key = `${credentials.accessKeyId}\u0000${credentials.accessKeySecret}\u0000${credentials.securityToken ?? ''}`;
-      const existing = clients.get(key);
-      if (existing) return existing;
-      const client = options.factory({ ...credentials, endpoint: options.endpoint, apiVersion: options.apiVersion });
-      clients.set(key, client);
-      while (clients.size > max) {
-        const oldest = clients.keys().next().value as string;
-        clients.get(oldest)?.close?.();
-        clients.delete(oldest);
-      }
-      return client;
-    },
-    size: () => clients.size,
-  };
+  return createClientPool({
+    build: (credentials) => options.factory({ ...credentials, endpoint: options.endpoint, apiVersion: options.apiVersion }),
+    ...(options.maxClients !== undefined ? { maxClients: options.maxClients } : {}),
+  });
 }

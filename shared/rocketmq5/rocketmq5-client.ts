@@ -1,4 +1,5 @@
 import type { Credentials } from '../credentials';
+import { createClientPool, type ClientPool } from '../upstream/client-pool';
 import { ConfigError } from '../errors';
 import type { RocketMq5Action } from './actions';
 
@@ -184,39 +185,17 @@ function defined<T extends Record<string, unknown>>(values: T): Partial<T> {
   return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-export interface RocketMq5ClientPool {
-  /** The client for these credentials, built on first use and reused while they are unchanged. */
-  get(credentials: Credentials): RocketMq5ClientLike;
-  size(): number;
-}
+export type RocketMq5ClientPool = ClientPool<RocketMq5ClientLike>;
 
-/**
- * Keeps one client per distinct credential set, like `shared/ons/rpc-client.ts`: FC rotates STS
- * credentials, and rebuilding a client per call would redo its set-up. Only the newest
- * `maxClients` sets are kept: older ones belong to expired credentials.
- */
+/** One 5.x SDK client per credential set (see {@link createClientPool}), all for one endpoint. */
 export function createRocketMq5ClientPool(options: {
   factory: RocketMq5ClientFactory;
   endpoint: string;
   protocol: 'https' | 'http';
   maxClients?: number;
 }): RocketMq5ClientPool {
-  const max = options.maxClients ?? 2;
-  const clients = new Map<string, RocketMq5ClientLike>();
-  return {
-    get(credentials) {
-      const key = `${credentials.accessKeyId}\u0000${credentials.accessKeySecret}\u0000${credentials.securityToken ?? ''}`;
-      const existing = clients.get(key);
-      if (existing) return existing;
-      const client = options.factory({ ...credentials, endpoint: options.endpoint, protocol: options.protocol });
-      clients.set(key, client);
-      while (clients.size > max) {
-        const oldest = clients.keys().next().value as string;
-        clients.get(oldest)?.close?.();
-        clients.delete(oldest);
-      }
-      return client;
-    },
-    size: () => clients.size,
-  };
+  return createClientPool({
+    build: (credentials) => options.factory({ ...credentials, endpoint: options.endpoint, protocol: options.protocol }),
+    ...(options.maxClients !== undefined ? { maxClients: options.maxClients } : {}),
+  });
 }
