@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
-const SECRET = 'xoxb-TOPSECRET-0123456789';
+const SECRET = 'SECRETVALUE-signing-0123456789';
 const INSTANCE = 'MQ_INST_1234567890123456_BXprod01';
 // Each run renders s.yaml with s preview (~6 s alone); they run side by side on two cores.
 const TIMEOUT = 240_000;

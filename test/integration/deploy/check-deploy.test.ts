@@ -57,7 +57,7 @@ describe('Function: check:deploy (s preview -o json, then zod over the fc3 props
 });
 
 describe('Function: checkDeployment (s.yaml and the deployer environment together)', () => {
-  const SLACK = { SLACK_SIGNING_SECRET: 'xoxb-TOPSECRET-0123456789', MQTRACE_INTERNAL_SECRET: 'i'.repeat(32) };
+  const SLACK = { SLACK_SIGNING_SECRET: 'SECRETVALUE-signing-0123456789', MQTRACE_INTERNAL_SECRET: 'i'.repeat(32) };
   const CHANNELS = JSON.stringify({ slack: { channels: [{ teamId: 'T0123ABCD', channelId: '*', scope: { instances: ['*'], topics: ['*'] } }] } });
 
   it('flags a chat secret behind an HTTP trigger that is not anonymous', async () => {

@@ -27,7 +27,7 @@ const ROOT = join(import.meta.dirname, '..', '..', '..');
 const CODE_DIR = '/nowhere/dist/http';
 const INSTANCE = 'MQ_INST_1234567890123456_BXprod01';
 const CHECK = { name: 'orders', instanceId: INSTANCE, topic: 'orders' };
-const SECRET = 'xoxb-TOPSECRET-0123456789';
+const SECRET = 'SECRETVALUE-signing-0123456789';
 const keysOf = (items: readonly EnvProblem[]) => items.map((p) => p.key);
 const noFile = () => {
   throw new Error('ENOENT');

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { preflightLocalConfig, type PreflightResult } from '../../../local/runner/preflight';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
-const SECRET = 'sk-TOPSECRET-0123456789abcdef';
+const SECRET = 'SECRETVALUE-preflight-0123456789abcdef';
 const keysOf = (result: PreflightResult) => (result.ok ? [] : result.problems.map((p) => p.key));
 
 describe('Function: preflightLocalConfig (npm start says what is wrong before it reports ready)', () => {
