@@ -9,13 +9,11 @@
  * The SDK draws its nonce and date itself, so the fixture is re-recorded rather than reproduced.
  * Run: `npx tsx local/signing/capture-fc3-invoke.ts test/fixtures/fc3/invoke-async-sts.json`
  */
-import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { createFc3Invoker } from '../../shared/invoke/fc3-invoker';
 import type { InvokeResult, InvokeTarget } from '../../shared/invoke/invoker-port';
-import { CAPTURE_CREDENTIAL, type CapturedRequest } from './capture-sdk-request';
+import { CAPTURE_CREDENTIAL, recordOneRequest, type CapturedRequest } from './capture-sdk-request';
 
 /** What the capture invokes: fixed, so the fixture's path and task ID are known answers. */
 export const FC3_CAPTURE_INPUT = {
@@ -30,15 +28,6 @@ export interface CapturedFc3Request extends CapturedRequest {
   result: InvokeResult;
 }
 
-function readAll(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((done, fail) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.once('end', () => done(Buffer.concat(chunks)));
-    req.once('error', fail);
-  });
-}
-
 /**
  * Sends one async invocation through the default invoker to a throwaway loopback server and
  * returns what arrived.
@@ -46,39 +35,19 @@ function readAll(req: IncomingMessage): Promise<Buffer> {
  * @returns The captured request.
  */
 export async function captureFc3InvokeRequest(): Promise<CapturedFc3Request> {
-  let captured: CapturedRequest | undefined;
-  const server = createServer((req, res) => {
-    readAll(req).then(
-      (body) => {
-        const pairs: [string, string][] = [];
-        for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) pairs.push([req.rawHeaders[i] ?? '', req.rawHeaders[i + 1] ?? '']);
-        captured = {
-          description: "An async InvokeFunction by mqtrace's default invoker (the official FC 3.0 SDK) with STS credentials and a task ID.",
-          sdk: '@alicloud/fc20230330@4.7.6 + @alicloud/openapi-core@1.0.8',
-          credential: CAPTURE_CREDENTIAL,
-          method: req.method ?? '',
-          url: req.url ?? '',
-          rawHeaders: pairs,
-          bodyBase64: body.toString('base64'),
-        };
-        const taskId = pairs.find(([name]) => name.toLowerCase() === 'x-fc-async-task-id')?.[1] ?? 'none';
-        res.writeHead(202, { 'x-fc-request-id': '1-capture-0000', 'x-fc-async-task-id': taskId, 'content-length': '0' }).end();
-      },
-      () => res.destroy(),
-    );
+  const { captured, result } = await recordOneRequest({
+    description: "An async InvokeFunction by mqtrace's default invoker (the official FC 3.0 SDK) with STS credentials and a task ID.",
+    sdk: '@alicloud/fc20230330@4.7.6 + @alicloud/openapi-core@1.0.8',
+    respond: (res, pairs) => {
+      const taskId = pairs.find(([name]) => name.toLowerCase() === 'x-fc-async-task-id')?.[1] ?? 'none';
+      res.writeHead(202, { 'x-fc-request-id': '1-capture-0000', 'x-fc-async-task-id': taskId, 'content-length': '0' }).end();
+    },
+    send: (hostPort) =>
+      createFc3Invoker({ endpoint: `http://${hostPort}`, timeoutMs: 5000 }).invokeAsync(Buffer.from(FC3_CAPTURE_INPUT.payload, 'utf8'), FC3_CAPTURE_INPUT.target, CAPTURE_CREDENTIAL, {
+        idempotencyKey: FC3_CAPTURE_INPUT.idempotencyKey,
+      }),
   });
-  await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
-  try {
-    const { port } = server.address() as AddressInfo;
-    const invoker = createFc3Invoker({ endpoint: `http://127.0.0.1:${port}`, timeoutMs: 5000 });
-    const result = await invoker.invokeAsync(Buffer.from(FC3_CAPTURE_INPUT.payload, 'utf8'), FC3_CAPTURE_INPUT.target, CAPTURE_CREDENTIAL, {
-      idempotencyKey: FC3_CAPTURE_INPUT.idempotencyKey,
-    });
-    if (captured === undefined) throw new Error('The SDK request never arrived.');
-    return { ...captured, input: FC3_CAPTURE_INPUT, result };
-  } finally {
-    await new Promise<void>((closed) => server.close(() => closed()));
-  }
+  return { ...captured, input: FC3_CAPTURE_INPUT, result };
 }
 
 const target = process.argv[2];

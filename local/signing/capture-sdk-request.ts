@@ -7,7 +7,7 @@
  * The SDK draws its nonce and date itself, so the fixture is re-recorded rather than reproduced.
  * Run: `npx tsx local/signing/capture-sdk-request.ts test/fixtures/acs3/rocketmq-list-traces-sts.json`
  */
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -44,13 +44,46 @@ export function rocketMqClientClass(module: RocketMqModule = RocketMq): ClientCt
   return typeof outer === 'function' ? outer : outer.default;
 }
 
-function readAll(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((done, fail) => {
+/**
+ * Starts a throwaway loopback server, lets `send` make one SDK call to it, and returns the request
+ * exactly as it arrived (method, raw target, raw header pairs, body) with what `send` resolved to.
+ * `respond` answers the request the way the real service would, so the SDK call completes.
+ */
+export async function recordOneRequest<T>(options: {
+  description: string;
+  sdk: string;
+  respond: (res: ServerResponse, rawHeaders: readonly [string, string][]) => void;
+  send: (hostPort: string) => Promise<T>;
+}): Promise<{ captured: CapturedRequest; result: T }> {
+  let captured: CapturedRequest | undefined;
+  const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.once('end', () => done(Buffer.concat(chunks)));
-    req.once('error', fail);
+    req.once('error', () => res.destroy());
+    req.once('end', () => {
+      const pairs: [string, string][] = [];
+      for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) pairs.push([req.rawHeaders[i] ?? '', req.rawHeaders[i + 1] ?? '']);
+      captured = {
+        description: options.description,
+        sdk: options.sdk,
+        credential: CAPTURE_CREDENTIAL,
+        method: req.method ?? '',
+        url: req.url ?? '',
+        rawHeaders: pairs,
+        bodyBase64: Buffer.concat(chunks).toString('base64'),
+      };
+      options.respond(res, pairs);
+    });
   });
+  await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
+  try {
+    const { port } = server.address() as AddressInfo;
+    const result = await options.send(`127.0.0.1:${port}`);
+    if (captured === undefined) throw new Error('The SDK request never arrived.');
+    return { captured, result };
+  } finally {
+    await new Promise<void>((closed) => server.close(() => closed()));
+  }
 }
 
 /**
@@ -59,52 +92,30 @@ function readAll(req: IncomingMessage): Promise<Buffer> {
  * @returns The captured request.
  */
 export async function captureSdkRequest(): Promise<CapturedRequest> {
-  let captured: CapturedRequest | undefined;
-  const server = createServer((req, res) => {
-    readAll(req).then(
-      (body) => {
-        const pairs: [string, string][] = [];
-        for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
-          pairs.push([req.rawHeaders[i] ?? '', req.rawHeaders[i + 1] ?? '']);
-        }
-        captured = {
-          description: 'ListTraces by the official SDK with STS credentials and a query that needs percent-encoding.',
-          sdk: '@alicloud/rocketmq20220801@5.0.7 + @alicloud/openapi-core@1.0.8',
-          credential: CAPTURE_CREDENTIAL,
-          method: req.method ?? '',
-          url: req.url ?? '',
-          rawHeaders: pairs,
-          bodyBase64: body.toString('base64'),
-        };
-        const payload = JSON.stringify({ requestId: 'CAPTURE', success: true, code: 'Success', httpStatusCode: 200, data: { list: [] } });
-        res.writeHead(200, { 'content-type': 'application/json;charset=utf-8' }).end(payload);
-      },
-      () => res.destroy(),
-    );
+  const { captured } = await recordOneRequest({
+    description: 'ListTraces by the official SDK with STS credentials and a query that needs percent-encoding.',
+    sdk: '@alicloud/rocketmq20220801@5.0.7 + @alicloud/openapi-core@1.0.8',
+    respond: (res) => {
+      const payload = JSON.stringify({ requestId: 'CAPTURE', success: true, code: 'Success', httpStatusCode: 200, data: { list: [] } });
+      res.writeHead(200, { 'content-type': 'application/json;charset=utf-8' }).end(payload);
+    },
+    send: async (hostPort) => {
+      const Client = rocketMqClientClass();
+      const client = new Client(new $OpenApiUtil.Config({ ...CAPTURE_CREDENTIAL, endpoint: hostPort, protocol: 'http' }));
+      await client.listTraces(
+        'rmq-cn-demo5x0001',
+        'orders-5x',
+        new RocketMq.ListTracesRequest({
+          queryType: 'MESSAGE_KEY',
+          messageKey: "order 5x/0001*(a)'!",
+          startTime: '2025-12-01 08:00:00',
+          endTime: '2025-12-01 09:30:00',
+          pageNumber: 1,
+          pageSize: 10,
+        }),
+      );
+    },
   });
-  await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
-  try {
-    const { port } = server.address() as AddressInfo;
-    const Client = rocketMqClientClass();
-    const client = new Client(new $OpenApiUtil.Config({ ...CAPTURE_CREDENTIAL, endpoint: `127.0.0.1:${port}`, protocol: 'http' }));
-    await client.listTraces(
-      'rmq-cn-demo5x0001',
-      'orders-5x',
-      new RocketMq.ListTracesRequest({
-        queryType: 'MESSAGE_KEY',
-        messageKey: "order 5x/0001*(a)'!",
-        startTime: '2025-12-01 08:00:00',
-        endTime: '2025-12-01 09:30:00',
-        pageNumber: 1,
-        pageSize: 10,
-      }),
-    );
-  } finally {
-    await new Promise<void>((closed) => server.close(() => closed()));
-  }
-  if (captured === undefined) {
-    throw new Error('The SDK request never arrived.');
-  }
   return captured;
 }
 

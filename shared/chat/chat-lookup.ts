@@ -92,7 +92,7 @@ export function createChatLookup(deps: ChatLookupDeps): ChatLookup {
       const fields = log.fields;
       let explainLater = false;
       try {
-        const outcome = await deps.lookups.lookup(caller, { instance: input.instance, topic: input.topic, msgId: input.msgId }, {
+        const outcome = await deps.lookups.lookup(caller, { instance: target.instanceId, topic: target.topic, msgId: target.msgId }, {
           credentials: deps.credentials(context),
           log,
           deadline: createDeadline(budgetMs, deps.now),

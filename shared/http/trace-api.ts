@@ -3,7 +3,7 @@ import type { CredentialsProvider } from '../credentials';
 import { createDeadline } from '../deadline';
 import { InvalidInputError, UnauthenticatedError, UnsupportedMediaTypeError, toAppError, type AppError } from '../errors';
 import { invocationBudgetMs, type FcContext } from '../fc-context';
-import type { LookupService } from '../trace/lookup-service';
+import { answeredReport, type LookupService } from '../trace/lookup-service';
 import {
   BatchInputSchema,
   TraceQueryInputSchema,
@@ -11,7 +11,6 @@ import {
   TraceRequestQuerySchema,
   type TraceRequestInput,
 } from '../trace/query-schema';
-import type { TraceReport } from '../trace/report-schema';
 import { parseInput } from '../validation';
 import { errorBody } from './error-table';
 import type { HttpEvent } from './http-boundary';
@@ -56,8 +55,7 @@ export function createTraceApi(deps: TraceApiDeps): TraceApi {
         explain: input.explain ?? false,
       },
     );
-    // No deferral policy is given, so every outcome is an answer.
-    let report = (outcome as { report: TraceReport }).report;
+    let report = answeredReport(outcome);
     if (report.wait && windowMs < waitMs) report = { ...report, wait: { ...report.wait, cappedFrom: input.waitSeconds as number } };
     Object.assign(event.scope.fields, {
       instanceId: report.instanceId,
@@ -92,7 +90,7 @@ export function createTraceApi(deps: TraceApiDeps): TraceApi {
             { instance: input.instanceId, topic: input.topic, msgId: input.msgId },
             { credentials, log: event.scope, deadline },
           );
-          return { index, ok: true, report: (outcome as { report: TraceReport }).report };
+          return { index, ok: true, report: answeredReport(outcome) };
         } catch (error) {
           return { index, ok: false, ...errorBody(itemError(toAppError(error), index), event.scope.requestId) };
         }

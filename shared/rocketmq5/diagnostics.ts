@@ -22,12 +22,6 @@ type LagData = NonNullable<RocketMq5Body<'GetConsumerGroupLag'>['data']>;
 type Lag = NonNullable<LagData['totalLag']>;
 type SubscriptionRows = NonNullable<RocketMq5Body<'GetConsumerGroupSubscription'>['data']>;
 
-/**
- * GetConsumerGroupLag reports no consumption rate: 0 would read as "stalled", so the rate is left
- * undefined and the findings say the broker reports none.
- */
-export const CONSUME_TPS_NOT_REPORTED = undefined;
-
 /** The system property RocketMQ stamps on redelivered copies. UNVERIFIED for GetMessageDetail. */
 const RECONSUME_PROPERTY = 'RECONSUME_TIME';
 
@@ -79,7 +73,7 @@ export function toDlqMessage(trace: TraceData | null | undefined, groupId: strin
  * GetConsumerGroupLag → {@link ConsumerAccumulate}: `readyCount + inflightCount` is the backlog,
  * `deliveryDuration` (s) the delay. Not mapped, on purpose:
  * - `online`: the lag API does not say (the connections do).
- * - `consumeTps`: not reported ({@link CONSUME_TPS_NOT_REPORTED}).
+ * - `consumeTps`: not reported: 0 would read as "stalled", so it stays undefined.
  * - `lastConsumedBornAt`: 5.x's `lastConsumeTimestamp` is when the group last consumed, not the
  *   born time of what it consumed; the findings compare the latter with the message's born time,
  *   and a consume time would wrongly say the group is past the message.
@@ -95,7 +89,7 @@ export function toConsumerAccumulate(data: LagData | null | undefined): Consumer
   return {
     online: undefined,
     totalDiff: total.totalDiff,
-    consumeTps: CONSUME_TPS_NOT_REPORTED,
+    consumeTps: undefined,
     lastConsumedBornAt: undefined,
     delayMs: total.delayMs,
     topics,

@@ -7,7 +7,7 @@ import type { Logger } from '../log';
 import type { RequestLog } from '../request-log';
 import type { Broker, BrokerDirectory, UpstreamAttempt } from '../trace/broker-port';
 import { MAX_EXAMPLES, type AlertContent, type AlertDestination, type DeliveryReport } from '../alerts/alert-content';
-import type { LookupService } from '../trace/lookup-service';
+import { answeredReport, type LookupService } from '../trace/lookup-service';
 import { VERDICTS } from '../trace/verdict';
 import { nextState, planAlerts, type CheckStatus, type DestinationPlan } from './alert-policy';
 import type { SpotCheck } from './check-schema';
@@ -221,8 +221,7 @@ export function createSpotCheckRunner(deps: SpotCheckRunnerDeps): SpotCheckRunne
               { instance: check.instanceId, topic: check.topic, msgId: item.msgId },
               { credentials: deps.credentials, log, deadline: work },
             );
-            if (outcome.kind !== 'answered') throw new Error('a spot-check lookup was deferred');
-            const { report } = outcome;
+            const report = answeredReport(outcome);
             tally.verdicts[report.verdict]++;
             const reasons = judgeTracks(report.groups, check.expectGroups);
             if (reasons.length > 0) tally.failing.push({ msgId: report.msgId, reasons: describeReasons(reasons) });

@@ -4,7 +4,7 @@ import { upstreamIdsOf, type AuditEntry } from '../access/audit';
 import { describeInstanceIds } from '../brokers/instance-rules';
 import type { Credentials } from '../credentials';
 import type { Deadline } from '../deadline';
-import { ForbiddenError, InvalidInputError, toAppError, type AppError } from '../errors';
+import { AppError, ErrorCode, ForbiddenError, InvalidInputError, toAppError } from '../errors';
 import type { RequestLog } from '../request-log';
 import type { Broker, BrokerDirectory, CallContext, MessageRef, UpstreamAttempt } from './broker-port';
 import { describeCaveats } from './caveats';
@@ -150,16 +150,13 @@ export function createLookupService(deps: LookupServiceDeps): LookupService {
       const ids = (error?: AppError) => upstreamIdsOf([...trail, ...(error?.upstream ? [error.upstream] : [])]);
       try {
         const broker = await deps.brokers.forInstance(target.instanceId, options.credentials);
-        const once = async () => {
-          const started = deps.now();
-          const answered = await broker.consumption(target, ctx);
-          return { report: report(broker, target, answered, options.log.requestId), lookupMs: deps.now() - started };
-        };
+        // How long the last consumption call took: the latency the explain estimate is based on.
         let lookupMs = 0;
         const poll = async () => {
-          const polled = await once();
-          lookupMs = polled.lookupMs;
-          return polled.report;
+          const started = deps.now();
+          const answered = await broker.consumption(target, ctx);
+          lookupMs = deps.now() - started;
+          return report(broker, target, answered, options.log.requestId);
         };
         let result: TraceReport;
         if (options.waitWindowMs !== undefined && options.waitWindowMs > 0) {
@@ -202,6 +199,15 @@ export function createLookupService(deps: LookupServiceDeps): LookupService {
       }
     },
   };
+}
+
+/**
+ * The report of a lookup made without a deferral policy, which is always answered (HTTP, timer).
+ * Throws an INTERNAL AppError if it was handed off anyway: that would be a wiring bug.
+ */
+export function answeredReport(outcome: LookupOutcome): TraceReport {
+  if (outcome.kind !== 'answered') throw new AppError(ErrorCode.INTERNAL, `a lookup without a deferral policy was deferred (${outcome.because})`);
+  return outcome.report;
 }
 
 function decideExplain(policy: ExplainPolicy, report: TraceReport, plan: ExplainPlan): ExplainDecision {

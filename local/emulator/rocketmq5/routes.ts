@@ -255,16 +255,6 @@ export function matchRocketMq5Route(method: string, path: string): RouteMatch {
 }
 
 /**
- * Looks a route up by action name.
- *
- * @param action - The exact name.
- * @returns The route, or `undefined`.
- */
-export function findRocketMq5Route(action: string): RocketMq5Route | undefined {
-  return ROCKETMQ5_ROUTES.find((route) => route.action === action);
-}
-
-/**
  * Validates the path and query parameters in table order and merges them.
  *
  * @param route - The matched route.

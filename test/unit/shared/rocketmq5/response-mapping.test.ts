@@ -2,7 +2,6 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { UNVERIFIED_LIST_MESSAGES_PAGE_LIMITS } from '../../../../shared/rocketmq5/actions';
 import {
-  CONSUME_TPS_NOT_REPORTED,
   toConsumerAccumulate,
   toConsumerConnections,
   toConsumerStatus,
@@ -156,7 +155,7 @@ describe('Function: toConsumerAccumulate (GetConsumerGroupLag)', () => {
     expect(accumulate).toEqual({
       online: undefined,
       totalDiff: 10,
-      consumeTps: CONSUME_TPS_NOT_REPORTED,
+      consumeTps: undefined,
       lastConsumedBornAt: undefined,
       delayMs: 12_000,
       topics: [

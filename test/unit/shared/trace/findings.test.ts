@@ -127,6 +127,13 @@ describe('Function: deriveFindings', () => {
       expect(finding?.detail).toContain('0 TPS');
     });
 
+    it('says the rate is not reported, never "stalled", when the broker gives none (5.x)', () => {
+      const [finding] = deriveFindings(facts([buildGroupFacts({ accumulate: backlogged({ consumeTps: undefined }), status: undefined })]));
+      expect(finding).toMatchObject({ code: 'BACKLOG', severity: 'WARNING', evidence: { consumeTps: null } });
+      expect(finding?.detail).toContain('the broker reports no consumption rate');
+      expect(finding?.detail).not.toContain('0 TPS');
+    });
+
     it('uses the group totals when there is no per-topic detail', () => {
       const accumulate = buildAccumulate({ topics: [], totalDiff: 70, delayMs: 9000, lastConsumedBornAt: FACTS_NOW_MS - 700_000 });
       const [finding] = deriveFindings(facts([buildGroupFacts({ accumulate, status: undefined })]));

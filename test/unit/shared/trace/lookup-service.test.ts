@@ -259,3 +259,15 @@ describe('Function: createLookupService', () => {
     });
   });
 });
+
+describe('Function: answeredReport', () => {
+  it('gives the report of an answered lookup and refuses a deferred one as an internal error', async () => {
+    const { answeredReport } = await import('../../../../shared/trace/lookup-service');
+    const h = harness();
+    const outcome = await h.service.lookup(everything(), { instance: V4, topic: 't', msgId: MSG_4X }, h.opts());
+    expect(answeredReport(outcome).verdict).toBe('CONSUMED');
+    expect(() => answeredReport({ kind: 'deferred', target: { instanceId: V4, topic: 't', msgId: MSG_4X }, because: 'UPSTREAM_SLOW' })).toThrow(
+      expect.objectContaining({ code: 'INTERNAL' }),
+    );
+  });
+});
