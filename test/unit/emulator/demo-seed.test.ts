@@ -143,6 +143,8 @@ describe('Seed: seeds/demo.json', async () => {
           const trace = buildTraceMapDo({ message, topic: topic.topic, groups: indexed?.consumerGroups ?? new Map(), bornMs, startedAtMs: startedAt, firstLookupMs: undefined, atMs: startedAt });
           if (trace === undefined) continue;
           const subs = new Map(trace.SubList.SubMapDo.map((sub) => [sub.SubGroupName, sub]));
+          // Consumed less than the 5 s offset-commit interval ago: the offset may not show it yet.
+          const committing = startedAt - bornMs < 5000;
           for (const track of message.tracks) {
             const sub = subs.get(track.consumerGroup);
             const dlq = indexed?.consumerGroups.get(track.consumerGroup)?.dlq?.find((entry) => entry.msgId === message.msgId);
@@ -155,7 +157,7 @@ describe('Seed: seeds/demo.json', async () => {
               expect(lastEnd, context).toBeLessThanOrEqual(startedAt - (dlq.deadLetteredAgoMs ?? 60_000));
             } else if (track.trackType === 'CONSUMED' && track.timeline === undefined) {
               expect(sub?.SuccessCount, context).toBe(1);
-            } else if (track.trackType !== 'CONSUMED') {
+            } else if (track.trackType !== 'CONSUMED' && !committing) {
               expect(sub?.SuccessCount ?? 0, context).toBe(0);
             }
             checked += 1;
