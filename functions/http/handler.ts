@@ -10,9 +10,15 @@ import type { ChatRequest, ChatResponse } from '../../shared/chat/chat-request';
 import { createRouter } from '../../shared/http/router';
 import { createTraceApi, type TraceApiDeps } from '../../shared/http/trace-api';
 import type { Logger } from '../../shared/log';
+import type { FindApi } from '../../shared/http/find-api';
+
+// The documented default of MQTRACE_PRODUCER_UTC_OFFSET_MINUTES (UTC+8).
+const DEFAULT_PRODUCER_UTC_OFFSET_MINUTES = 480;
 
 export interface HttpHandlerDeps extends TraceApiDeps {
   logger: Logger;
+  /** The producers' time zone (MQTRACE_PRODUCER_UTC_OFFSET_MINUTES), for the journey's trace window; default UTC+8. */
+  producerUtcOffsetMinutes?: number;
   /** Authenticates bearer tokens on the API routes. */
   access: AccessControl;
   version: string;
@@ -26,9 +32,22 @@ type RouteHandler = (event: HttpEvent, context: FcContext) => Promise<FcHttpResp
 export function createHttpHandler(deps: HttpHandlerDeps) {
   const traceApi = createTraceApi(deps);
   let openApi: string | undefined;
+  // Find and journey load on their first request: their schemas stay off the lookup path's cold start.
+  let findApi: Promise<FindApi> | undefined;
+  const explore = (): Promise<FindApi> => {
+    findApi ??= import('../../shared/http/find-api').then(({ createFindApi }) =>
+      createFindApi({ ...deps, producerUtcOffsetMinutes: deps.producerUtcOffsetMinutes ?? DEFAULT_PRODUCER_UTC_OFFSET_MINUTES }),
+    );
+    findApi.catch(() => {
+      findApi = undefined;
+    });
+    return findApi;
+  };
   const route = createRouter<RouteHandler>([
     { name: 'trace.get', method: 'GET', path: '/v1/trace', handle: traceApi.get },
     { name: 'trace.post', method: 'POST', path: '/v1/trace', handle: traceApi.post },
+    { name: 'messages.get', method: 'GET', path: '/v1/messages', handle: async (event, context) => (await explore()).messages(event, context) },
+    { name: 'journey.get', method: 'GET', path: '/v1/journey', handle: async (event, context) => (await explore()).journey(event, context) },
     { name: 'healthz', method: 'GET', path: '/healthz', handle: async () => jsonResponse(200, { status: 'ok', version: deps.version }) },
     {
       name: 'openapi',

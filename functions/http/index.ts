@@ -7,6 +7,7 @@ import { chatSecrets, loadChatConfig } from '../../shared/config/chat-config-sch
 import { loadHttpConfig } from '../../shared/config/config-schema';
 import { createCredentialsProvider } from '../../shared/credentials';
 import { createMemoryIdempotencyStore } from '../../shared/idempotency';
+import { createMemoryTraceQueryStore } from '../../shared/trace-query-store';
 import { createLogger } from '../../shared/log';
 import { createOnsBrokers } from '../../shared/ons/ons-broker';
 import { onsEndpointFor } from '../../shared/ons/endpoint';
@@ -42,6 +43,8 @@ const brokers = createBrokerDirectory([
           limiters,
           rateLimits: { OnsMessageTrace: { count: config.traceRateLimit, windowMs: 1000 } },
         }),
+        // A second journey of a message polls the task the first one created.
+        { traceQueries: createMemoryTraceQueryStore({ maxEntries: 1000, now: Date.now }) },
       ),
   },
   {
@@ -64,6 +67,7 @@ export const handler = createHttpHandler({
   lookups,
   credentials,
   lookupDeadlineMs: config.lookupDeadlineMs,
+  producerUtcOffsetMinutes: config.producerUtcOffsetMinutes,
   // Chat code is evaluated on the first chat request only, keeping it off the lookup path's cold start.
   chat: createLazyChatApi(async () => {
     const { endpoint, timeoutMs } = chatConfig.invoke;

@@ -70,6 +70,44 @@ export interface LookupOptions {
   deferral?: DeferralPolicy;
 }
 
+/** The commands that run in a {@link LookupSession}, as their audit entries name them. */
+export type SessionCommand = 'find' | 'journey';
+
+/** How a session runs: like a lookup, without wait, explain or deferral. */
+export interface SessionOptions {
+  credentials: Credentials;
+  log: RequestLog;
+  deadline: Deadline;
+  callTimeoutMs?: number;
+  command: SessionCommand;
+}
+
+/** What a session is about: an instance (ID, alias or default) and a topic; `msgId` when it is about one message. */
+export interface SessionInput {
+  instance?: string | undefined;
+  topic: string;
+  msgId?: string;
+}
+
+/**
+ * One checked session with the broker of an instance: find and journey run their calls in it. The
+ * target is resolved and the caller's scope checked before it starts; every upstream attempt goes
+ * into the request's trail and the session's one audit entry.
+ */
+export interface LookupSession {
+  readonly broker: Broker;
+  readonly target: { instanceId: string; topic: string };
+  readonly ctx: CallContext;
+  /** One message's report exactly as a lookup gives it (without wait or explain). */
+  verdict(msgId: string): Promise<TraceReport>;
+}
+
+/** What a session's work came to, and what its audit entry records. */
+export interface SessionResult<T> {
+  result: T;
+  audit: { msgId?: string; verdict?: string };
+}
+
 /** What a lookup came to. A hand-off writes no audit entry: the run that finishes it does. */
 export type LookupOutcome =
   | { kind: 'answered'; target: MessageRef; report: TraceReport }
@@ -92,19 +130,26 @@ export interface LookupService {
    * as failed) when it fails and the deferral policy does not take it.
    */
   lookup(caller: Caller, input: LookupInput, options: LookupOptions): Promise<LookupOutcome>;
+  /**
+   * Runs `work` in a {@link LookupSession}: the same resolve, scope check (before any upstream
+   * call, audited as refused), broker choice and single audit entry as a lookup. Rejects like
+   * `lookup` does, or with what `work` throws (audited as failed).
+   */
+  session<T>(caller: Caller, input: SessionInput, options: SessionOptions, work: (session: LookupSession) => Promise<SessionResult<T>>): Promise<T>;
 }
 
 /** Creates the {@link LookupService}. */
 export function createLookupService(deps: LookupServiceDeps): LookupService {
-  const resolve = (caller: Caller, input: LookupInput): MessageRef => {
-    const given = input.instance?.trim();
+  const resolveInstance = (caller: Caller, instance: string | undefined): string => {
+    const given = instance?.trim();
     const resolved = deps.access.resolveInstance(caller, given === '' ? undefined : given);
     if (resolved === undefined) {
       throw new InvalidInputError([{ path: 'instanceId', message: 'is required: no default instance is configured for this caller' }]);
     }
     if (deps.brokers.kindOf(resolved) === undefined) throw unknownInstance(resolved, deps.access.aliasesFor(caller));
-    return { instanceId: resolved, topic: input.topic, msgId: input.msgId };
+    return resolved;
   };
+  const resolve = (caller: Caller, input: LookupInput): MessageRef => ({ instanceId: resolveInstance(caller, input.instance), topic: input.topic, msgId: input.msgId });
 
   const report = (broker: Broker, target: MessageRef, answered: Awaited<ReturnType<Broker['consumption']>>, requestId: string): TraceReport => {
     const nowMs = deps.now();
@@ -134,6 +179,50 @@ export function createLookupService(deps: LookupServiceDeps): LookupService {
 
   return {
     resolve,
+    async session(caller, input, options, work) {
+      const target = { instanceId: resolveInstance(caller, input.instance), topic: input.topic };
+      const audit: AuditEntry = {
+        caller: { channel: caller.channel, id: caller.id },
+        command: options.command,
+        ...target,
+        ...(input.msgId !== undefined ? { msgId: input.msgId } : {}),
+        outcome: 'refused',
+        upstreamRequestIds: [],
+      };
+      if (!deps.access.permits(caller, target)) {
+        options.log.audit({ ...audit, reason: 'out_of_scope' });
+        throw new ForbiddenError();
+      }
+      const trail: UpstreamAttempt[] = [];
+      const ctx: CallContext = { deadline: options.deadline, trail, ...(options.callTimeoutMs ? { callTimeoutMs: options.callTimeoutMs } : {}) };
+      try {
+        const broker = await deps.brokers.forInstance(target.instanceId, options.credentials);
+        const session: LookupSession = {
+          broker,
+          target,
+          ctx,
+          async verdict(msgId) {
+            const message: MessageRef = { ...target, msgId };
+            return report(broker, message, await broker.consumption(message, ctx), options.log.requestId);
+          },
+        };
+        const done = await work(session);
+        options.log.audit({
+          ...audit,
+          ...(done.audit.msgId !== undefined ? { msgId: done.audit.msgId } : {}),
+          outcome: 'answered',
+          ...(done.audit.verdict !== undefined ? { verdict: done.audit.verdict } : {}),
+          upstreamRequestIds: upstreamIdsOf(trail),
+        });
+        return done.result;
+      } catch (thrown) {
+        const error = toAppError(thrown);
+        options.log.audit({ ...audit, outcome: 'failed', errorCode: error.code, upstreamRequestIds: upstreamIdsOf([...trail, ...(error.upstream ? [error.upstream] : [])]) });
+        throw error;
+      } finally {
+        options.log.trail.push(...trail);
+      }
+    },
     async lookup(caller, input, options) {
       const target = resolve(caller, input);
       const audit: AuditEntry = { caller: { channel: caller.channel, id: caller.id }, ...target, outcome: 'refused', upstreamRequestIds: [] };
