@@ -87,6 +87,8 @@ export const POLL_BACKOFF = { firstMs: 250, factor: 2, maxMs: 1000 } as const;
 
 // A poll needs this long to come back; below it the partial answer is given instead.
 const MIN_POLL_MS = 250;
+// The trace window starts this long before the stored born time (clocks of producer and broker differ).
+const SEND_SLACK_MS = 60_000;
 
 export interface OnsJourneyDeps {
   caller: OnsCaller;
@@ -121,7 +123,13 @@ export async function fetchOnsJourney(deps: OnsJourneyDeps, message: MessageRef,
     },
   );
 
-  const polled = await pollTask(deps, message, ctx, window);
+  // A new task searches from the send, when the store knows it: the send time the message ID
+  // holds is only an estimate (its producer's time zone is assumed), and later attempts must stay in.
+  const taskWindow = async (): Promise<JourneyWindow> => {
+    const bornAt = (await detail)?.bornAt;
+    return bornAt === undefined ? window : { beginMs: Math.min(window.endMs, bornAt - SEND_SLACK_MS), endMs: window.endMs };
+  };
+  const polled = await pollTask(deps, message, ctx, taskWindow);
   const stored = await detail;
   const groups = toGroups(polled.data);
   await Promise.all(
@@ -168,7 +176,7 @@ interface Polled {
   polls: number;
 }
 
-async function pollTask(deps: OnsJourneyDeps, message: MessageRef, ctx: CallContext, window: JourneyWindow): Promise<Polled> {
+async function pollTask(deps: OnsJourneyDeps, message: MessageRef, ctx: CallContext, window: () => Promise<JourneyWindow>): Promise<Polled> {
   const key = traceTaskKey(message);
   let task = await safeGet(deps.store, key);
   let reused = task !== undefined;
@@ -204,7 +212,8 @@ async function pollTask(deps: OnsJourneyDeps, message: MessageRef, ctx: CallCont
   }
 }
 
-async function createTask(deps: OnsJourneyDeps, key: string, message: MessageRef, ctx: CallContext, window: JourneyWindow): Promise<TraceQueryRecord> {
+async function createTask(deps: OnsJourneyDeps, key: string, message: MessageRef, ctx: CallContext, windowOf: () => Promise<JourneyWindow>): Promise<TraceQueryRecord> {
+  const window = await windowOf();
   const body = await deps.caller.call(
     'OnsTraceQueryByMsgId',
     {

@@ -93,15 +93,15 @@ export const UNVERIFIED_TRACE_RETENTION_MS = 3 * 86_400_000;
 export const SENT_AT_SLACK_MS = 86_400_000;
 
 /**
- * The window to search a message's trace in: around the send time the message ID reveals (a
- * day either way: the producer's time zone is only assumed), within the retention, never past now.
+ * The window to search a message's trace in: from a day before the send time the message ID
+ * reveals (a day: the producer's time zone is only assumed), or from the retention's start, up
+ * to now, so that every later attempt stays in. An adapter that learns the stored born time may
+ * narrow the start further.
  */
 export function journeyWindow(nowMs: number, approxSentAtMs: number | undefined): JourneyWindow {
   const oldest = nowMs - UNVERIFIED_TRACE_RETENTION_MS;
   if (approxSentAtMs === undefined || !Number.isFinite(approxSentAtMs)) return { beginMs: oldest, endMs: nowMs };
-  const beginMs = Math.min(nowMs, Math.max(oldest, approxSentAtMs - SENT_AT_SLACK_MS));
-  const endMs = Math.max(beginMs, Math.min(nowMs, approxSentAtMs + SENT_AT_SLACK_MS));
-  return { beginMs, endMs };
+  return { beginMs: Math.min(nowMs, Math.max(oldest, approxSentAtMs - SENT_AT_SLACK_MS)), endMs: nowMs };
 }
 
 /** The first attempt that succeeded, if any. */

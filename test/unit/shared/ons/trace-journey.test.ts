@@ -125,9 +125,10 @@ describe('Function: fetchOnsJourney', () => {
       const journey = await h.run();
 
       // Assert
+      // The window starts a minute before the stored born time, not at the estimate it was given.
       expect(h.fake.calls[0]).toEqual({
         action: 'OnsTraceQueryByMsgId',
-        params: { ...{ InstanceId: MESSAGE.instanceId, Topic: 'orders', MsgId: MESSAGE.msgId }, BeginTime: String(WINDOW.beginMs), EndTime: String(WINDOW.endMs) },
+        params: { ...{ InstanceId: MESSAGE.instanceId, Topic: 'orders', MsgId: MESSAGE.msgId }, BeginTime: String(PUB - 60_000), EndTime: String(WINDOW.endMs) },
       });
       expect(h.fake.calls.filter((c) => c.action === 'OnsTraceGetResult').map((c) => c.params.QueryId)).toEqual(['Q1', 'Q1', 'Q1']);
       expect(h.clock.sleeps).toEqual([POLL_BACKOFF.firstMs, POLL_BACKOFF.firstMs * 2, POLL_BACKOFF.firstMs * 4]);
@@ -274,6 +275,17 @@ describe('Function: fetchOnsJourney', () => {
       expect(journey.store).toBeUndefined();
       expect(journey.skipped).toEqual([{ part: 'store', code: 'UPSTREAM_TIMEOUT' }]);
       expect(journey.missingPermissions).toEqual([]);
+    });
+
+    it('searches the window it was given when the stored born time is unknown', async () => {
+      const h = harness({
+        results: [traceData('finish', { GID_billing: [{ at: PUB + 1, status: 'CONSUME_SUCCESS' }] })],
+        detail: async () => {
+          throw new UpstreamTimeoutError('slow');
+        },
+      });
+      await h.run();
+      expect(h.fake.calls[0]?.params).toMatchObject({ BeginTime: String(WINDOW.beginMs), EndTime: String(WINDOW.endMs) });
     });
 
     it('creates a task anyway when the store cannot be read', async () => {
