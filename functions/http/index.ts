@@ -88,6 +88,7 @@ export const handler = createHttpHandler({
       access,
       lookupDeadlineMs: config.lookupDeadlineMs,
       now: Date.now,
+      producerUtcOffsetMinutes: config.producerUtcOffsetMinutes,
     });
   }),
 });

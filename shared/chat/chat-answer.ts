@@ -71,12 +71,43 @@ export interface ChatReference {
   upstreamRequestId?: string;
 }
 
+/** An emoji as each platform shows it. */
+export interface ChatIcon {
+  slackEmoji: string;
+  symbol: string;
+}
+
+/** One line of a find or journey answer: a message, or a step of a timeline. */
+export interface ExploreEntry {
+  icon?: ChatIcon;
+  text: string;
+  /** A second line, e.g. the verdict's summary or an attempt's status text. */
+  detail?: string;
+  /** The command that looks closer, shown to copy. */
+  command?: string;
+  /** A step under the entry before it (an attempt under its group). */
+  nested?: boolean;
+}
+
+/** A find or a journey as chat shows it: a headline first, then the entries, then notes. */
+export interface ExploreView {
+  title: string;
+  headline: string;
+  entries: readonly ExploreEntry[];
+  /** Findings, what was left out and how to narrow, caveats: in order, after the entries. */
+  notes: readonly string[];
+  /** Ids to quote in a ticket. */
+  reference: string;
+}
+
 /**
  * Everything a chat reply can say, independent of the platform. Each platform has one renderer
  * that handles every kind, so Slack and DingTalk carry the same content.
  */
 export type ChatAnswer =
   | { kind: 'report'; report: TraceReport; sections?: readonly ChatSection[] }
+  /** A find or a journey. */
+  | { kind: 'explore'; view: ExploreView }
   /** `because`: why the answer comes later, in the words of the hand-off (an error code, UPSTREAM_SLOW or EXPLAIN_BUDGET). */
   | { kind: 'pending'; target: ChatTarget; because?: string }
   | { kind: 'help'; help: HelpDoc }
@@ -139,5 +170,6 @@ export function clipText(text: string, max: number): string {
 export function pendingReason(because: string | undefined): string {
   if (because === 'EXPLAIN_BUDGET') return 'Working out why takes a few more API calls than a chat reply may wait for';
   if (because === 'THROTTLED') return 'The broker API asked mqtrace to slow down';
+  if (because === 'TRACE_TASK') return 'The trace query task takes a few seconds to finish';
   return 'The broker API is answering slowly';
 }

@@ -6,6 +6,7 @@ import type { FcContext } from '../fc-context';
 import type { IdempotencyStore } from '../idempotency';
 import type { InvokerPort } from '../invoke/invoker-port';
 import type { LookupService } from '../trace/lookup-service';
+import { createChatExplore } from './chat-explore';
 import { createChatLookup } from './chat-lookup';
 import type { ChatInternalEvent, ChatRequest, ChatResponse } from './chat-request';
 import { createChatRuntime } from './chat-runtime';
@@ -31,6 +32,8 @@ export interface ChatApiDeps {
   access: AccessControl;
   lookupDeadlineMs: number;
   now: () => number;
+  /** The producers' time zone (MQTRACE_PRODUCER_UTC_OFFSET_MINUTES), for the journey's trace window; default UTC+8. */
+  producerUtcOffsetMinutes?: number;
 }
 
 /** The chat routes and the internal event that finishes a deferred reply. */
@@ -55,6 +58,7 @@ export function createChatApi(deps: ChatApiDeps): ChatApi {
     config,
     now,
     lookup: createChatLookup({ lookups: deps.lookups, credentials: deps.credentials, now }),
+    explore: createChatExplore({ lookups: deps.lookups, credentials: deps.credentials, now, producerUtcOffsetMinutes: deps.producerUtcOffsetMinutes ?? 480 }),
     slackResponder: createSlackResponder({ fetch: deps.fetch, timeoutMs: config.replyTimeoutMs, extraOrigins: config.extraReplyOrigins }),
     dingtalkReplier: createDingTalkReplier({ fetch: deps.fetch, timeoutMs: config.replyTimeoutMs, extraOrigins: config.extraReplyOrigins, now }),
     idempotency: deps.idempotency,

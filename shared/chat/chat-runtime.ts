@@ -5,6 +5,7 @@ import { invocationBudgetMs, type FcContext } from '../fc-context';
 import type { ChatConfig } from '../config/chat-config-schema';
 import { sealInternalEvent } from '../invoke/internal-event';
 import type { InvokerPort, InvokeTarget } from '../invoke/invoker-port';
+import type { ChatExplore } from './chat-explore';
 import type { ChatLookup } from './chat-lookup';
 import { DINGTALK_MAX_SKEW_MS } from './dingtalk/verify-dingtalk';
 import { SLACK_MAX_SKEW_SECONDS } from './slack/verify-slack';
@@ -23,6 +24,8 @@ export const REPLAY_MEMORY_MS = Math.max(2 * SLACK_MAX_SKEW_SECONDS * 1000, 2 * 
 export interface ChatRuntime {
   config: ChatConfig;
   lookup: ChatLookup;
+  /** find and journey. */
+  explore: ChatExplore;
   now: () => number;
   slackResponder: SlackResponder;
   dingtalkReplier: DingTalkReplier;
@@ -45,6 +48,7 @@ export interface ChatRuntime {
 export interface ChatRuntimeParts {
   config: ChatConfig;
   lookup: ChatLookup;
+  explore: ChatExplore;
   now: () => number;
   slackResponder: SlackResponder;
   dingtalkReplier: DingTalkReplier;
@@ -61,6 +65,7 @@ export function createChatRuntime(parts: ChatRuntimeParts): ChatRuntime {
   return {
     config,
     lookup: parts.lookup,
+    explore: parts.explore,
     now,
     slackResponder: parts.slackResponder,
     dingtalkReplier: parts.dingtalkReplier,

@@ -16,6 +16,8 @@ export interface ChatArgSpec {
 
 export interface ChatCommandSpec {
   name: string;
+  /** Other words that run it, e.g. 轨迹 for journey. */
+  aliases?: readonly string[];
   summary: string;
   args: readonly ChatArgSpec[];
   /** Argument lists only; the invocation prefix is added per platform. */
@@ -51,6 +53,32 @@ export const CHAT_COMMANDS = [
     ],
     examples: [`orders ${EXAMPLE_MSG_ID}`, `orders ${EXAMPLE_MSG_ID} why`],
   },
+  {
+    name: 'find',
+    summary: 'Find messages without their ID: by key (each with its verdict), or a time window (counts per verdict, then the ones not consumed).',
+    args: [
+      { name: 'topic', description: 'the topic to search', schema: TopicSchema },
+      {
+        name: 'key:<key>|<from>..<to>',
+        description:
+          'key:<key> for the messages with that key; or a window <from>..<to> of ISO 8601 times (UTC unless a zone is given), now, or -30m, -2h, -1d (at most a day wide)',
+      },
+      { name: 'tag:<tag>', optional: true, description: 'a window only: keep the messages with this tag' },
+      { name: 'instance', optional: true, description: 'an instance ID or alias' },
+    ],
+    examples: ['orders key:order-20261201-0042', 'orders -1h..now', 'orders -1h..now tag:order-paid'],
+  },
+  {
+    name: 'journey',
+    aliases: ['轨迹'],
+    summary: "A message's whole journey: the send, the store, every delivery attempt per group, the dead-lettering.",
+    args: [
+      { name: 'topic', description: 'the topic the message was sent to', schema: TopicSchema },
+      { name: 'msgId', description: 'the message ID', schema: MessageIdSchema },
+      { name: 'instance', optional: true, description: 'an instance ID or alias' },
+    ],
+    examples: [`orders ${EXAMPLE_MSG_ID}`],
+  },
   { name: 'help', summary: 'Show this help.', args: [], examples: [] },
 ] as const satisfies readonly ChatCommandSpec[];
 
@@ -65,7 +93,7 @@ export const CHAT_OPTIONS: readonly ChatOptionSpec[] = [
 export const HELP_WORDS: ReadonlySet<string> = new Set(['help', '?', '-h', '--help', 'usage', '帮助']);
 
 export function findCommand(name: string): ChatCommandSpec | undefined {
-  return CHAT_COMMANDS.find((c) => c.name === name);
+  return CHAT_COMMANDS.find((c) => c.name === name || ('aliases' in c && (c.aliases as readonly string[]).includes(name)));
 }
 
 /** How a user invokes the bot on a platform, e.g. `/mqtrace` or `@mqtrace`. */
@@ -84,7 +112,8 @@ export interface HelpDoc {
 
 /** `trace <topic> <msgId> [instance]`, prefixed with the invocation. */
 export function usageOf(command: ChatCommandSpec, invocation: string): string {
-  const args = command.args.map((a) => (a.optional ? `[${a.name}]` : `<${a.name}>`));
+  // A name that spells its own placeholders (`key:<key>|<from>..<to>`) is shown as it is.
+  const args = command.args.map((a) => (a.optional ? `[${a.name}]` : a.name.includes('<') ? a.name : `<${a.name}>`));
   return [invocation, command.name, ...args].filter(Boolean).join(' ');
 }
 
@@ -92,13 +121,15 @@ export function usageOf(command: ChatCommandSpec, invocation: string): string {
 export function buildHelp(context: HelpContext): HelpDoc {
   const commands = CHAT_COMMANDS.map((c) => ({
     usage: usageOf(c, context.invocation),
-    summary: c.summary,
+    summary: 'aliases' in c ? `${c.summary} (also: ${(c.aliases as readonly string[]).join(', ')})` : c.summary,
     examples: c.examples.map((e) => `${context.invocation} ${c.name} ${e}`.trim()),
   }));
   const options = CHAT_OPTIONS.filter((o) => o.platforms.includes(context.platform)).map((o) => ({ flag: o.flag, summary: o.summary }));
   const notes: string[] = [];
   const trace = CHAT_COMMANDS[0];
   notes.push(...trace.args.map((a) => `${a.name}: ${a.description}`));
+  const find = CHAT_COMMANDS.find((c) => c.name === 'find');
+  if (find) notes.push(`find: ${find.args[1]?.description ?? ''}`);
   notes.push(context.defaultInstanceId ? `Default instance: ${context.defaultInstanceId}` : 'No default instance is configured: name one in every command.');
   if (context.aliases.length > 0) notes.push(`Instance aliases: ${context.aliases.join(', ')}`);
   return { commands, options, notes };

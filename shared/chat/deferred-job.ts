@@ -15,6 +15,10 @@ const JobBaseSchema = z.object({
   caller: z.object({ channel: z.enum(['slack', 'dingtalk']), id: z.string().min(1).max(300) }),
   /** The user asked `why`: the deferred run explains even a consumed message. */
   why: z.boolean().optional(),
+  /** Absent for a lookup (`trace`); `journey` finishes a journey whose trace task was still working. */
+  command: z.literal('journey').optional(),
+  /** How the user invoked the bot (`/mqtrace`), for the commands the answer shows. */
+  invocation: z.string().max(64).optional(),
 });
 
 export const SlackJobSchema = JobBaseSchema.extend({

@@ -34,7 +34,14 @@ export function createDeferredReply(rt: ChatRuntime) {
       fields.rejected = error.code === ErrorCode.UNAUTHENTICATED ? error.message : 'internal event: malformed job';
       return { status: error.code === ErrorCode.UNAUTHENTICATED ? 401 : 400 };
     }
-    Object.assign(fields, { platform: job.platform, originRequestId: job.originRequestId, ...job.target, mode: 'deferred', ...(job.why ? { why: true } : {}) });
+    Object.assign(fields, {
+      platform: job.platform,
+      originRequestId: job.originRequestId,
+      ...job.target,
+      mode: 'deferred',
+      ...(job.why ? { why: true } : {}),
+      ...(job.command ? { command: job.command } : {}),
+    });
 
     if (!(await rt.idempotency.claim(`job:${job.idempotencyKey}`, JOB_MEMORY_MS))) {
       fields.outcome = 'duplicate';
@@ -57,6 +64,18 @@ export function createDeferredReply(rt: ChatRuntime) {
     }
 
     const { instanceId, topic, msgId } = job.target;
+    if (job.command === 'journey') {
+      const explored = await rt.explore.run(caller, { name: 'journey', topic, msgId, instance: instanceId, flags: new Set() }, {
+        context,
+        log: event.log,
+        budgetMs: rt.deferredBudgetMs(context),
+        invocation: job.invocation ?? (job.platform === 'slack' ? '/mqtrace' : '@mqtrace'),
+        deferrable: false,
+        callTimeoutMs: rt.config.deferredCallTimeoutMs,
+      });
+      if (explored.kind !== 'answer') throw new AppError(ErrorCode.INTERNAL, `a deferred journey came to "${explored.kind}"`);
+      return finish(rt, job, event.log.fields, explored.answer);
+    }
     const outcome = await rt.lookup.run(caller, { instance: instanceId, topic, msgId }, {
       context,
       log: event.log,
@@ -69,16 +88,20 @@ export function createDeferredReply(rt: ChatRuntime) {
     if (outcome.kind !== 'answer') throw new AppError(ErrorCode.INTERNAL, `a deferred lookup came to "${outcome.kind}"`);
     if (outcome.report) fields.verdict = outcome.report.verdict;
     if (outcome.error) fields.lookupError = outcome.error.code;
-
-    const delivery = await deliver(rt, job, outcome.answer);
-    fields.replyDelivered = delivery.delivered;
-    if (!delivery.delivered) {
-      Object.assign(fields, { replyFailure: delivery.reason, ...(delivery.status ? { replyStatus: delivery.status } : {}), ...(delivery.errcode !== undefined ? { replyErrcode: delivery.errcode } : {}) });
-      // Let a redelivery try again when the failure was on the way, not a refusal.
-      if (delivery.retryable) await rt.idempotency.release(`job:${job.idempotencyKey}`);
-    }
-    return { status: 200, json: { status: delivery.delivered ? 'delivered' : 'not_delivered' } };
+    return finish(rt, job, fields, outcome.answer);
   };
+}
+
+/** Posts the answer and records how it went. */
+async function finish(rt: ChatRuntime, job: DeferredChatJob, fields: Record<string, unknown>, answer: ChatAnswer): Promise<ChatResponse> {
+  const delivery = await deliver(rt, job, answer);
+  fields.replyDelivered = delivery.delivered;
+  if (!delivery.delivered) {
+    Object.assign(fields, { replyFailure: delivery.reason, ...(delivery.status ? { replyStatus: delivery.status } : {}), ...(delivery.errcode !== undefined ? { replyErrcode: delivery.errcode } : {}) });
+    // Let a redelivery try again when the failure was on the way, not a refusal.
+    if (delivery.retryable) await rt.idempotency.release(`job:${job.idempotencyKey}`);
+  }
+  return { status: 200, json: { status: delivery.delivered ? 'delivered' : 'not_delivered' } };
 }
 
 function deliver(rt: ChatRuntime, job: DeferredChatJob, answer: ChatAnswer): Promise<ReplyOutcome> {

@@ -1,8 +1,34 @@
+import { keyProblem, parseChatTime, tagProblem } from '../trace/find-query';
+import { TopicSchema } from '../trace/query-schema';
 import { CHAT_COMMANDS, CHAT_OPTIONS, HELP_WORDS, findCommand, type ChatCommandSpec } from './command-registry';
+
+/** What a find searches, as typed: a key, or a window whose ends are still text (they are read against the clock later). */
+export type FindQueryText = { kind: 'key'; key: string } | { kind: 'window'; from: string; to: string };
+
+/** `find <topic> key:<key>|<from>..<to> [tag:<tag>] [instance]`. */
+export interface FindCommand {
+  name: 'find';
+  topic: string;
+  query: FindQueryText;
+  tag: string | undefined;
+  instance: string | undefined;
+  flags: ReadonlySet<string>;
+}
+
+/** `journey <topic> <msgId> [instance]` (also `轨迹`). */
+export interface JourneyCommand {
+  name: 'journey';
+  topic: string;
+  msgId: string;
+  instance: string | undefined;
+  flags: ReadonlySet<string>;
+}
 
 /** A command as typed in chat, after tolerant parsing. */
 export type ParsedCommand =
   | { name: 'trace'; topic: string; msgId: string; instance: string | undefined; why: boolean; flags: ReadonlySet<string> }
+  | FindCommand
+  | JourneyCommand
   | { name: 'help' }
   | { name: 'invalid'; problem: string; command: string | undefined };
 
@@ -59,10 +85,62 @@ export function parseChatCommand(text: string): ParsedCommand {
   const unknownFlag = [...flags].find((f) => !CHAT_OPTIONS.some((o) => o.flag === f));
   if (unknownFlag) return { name: 'invalid', problem: `Unknown option ${clip(unknownFlag)}.`, command: spec.name };
 
+  if (spec.name === 'find') return bindFind(args, flags);
   const bound = bindArgs(spec, args);
   if (!bound.ok) return { name: 'invalid', problem: bound.problem, command: spec.name };
   const { values } = bound;
+  if (spec.name === 'journey') return { name: 'journey', topic: values.topic as string, msgId: values.msgId as string, instance: values.instance, flags };
   return { name: 'trace', topic: values.topic as string, msgId: values.msgId as string, instance: values.instance, why: values.why !== undefined, flags };
+}
+
+const FIND_FORMS = 'write find <topic> key:<key>, or find <topic> <from>..<to> (e.g. -1h..now)';
+
+/** Binds find's words: the topic, then key:… or a window, tag:… and an instance in any order. */
+function bindFind(args: string[], flags: ReadonlySet<string>): ParsedCommand {
+  const invalid = (problem: string): ParsedCommand => ({ name: 'invalid', problem, command: 'find' });
+  const [topicWord, ...rest] = args;
+  if (topicWord === undefined) return invalid(`Missing topic: ${FIND_FORMS}.`);
+  const topic = TopicSchema.safeParse(topicWord);
+  if (!topic.success) return invalid(`topic "${clip(topicWord)}" ${topic.error.issues[0]?.message ?? 'is not valid'}.`);
+  let query: FindQueryText | undefined;
+  let tag: string | undefined;
+  const others: string[] = [];
+  for (const word of rest) {
+    const lower = word.toLowerCase();
+    if (lower.startsWith('key:')) {
+      if (query) return invalid('Give one key, or one window, not both.');
+      const key = word.slice(4);
+      const problem = keyProblem(key);
+      if (problem) return invalid(`key "${clip(key)}" ${problem}.`);
+      query = { kind: 'key', key };
+    } else if (lower.startsWith('tag:')) {
+      const value = word.slice(4);
+      const problem = tagProblem(value);
+      if (problem) return invalid(`tag "${clip(value)}" ${problem}.`);
+      tag = value;
+    } else if (word.includes('..')) {
+      if (query) return invalid('Give one key, or one window, not both.');
+      const at = word.indexOf('..');
+      const from = word.slice(0, at);
+      const to = word.slice(at + 2);
+      for (const [end, text] of [['from', from], ['to', to]] as const) {
+        // The syntax only: the clock reads relative times when the command runs.
+        if (parseChatTime(text, 0) === undefined) {
+          return invalid(`${end} "${clip(text)}" is not a time: use ISO 8601 (2026-12-01T10:00Z; UTC unless a zone is given), now, or -30m, -2h, -1d.`);
+        }
+      }
+      query = { kind: 'window', from, to };
+    } else {
+      others.push(word);
+    }
+  }
+  if (!query) {
+    const hint = others[0] !== undefined ? ` (did you mean key:${clip(others[0])}?)` : '';
+    return invalid(`Missing the key or the window: ${FIND_FORMS}${hint}.`);
+  }
+  if (tag !== undefined && query.kind === 'key') return invalid('tag: filters a time window only; a key already names its messages.');
+  if (others.length > 1) return invalid(`Too many words: after the ${query.kind === 'key' ? 'key' : 'window'} only tag:<tag> and an instance may follow (got ${others.map((o) => `"${clip(o)}"`).join(', ')}).`);
+  return { name: 'find', topic: topic.data, query, tag, instance: others[0], flags };
 }
 
 type Bound = { ok: true; values: Record<string, string | undefined> } | { ok: false; problem: string };

@@ -84,6 +84,45 @@ export function createDingTalkRoute(rt: ChatRuntime, dingtalk: DingTalkSettings)
     if (parsed.name === 'help') return send({ kind: 'help', help });
     if (parsed.name === 'invalid') return send({ kind: 'usage', problem: parsed.problem, help });
     const canDefer = isAllowedReplyUrl('dingtalk', session.url, rt.config.extraReplyOrigins) && session.expiresAtMs > receivedAt;
+    const dingtalkReply = {
+      sessionWebhook: session.url,
+      expiresAtMs: session.expiresAtMs,
+      ...(callback.senderStaffId ? { staffId: callback.senderStaffId } : {}),
+      ...(callback.senderCorpId ? { corpId: callback.senderCorpId } : {}),
+      ...(callback.conversationId ? { conversationId: callback.conversationId } : {}),
+    };
+    if (parsed.name === 'find' || parsed.name === 'journey') {
+      // find answers inline, cut to the budget; a journey whose 4.x trace task is still working is finished by a deferred run.
+      const explored = await rt.explore.run(caller, parsed, {
+        context,
+        log: scope,
+        budgetMs: rt.inlineBudgetMs(receivedAt, context),
+        invocation: '@mqtrace',
+        deferrable: canDefer && parsed.name === 'journey',
+      });
+      if (explored.kind === 'usage') return send({ kind: 'usage', problem: explored.problem, help });
+      fields.mode = 'inline';
+      if (explored.kind === 'answer') return send(explored.answer);
+      Object.assign(fields, explored.target, { mode: 'deferred', deferredBecause: explored.because });
+      const failure = await rt.handOff(
+        {
+          platform: 'dingtalk',
+          idempotencyKey: `dingtalk:${callback.msgId}`,
+          originRequestId: scope.requestId,
+          target: explored.target,
+          caller: { channel: 'dingtalk', id: caller.id },
+          command: 'journey',
+          invocation: '@mqtrace',
+          dingtalk: dingtalkReply,
+        },
+        context,
+      );
+      if (failure) {
+        fields.handOffFailed = failure.code;
+        return send(explored.fallback);
+      }
+      return ACK();
+    }
     const outcome = await rt.lookup.run(caller, parsed, { context, log: scope, budgetMs: rt.inlineBudgetMs(receivedAt, context), deferrable: canDefer, why: parsed.why });
     if (outcome.kind === 'usage') return send({ kind: 'usage', problem: outcome.problem, help });
     const { target } = outcome;
@@ -105,13 +144,7 @@ export function createDingTalkRoute(rt: ChatRuntime, dingtalk: DingTalkSettings)
         target,
         caller: { channel: 'dingtalk', id: caller.id },
         why: parsed.why,
-        dingtalk: {
-          sessionWebhook: session.url,
-          expiresAtMs: session.expiresAtMs,
-          ...(callback.senderStaffId ? { staffId: callback.senderStaffId } : {}),
-          ...(callback.senderCorpId ? { corpId: callback.senderCorpId } : {}),
-          ...(callback.conversationId ? { conversationId: callback.conversationId } : {}),
-        },
+        dingtalk: dingtalkReply,
       },
       context,
     );

@@ -11,6 +11,8 @@ import {
   referenceText,
   type ChatAnswer,
   type ChatSection,
+  type ExploreEntry,
+  type ExploreView,
 } from '../chat-answer';
 import type { HelpDoc } from '../command-registry';
 
@@ -69,6 +71,8 @@ function content(answer: ChatAnswer): { title: string; blocks: string[] } {
   switch (answer.kind) {
     case 'report':
       return reportContent(answer.report, answer.sections ?? []);
+    case 'explore':
+      return exploreContent(answer.view);
     case 'pending': {
       const { topic, msgId, instanceId } = answer.target;
       return {
@@ -175,4 +179,33 @@ function reportContent(report: TraceReport, extra: readonly ChatSection[]): { ti
 
 function bytes(text: string): number {
   return Buffer.byteLength(text, 'utf8');
+}
+
+// One list line per entry (no nested lists in DingTalk's subset): a step under a group is marked.
+function entryLine(entry: ExploreEntry): string {
+  const parts = [`- ${entry.nested ? '↳ ' : ''}${entry.icon ? `${entry.icon.symbol} ` : ''}${escapeDingTalk(entry.text)}`];
+  if (entry.detail) parts.push(` *${escapeDingTalk(clipText(entry.detail, 300))}*`);
+  if (entry.command) parts.push(` · ${escapeDingTalk(entry.command)}`);
+  return clipText(parts.join(''), MAX_LINE);
+}
+
+/** A find or a journey: the headline, the entries within the byte budget ("… and N more"), the notes, the reference. */
+function exploreContent(view: ExploreView): { title: string; blocks: string[] } {
+  const head = [`### ${escapeDingTalk(view.title)}`, `**${escapeDingTalk(view.headline)}**`];
+  const notes = fitEntries(view.notes.map((n) => clipText(`- ${escapeDingTalk(n)}`, MAX_LINE)), {
+    max: DINGTALK_MAX_BYTES / 4,
+    size: bytes,
+    separatorSize: 1,
+    more: (hidden) => `- *${moreItemsText(hidden, ['note', 'notes'])}*`,
+  });
+  const tail = [...(notes.length > 0 ? [notes.join('\n')] : []), `> ${escapeDingTalk(view.reference)}`];
+  // Room for the mention and the separators.
+  const allowance = 120;
+  const entries = fitEntries(view.entries.map(entryLine), {
+    max: DINGTALK_MAX_BYTES - bytes([...head, ...tail].join('\n\n')) - allowance,
+    size: bytes,
+    separatorSize: 1,
+    more: (hidden) => `- *${moreItemsText(hidden, ['line', 'lines'])}*`,
+  });
+  return { title: view.title, blocks: [...head, ...(entries.length > 0 ? [entries.join('\n')] : []), ...tail] };
 }

@@ -13,6 +13,8 @@ import {
   referenceText,
   type ChatAnswer,
   type ChatSection,
+  type ExploreEntry,
+  type ExploreView,
 } from '../chat-answer';
 import type { HelpDoc } from '../command-registry';
 
@@ -63,6 +65,8 @@ export function renderSlackMessage(answer: ChatAnswer, visibility: SlackVisibili
   switch (answer.kind) {
     case 'report':
       return renderReport(answer.report, answer.sections ?? [], visibility);
+    case 'explore':
+      return renderExplore(answer.view, visibility);
     case 'pending': {
       const { topic, msgId, instanceId } = answer.target;
       const text = `:mag: Looking up \`${escapeMrkdwn(msgId)}\` in *${escapeMrkdwn(topic)}* (${escapeMrkdwn(instanceId)})…`;
@@ -201,4 +205,51 @@ function blockTextLength(block: SlackBlock): number {
     case 'divider':
       return 0;
   }
+}
+
+function entryText(entry: ExploreEntry): string {
+  const pad = entry.nested ? '      ' : '';
+  const lines = [`${pad}${entry.icon ? `${entry.icon.slackEmoji} ` : '• '}${escapeMrkdwn(entry.text)}`];
+  if (entry.detail) lines.push(`${pad}      _${escapeMrkdwn(entry.detail)}_`);
+  if (entry.command) lines.push(`${pad}      \`${escapeMrkdwn(entry.command)}\``);
+  // One entry never takes a whole section.
+  return clipText(lines.join('\n'), 1_000);
+}
+
+/**
+ * A find or a journey: the headline, then the entries packed into sections within Slack's limits
+ * (what does not fit becomes "… and N more"), then the notes and the reference.
+ */
+function renderExplore(view: ExploreView, visibility: SlackVisibility): SlackMessage {
+  const head: SlackBlock[] = [header(view.title), section(`*${escapeMrkdwn(view.headline)}*`)];
+  const notes = fitEntries(view.notes.map((n) => `• ${escapeMrkdwn(n)}`), {
+    max: SLACK_LIMITS.sectionText,
+    size: (t) => t.length,
+    separatorSize: 1,
+    more: (hidden) => `_${moreItemsText(hidden, ['note', 'notes'])}_`,
+  });
+  const tail: SlackBlock[] = [...(notes.length > 0 ? [{ type: 'divider' } as SlackBlock, section(notes.join('\n'))] : []), context(escapeMrkdwn(view.reference))];
+  const fixed = [...head, ...tail].reduce((sum, b) => sum + blockTextLength(b), 0);
+  // Sections hold whole entries; the block count leaves room for the head, the tail and the "more" line.
+  const sectionsLeft = SLACK_LIMITS.blocks - head.length - tail.length - 1;
+  const entries = fitEntries(view.entries.map(entryText), {
+    max: Math.min(SLACK_LIMITS.totalText - fixed, sectionsLeft * (SLACK_LIMITS.sectionText - 100)),
+    size: (t) => t.length,
+    separatorSize: 1,
+    more: (hidden) => `_${moreItemsText(hidden, ['line', 'lines'])}_`,
+  });
+  const body: SlackBlock[] = [];
+  let current: string[] = [];
+  let size = 0;
+  for (const entry of entries) {
+    if (current.length > 0 && size + entry.length + 1 > SLACK_LIMITS.sectionText) {
+      body.push(section(current.join('\n')));
+      current = [];
+      size = 0;
+    }
+    current.push(entry);
+    size += entry.length + 1;
+  }
+  if (current.length > 0) body.push(section(current.join('\n')));
+  return { response_type: visibility, text: clipText(`${view.title}: ${view.headline}`, SLACK_LIMITS.fallbackText), blocks: [...head, ...body.slice(0, sectionsLeft), ...tail] };
 }

@@ -77,6 +77,39 @@ export function createSlackRoute(rt: ChatRuntime, slack: SlackSettings) {
     fields.visibility = visibility;
     const canDefer = isAllowedReplyUrl('slack', command.response_url, rt.config.extraReplyOrigins);
     if (!canDefer) fields.replyUrlRejected = true;
+    const slackReply = { responseUrl: command.response_url, visibility, teamId: command.team_id, userId: command.user_id, channelId: command.channel_id };
+    if (parsed.name === 'find' || parsed.name === 'journey') {
+      // find answers inline, cut to the budget; a journey whose 4.x trace task is still working is finished by a deferred run.
+      const explored = await rt.explore.run(caller, parsed, {
+        context,
+        log: scope,
+        budgetMs: rt.inlineBudgetMs(receivedAt, context),
+        invocation: command.command,
+        deferrable: canDefer && parsed.name === 'journey',
+      });
+      if (explored.kind === 'usage') return reply({ kind: 'usage', problem: explored.problem, help });
+      fields.mode = 'inline';
+      if (explored.kind === 'answer') return reply(explored.answer, visibility);
+      Object.assign(fields, explored.target, { mode: 'deferred', deferredBecause: explored.because });
+      const failure = await rt.handOff(
+        {
+          platform: 'slack',
+          idempotencyKey: requestKey,
+          originRequestId: scope.requestId,
+          target: explored.target,
+          caller: { channel: 'slack', id: caller.id },
+          command: 'journey',
+          invocation: command.command,
+          slack: slackReply,
+        },
+        context,
+      );
+      if (failure) {
+        fields.handOffFailed = failure.code;
+        return reply(explored.fallback, visibility);
+      }
+      return reply({ kind: 'pending', target: explored.target, because: explored.because });
+    }
     const outcome = await rt.lookup.run(caller, parsed, { context, log: scope, budgetMs: rt.inlineBudgetMs(receivedAt, context), deferrable: canDefer, why: parsed.why });
     if (outcome.kind === 'usage') return reply({ kind: 'usage', problem: outcome.problem, help });
     const { target } = outcome;
@@ -98,7 +131,7 @@ export function createSlackRoute(rt: ChatRuntime, slack: SlackSettings) {
         target,
         caller: { channel: 'slack', id: caller.id },
         why: parsed.why,
-        slack: { responseUrl: command.response_url, visibility, teamId: command.team_id, userId: command.user_id, channelId: command.channel_id },
+        slack: slackReply,
       },
       context,
     );

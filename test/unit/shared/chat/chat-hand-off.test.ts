@@ -70,6 +70,7 @@ describe('Function: ChatRuntime.handOff (through the chat routes)', () => {
         lookupDeadlineMs: 8000,
         // handOff uses none of these.
         lookup: {} as ChatRuntimeParts['lookup'],
+        explore: {} as ChatRuntimeParts['explore'],
         slackResponder: {} as ChatRuntimeParts['slackResponder'],
         dingtalkReplier: {} as ChatRuntimeParts['dingtalkReplier'],
         idempotency: createMemoryIdempotencyStore({ maxEntries: 10, now: () => HANDLER_NOW_MS }),

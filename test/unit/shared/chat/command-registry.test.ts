@@ -6,7 +6,14 @@ describe('Function: buildHelp', () => {
     // Act
     const help = buildHelp({ invocation: '/mqtrace', platform: 'slack', aliases: [], defaultInstanceId: undefined });
     // Assert
-    expect(help.commands.map((c) => c.usage)).toEqual(['/mqtrace trace <topic> <msgId> [instance] [why]', '/mqtrace help']);
+    expect(help.commands.map((c) => c.usage)).toEqual([
+      '/mqtrace trace <topic> <msgId> [instance] [why]',
+      '/mqtrace find <topic> key:<key>|<from>..<to> [tag:<tag>] [instance]',
+      '/mqtrace journey <topic> <msgId> [instance]',
+      '/mqtrace help',
+    ]);
+    expect(help.commands[2]?.summary).toContain('(also: 轨迹)');
+    expect(help.notes.find((n) => n.startsWith('find:'))).toContain('-1d');
     expect(help.commands).toHaveLength(CHAT_COMMANDS.length);
     expect(help.commands[0]?.examples).toEqual(['/mqtrace trace orders 0A000C22303918B4AAC244F9ABC301A3', '/mqtrace trace orders 0A000C22303918B4AAC244F9ABC301A3 why']);
     expect(help.notes.find((n) => n.startsWith('why:'))).toContain('为什么');

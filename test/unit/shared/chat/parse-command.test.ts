@@ -61,7 +61,7 @@ describe('Function: parseChatCommand', () => {
 
   describe('Given a malformed command', () => {
     it.each([
-      ['an unknown command', 'find orders x', 'Unknown command "find". Commands: trace, help.'],
+      ['an unknown command', 'search orders x', 'Unknown command "search". Commands: trace, find, journey, help.'],
       ['no arguments', 'trace', 'Missing topic and msgId.'],
       ['no message ID', 'trace orders', 'Missing msgId.'],
       ['the topic left out', 'trace 0A000C22303918B4AAC244F9ABC301A3', 'Missing topic: "0A000C22303918B4AAC244F9ABC301A3" looks like the msgId; write trace <topic> <msgId>.'],
@@ -115,5 +115,41 @@ describe('Function: parseChatCommand (why)', () => {
 
   it('refuses a second "why" as an extra word', () => {
     expect(parseChatCommand(`trace orders ${MSG} ${INST} why why extra`)).toMatchObject({ name: 'invalid', problem: expect.stringContaining('Too many words') });
+  });
+});
+
+describe('Function: parseChatCommand (find and journey)', () => {
+  const MSG_ID = '0A000C2435F118B4AAC2452C4E120104';
+
+  it.each([
+    ['a key', 'find orders key:order-20261201-0042', { topic: 'orders', query: { kind: 'key', key: 'order-20261201-0042' }, tag: undefined, instance: undefined }],
+    ['a key and an instance', 'find orders key:Order-42 prod', { query: { kind: 'key', key: 'Order-42' }, instance: 'prod' }],
+    ['a relative window', 'find orders -1h..now', { query: { kind: 'window', from: '-1h', to: 'now' } }],
+    ['an ISO window, a tag and an instance', 'find orders 2026-12-01T09:00Z..2026-12-01T10:00Z tag:order-paid rmq-cn-demo5x0001', { query: { kind: 'window', from: '2026-12-01T09:00Z', to: '2026-12-01T10:00Z' }, tag: 'order-paid', instance: 'rmq-cn-demo5x0001' }],
+    ['smart quotes and a full-width colon', '“find” orders key：order-1', { query: { kind: 'key', key: 'order-1' } }],
+  ])('reads %s', (_name, text, expected) => {
+    const parsed = parseChatCommand(text);
+    expect(parsed).toMatchObject({ name: 'find', ...expected });
+  });
+
+  it.each([
+    ['no query', 'find orders', 'Missing the key or the window'],
+    ['a bare word where the key goes', 'find orders order-42', 'did you mean key:order-42?'],
+    ['a key and a window', 'find orders key:k -1h..now', 'Give one key, or one window, not both.'],
+    ['a key with the tag filter', 'find orders key:k tag:paid', 'filters a time window only'],
+    ['a time that is not one', 'find orders yesterday..now', 'from "yesterday" is not a time'],
+    ['a key over the limit', `find orders key:${'k'.repeat(129)}`, 'RocketMQ message keys are at most 128'],
+    ['too many words', 'find orders -1h..now prod extra', 'Too many words'],
+    ['a bad topic', 'find ord$ers key:k', 'topic "ord$ers" may contain only letters'],
+  ])('explains %s', (_name, text, problem) => {
+    const parsed = parseChatCommand(text);
+    expect(parsed).toMatchObject({ name: 'invalid', command: 'find' });
+    expect(parsed.name === 'invalid' && parsed.problem).toContain(problem);
+  });
+
+  it('reads journey and its alias 轨迹, with an optional instance', () => {
+    expect(parseChatCommand(`journey orders ${MSG_ID.toLowerCase()}`)).toMatchObject({ name: 'journey', topic: 'orders', msgId: MSG_ID, instance: undefined });
+    expect(parseChatCommand(`轨迹 orders ${MSG_ID} prod --public`)).toMatchObject({ name: 'journey', msgId: MSG_ID, instance: 'prod' });
+    expect(parseChatCommand('journey orders nope')).toMatchObject({ name: 'invalid', command: 'journey' });
   });
 });
