@@ -1,5 +1,5 @@
 import { alertHeadline, formatVerdicts, type AlertContent, type AlertFailingCheck } from './alert-content';
-import { recheckCommand } from './recheck-command';
+import { journeyCommand, recheckCommand } from './recheck-command';
 
 /** The custom robot rejects bodies over 20,000 bytes (errcode 460101); chat.md §1.6 advises ≤ ~15 KB. */
 export const DINGTALK_MAX_TEXT_BYTES = 15_000;
@@ -13,7 +13,7 @@ export interface DingTalkMarkdownMessage {
 // DingTalk markdown: a line break needs two trailing spaces; a blank line starts a paragraph.
 const BR = '  \n';
 
-/** Renders one failing check as a DingTalk markdown block, examples with their re-check commands. */
+/** Renders one failing check as a DingTalk markdown block, examples with their re-check and journey commands. */
 export function renderDingTalkFailingCheck(check: AlertFailingCheck): string {
   const lines = [`**${check.name}** · topic ${check.topic} · ${check.instanceId}${check.repeat ? ' · still failing' : ''}`];
   if (check.status === 'ERROR') {
@@ -21,9 +21,10 @@ export function renderDingTalkFailingCheck(check: AlertFailingCheck): string {
   } else {
     lines.push(`${check.failed} of ${check.checked} messages failed (${formatVerdicts(check.verdicts)})${check.partial ? ', partial coverage' : ''}`);
   }
-  const examples = check.examples.map(
-    (e) => `- ${e.msgId}: ${e.reasons}${BR}  re-check: ${recheckCommand('dingtalk', { topic: check.topic, msgId: e.msgId, instanceId: check.instanceId })}`,
-  );
+  const examples = check.examples.map((e) => {
+    const target = { topic: check.topic, msgId: e.msgId, instanceId: check.instanceId };
+    return `- ${e.msgId}: ${e.reasons}${BR}  re-check: ${recheckCommand('dingtalk', target)}${BR}  journey: ${journeyCommand('dingtalk', target)}`;
+  });
   const more = check.failed - check.examples.length;
   if (more > 0) examples.push(`- …and ${more} more`);
   return [lines.join(BR), ...(examples.length ? [examples.join('\n')] : [])].join('\n\n');

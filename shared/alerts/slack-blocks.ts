@@ -1,5 +1,5 @@
 import { alertHeadline, formatVerdicts, type AlertContent, type AlertFailingCheck } from './alert-content';
-import { recheckCommand } from './recheck-command';
+import { journeyCommand, recheckCommand } from './recheck-command';
 
 /** Block Kit limits (chat.md §3.6). */
 export const SLACK_LIMITS = { blocks: 50, sectionText: 3000, headerText: 150, contextElements: 10, totalChars: 12_000 } as const;
@@ -25,17 +25,17 @@ function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
-/** Renders one failing check as a mrkdwn section, examples with their `/trace` commands. */
+/** Renders one failing check as a mrkdwn section, examples with their re-check and journey commands. */
 export function renderSlackFailingCheck(check: AlertFailingCheck): SlackBlock {
   const head = `*${escapeSlack(check.name)}* · topic \`${escapeSlack(check.topic)}\` · \`${escapeSlack(check.instanceId)}\`${check.repeat ? ' · _still failing_' : ''}`;
   const body =
     check.status === 'ERROR'
       ? `could not run: \`${escapeSlack(check.errorCode ?? 'error')}\`${check.checked > 0 ? ` (${check.checked} messages judged)` : ''}`
       : `${check.failed} of ${check.checked} messages failed (${escapeSlack(formatVerdicts(check.verdicts))})${check.partial ? ', partial coverage' : ''}`;
-  const examples = check.examples.map(
-    (e) =>
-      `• \`${escapeSlack(e.msgId)}\`: ${escapeSlack(e.reasons)}\n    \`${escapeSlack(recheckCommand('slack', { topic: check.topic, msgId: e.msgId, instanceId: check.instanceId }))}\``,
-  );
+  const examples = check.examples.map((e) => {
+    const target = { topic: check.topic, msgId: e.msgId, instanceId: check.instanceId };
+    return `• \`${escapeSlack(e.msgId)}\`: ${escapeSlack(e.reasons)}\n    \`${escapeSlack(recheckCommand('slack', target))}\`\n    journey: \`${escapeSlack(journeyCommand('slack', target))}\``;
+  });
   const more = check.failed - check.examples.length;
   if (more > 0) examples.push(`• …and ${more} more`);
   return { type: 'section', text: { type: 'mrkdwn', text: truncate([head, body, ...examples].join('\n'), SLACK_LIMITS.sectionText) } };

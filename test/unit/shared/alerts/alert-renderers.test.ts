@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { alertHeadline } from '../../../../shared/alerts/alert-content';
 import { DINGTALK_MAX_TEXT_BYTES, renderDingTalkAlert } from '../../../../shared/alerts/dingtalk-markdown';
-import { recheckCommand } from '../../../../shared/alerts/recheck-command';
+import { journeyCommand, recheckCommand } from '../../../../shared/alerts/recheck-command';
 import { parseChatCommand } from '../../../../shared/chat/parse-command';
 import { escapeSlack, renderSlackAlert, SLACK_LIMITS } from '../../../../shared/alerts/slack-blocks';
 import { buildAlertContent, buildAlertFailingCheck, buildMsgId, CHECK_INSTANCE } from '../../../builders/build-spot-check';
@@ -29,6 +29,11 @@ describe('Function: recheckCommand()', () => {
 
     expect(parseChatCommand(typed)).toMatchObject({ name: 'trace', topic: 'orders', msgId: buildMsgId(1), instance: CHECK_INSTANCE });
   });
+
+  it.each(['slack', 'dingtalk'] as const)('has a journey command the parser reads back (%s)', (platform) => {
+    const typed = platform === 'slack' ? journeyCommand(platform, target).replace(/^\/mqtrace /, '') : journeyCommand(platform, target);
+    expect(parseChatCommand(typed)).toMatchObject({ name: 'journey', topic: 'orders', msgId: buildMsgId(1), instance: CHECK_INSTANCE });
+  });
 });
 
 describe('Function: alertHeadline()', () => {
@@ -51,6 +56,7 @@ describe('Function: renderDingTalkAlert()', () => {
     expect(markdown.text).toContain(`**orders** · topic orders · ${CHECK_INSTANCE}`);
     expect(markdown.text).toContain('2 of 20 messages failed (CONSUMED 18, NOT_CONSUMED 2)');
     expect(markdown.text).toContain(`- ${buildMsgId(1)}: GID_shipping NOT_CONSUME_YET  \n  re-check: @mqtrace trace orders ${buildMsgId(1)} ${CHECK_INSTANCE}`);
+    expect(markdown.text).toContain(`  journey: @mqtrace journey orders ${buildMsgId(1)} ${CHECK_INSTANCE}`);
     expect(markdown.text).toContain('mqtrace run run-1');
   });
 
@@ -91,6 +97,7 @@ describe('Function: renderSlackAlert()', () => {
     expect(message.blocks.map((b) => b.type)).toEqual(['header', 'section', 'context']);
     const section = message.blocks[1] as { text: { text: string } };
     expect(section.text.text).toContain(`\`/mqtrace trace orders ${buildMsgId(1)} ${CHECK_INSTANCE}\``);
+    expect(section.text.text).toContain(`journey: \`/mqtrace journey orders ${buildMsgId(1)} ${CHECK_INSTANCE}\``);
     expect(section.text.text).toContain('2 of 20 messages failed (CONSUMED 18, NOT_CONSUMED 2)');
   });
 
