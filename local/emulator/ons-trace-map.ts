@@ -97,6 +97,9 @@ export interface TraceInput {
   atMs: number;
 }
 
+/** One group's seeded attempts (`trace.consumers[]`). */
+type SeededTraceConsumer = NonNullable<NonNullable<SeedMessage['trace']>['consumers']>[number];
+
 interface Attempt {
   group: string;
   clientHost: string;
@@ -158,7 +161,7 @@ export function offsetMsgIdOf(message: SeedMessage): string {
   return `${hostHex}${portHex}${offset}`;
 }
 
-function explicitAttempts(consumer: NonNullable<NonNullable<SeedMessage['trace']>['consumers']>[number], input: TraceInput): Attempt[] {
+function explicitAttempts(consumer: SeededTraceConsumer, input: TraceInput): Attempt[] {
   const hosts = clientHostsOf(input.groups.get(consumer.consumerGroup));
   const attempts: Attempt[] = [];
   let previousEnd = input.bornMs;
