@@ -5,6 +5,7 @@
 import { chatExamples } from '../fakes/chat-examples';
 import { DEMO_CURL_AUTH } from './demo-access';
 import { explainExamples, rocketMq5Examples } from './explain-examples';
+import { findJourneyExamples } from './find-examples';
 import { startLocalStack } from './local-stack';
 import { preflightLocalConfig } from './preflight';
 
@@ -55,6 +56,7 @@ if (stack.emulator) {
   }
   lines.push(...explainExamples(stack));
   lines.push(...rocketMq5Examples(stack));
+  lines.push(...findJourneyExamples(stack));
 } else {
   lines.push('Using the credentials and endpoint from your environment.');
 }
