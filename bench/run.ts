@@ -17,6 +17,7 @@ import { BURST_LIMIT, idealBatchMs, IDLE_MS, measureBurstsAfterIdle, medianOf, r
 import { measureSlackAcks, p99, SLACK_ACK_DEADLINE_MS } from './chat-ack';
 import { measureWarm5x } from './warm-5x';
 import { measureSpotCheckThroughput } from './spot-check-throughput';
+import { costTable, measureFindJourney, type CommandCost } from './find-journey';
 
 const ROOT = join(import.meta.dirname, '..');
 const CACHE = join(ROOT, 'node_modules', '.cache', 'mqtrace', 'bench');
@@ -347,6 +348,9 @@ function printTable(): void {
   console.log([line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n'));
 }
 
+// Find and journey: upstream calls and latency per command, in a table of their own.
+let findCosts: CommandCost[] | undefined;
+
 const b = await bundles();
 const world = await startBenchWorld();
 try {
@@ -362,6 +366,9 @@ try {
     burst: (_: BenchWorld, bundled: Awaited<ReturnType<typeof bundles>>) => burstAfterIdle(bundled),
     chat: () => chatAck(),
     spot: () => spotCheck(),
+    find: async () => {
+      findCosts = await measureFindJourney();
+    },
   };
   for (const [name, run] of Object.entries(sections)) {
     if (only.size === 0 || only.has(name)) await run(world, b);
@@ -370,8 +377,10 @@ try {
   await world.emulator.close();
 }
 printTable();
+if (findCosts) console.log(`\nFind and journey on the demo data (npm start's stack, documented limits):\n${costTable(findCosts)}`);
 const machine = { cpu: cpus()[0]?.model, cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, platform: process.platform };
 mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
 writeFileSync(join(ROOT, 'bench', 'results', 'latest.json'), `${JSON.stringify({ date: new Date().toISOString(), machine, runs: RUNS, figures }, null, 2)}\n`);
+if (findCosts) writeFileSync(join(ROOT, 'bench', 'results', 'find-journey.json'), `${JSON.stringify({ date: new Date().toISOString(), machine, costs: findCosts }, null, 2)}\n`);
 console.log(`\nmachine: ${machine.cpu} × ${machine.cores}, ${machine.memoryGiB} GiB, node ${machine.node}; written to bench/results/latest.json`);
 process.exit(0);
