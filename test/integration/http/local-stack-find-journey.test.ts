@@ -126,6 +126,20 @@ describe('Find and journey through the local stack (demo seed)', () => {
       expect(calls('OnsTraceQueryByMsgId')).toBe(tasksBefore);
     });
 
+    it('shows a 5.x retried, dead-lettered message attempt by attempt', async () => {
+      const msgId = await idWithKey(DEMO_5X_INSTANCE, 'orders-5x', 'order-5x-1002');
+      const { status, body } = await get('/v1/journey', { instanceId: DEMO_5X_INSTANCE, topic: 'orders-5x', msgId });
+      expect(status).toBe(200);
+      expect(body).toMatchObject({ broker: 'rocketmq-5x', status: 'complete', send: { sinceSendMs: 0 } });
+      const billing = body.groups.find((g: { consumerGroup: string }) => g.consumerGroup === 'GID_billing_5x');
+      expect(billing.attempts.map((a: { outcome: string }) => a.outcome)).toEqual(['FAILED', 'FAILED', 'FAILED']);
+      expect(billing.deadLettered.topic).toBe('%DLQ%GID_billing_5x');
+      const shipping = body.groups.find((g: { consumerGroup: string }) => g.consumerGroup === 'GID_shipping_5x');
+      expect(shipping.attempts.map((a: { outcome: string }) => a.outcome)).toEqual(['FAILED', 'SUCCEEDED']);
+      expect(shipping.consumedAfterMs).toBeGreaterThan(0);
+      expect(body.findings.map((f: { code: string; group: string }) => `${f.code}@${f.group}`)).toContain('NO_ATTEMPTS@GID_analytics_5x');
+    });
+
     it('answers 400 and 404 that say what to change', async () => {
       const wide = await get('/v1/messages', { instanceId: V4, topic: 'orders', from: '2026-01-01T00:00:00Z', to: '2026-01-03T00:00:00Z' });
       expect(wide.status).toBe(400);
