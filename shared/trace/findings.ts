@@ -6,7 +6,8 @@ import type { ClientSubscription, ConsumerAccumulate, ConsumerConnections, Consu
 import type { JourneyAttempt } from './journey';
 import type { EvidenceValue, Finding } from './report-schema';
 
-export const FINDING_CODES = [
+/** What explain finds (`deriveFindings`). */
+export const EXPLAIN_FINDING_CODES = [
   'GROUP_OFFLINE',
   'IN_DLQ',
   'BACKLOG',
@@ -16,11 +17,12 @@ export const FINDING_CODES = [
   'MESSAGE_TOO_RECENT',
   'RECONSUMED',
   'NO_CAUSE_FOUND',
-  // Where the journey (the trace) and the verdict (4.x: the offsets) disagree.
-  'CONSUMED_BUT_LAST_ATTEMPT_FAILED',
-  'ATTEMPTED_BUT_OFFSET_BEHIND',
-  'NO_ATTEMPTS',
 ] as const;
+
+/** Where the journey (the trace) and the verdict (4.x: the offsets) disagree (`deriveJourneyFindings`). */
+export const JOURNEY_FINDING_CODES = ['CONSUMED_BUT_LAST_ATTEMPT_FAILED', 'ATTEMPTED_BUT_OFFSET_BEHIND', 'NO_ATTEMPTS'] as const;
+
+export const FINDING_CODES = [...EXPLAIN_FINDING_CODES, ...JOURNEY_FINDING_CODES] as const;
 export type FindingCode = (typeof FINDING_CODES)[number];
 
 export const SEVERITIES = ['CRITICAL', 'WARNING', 'INFO'] as const;
