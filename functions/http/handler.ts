@@ -8,7 +8,9 @@ import { httpBoundary, type BoundaryEvent, type HttpEvent } from '../../shared/h
 import { emptyResponse, jsonResponse, type FcHttpResponse } from '../../shared/http/http-response';
 import type { ChatRequest, ChatResponse } from '../../shared/chat/chat-request';
 import { createRouter } from '../../shared/http/router';
+import { createScopeApi } from '../../shared/http/scope-api';
 import { createTraceApi, type TraceApiDeps } from '../../shared/http/trace-api';
+import { createWebPageRoutes, type WebAssetSource } from '../../shared/http/web-assets';
 import type { Logger } from '../../shared/log';
 
 export interface HttpHandlerDeps extends TraceApiDeps {
@@ -18,6 +20,8 @@ export interface HttpHandlerDeps extends TraceApiDeps {
   version: string;
   /** Slack and DingTalk routes and the internal event that finishes a deferred reply; absent: 404. */
   chat?: ChatApi;
+  /** The web page's files, read on the first request for one; absent: no page (404). */
+  webAssets?: WebAssetSource;
 }
 
 type RouteHandler = (event: HttpEvent, context: FcContext) => Promise<FcHttpResponse>;
@@ -25,10 +29,12 @@ type RouteHandler = (event: HttpEvent, context: FcContext) => Promise<FcHttpResp
 /** Builds the HTTP-trigger handler from its dependencies. */
 export function createHttpHandler(deps: HttpHandlerDeps) {
   const traceApi = createTraceApi(deps);
+  const scopeApi = createScopeApi(deps);
   let openApi: string | undefined;
   const route = createRouter<RouteHandler>([
     { name: 'trace.get', method: 'GET', path: '/v1/trace', handle: traceApi.get },
     { name: 'trace.post', method: 'POST', path: '/v1/trace', handle: traceApi.post },
+    { name: 'scope', method: 'GET', path: '/v1/scope', handle: scopeApi.get },
     { name: 'healthz', method: 'GET', path: '/healthz', handle: async () => jsonResponse(200, { status: 'ok', version: deps.version }) },
     {
       name: 'openapi',
@@ -40,6 +46,7 @@ export function createHttpHandler(deps: HttpHandlerDeps) {
         return { ...jsonResponse(200, null), body: openApi };
       },
     },
+    ...(deps.webAssets ? createWebPageRoutes(deps.webAssets) : []),
     ...(deps.chat
       ? [
           { name: 'chat.slack', method: 'POST', path: '/chat/slack', handle: chatRoute(deps.chat.slack) },
