@@ -25,7 +25,7 @@ interface DemoMessage {
 /** The text, background and contrast ratio of every piece of visible text under `selector` (WCAG 2.x). */
 async function lowContrast(page: Page, selector: string): Promise<Array<{ text: string; ratio: number }>> {
   return page.evaluate((root) => {
-    const parse = (c: string) => (c.match(/[\d.]+/g) ?? []).map(Number) as [number, number, number, number?];
+    const parse = (c: string): number[] => (c.match(/[\d.]+/g) ?? []).map(Number);
     const lum = ([r, g, b]: number[]) => {
       const f = (v: number) => {
         const s = v / 255;
@@ -36,7 +36,7 @@ async function lowContrast(page: Page, selector: string): Promise<Array<{ text: 
     const background = (el: Element | null): number[] => {
       for (let e = el; e; e = e.parentElement) {
         const [r, g, b, a] = parse(getComputedStyle(e).backgroundColor);
-        if (a === undefined || a > 0.5) return [r, g, b];
+        if (a === undefined || a > 0.5) return [r ?? 0, g ?? 0, b ?? 0];
       }
       return [255, 255, 255];
     };
