@@ -46,22 +46,26 @@ export function createProgress(stream: OutStream, options: { setInterval: typeof
   }
   let text = '';
   let frame = 0;
+  let running = false;
   let timer: ReturnType<typeof setInterval> | undefined;
   const draw = () => void stream.write(`\r\u001b[K${FRAMES[frame++ % FRAMES.length]} ${text}`);
   return {
     start(next) {
       text = next;
       draw();
-      timer ??= options.setInterval(draw, 100);
-      (timer as { unref?: () => void }).unref?.();
+      if (running) return;
+      running = true;
+      timer = options.setInterval(draw, 100);
+      (timer as { unref?: () => void } | undefined)?.unref?.();
     },
     note(next) {
       text = next;
-      if (timer) draw();
+      if (running) draw();
     },
     stop() {
-      if (timer) options.clearInterval(timer);
-      timer = undefined;
+      if (!running) return;
+      running = false;
+      if (timer !== undefined) options.clearInterval(timer);
       stream.write('\r\u001b[K');
     },
   };
