@@ -165,8 +165,8 @@ function fail(deps: CliDeps, failure: CliFailure, json: boolean): ExitCode {
   if (failure.code === CliErrorCode.USAGE) lines.push(`  Run "mqtrace ${failure.command ?? ''}${failure.command ? ' ' : ''}--help" for usage.`);
   deps.stderr.write(`${lines.join('\n')}\n`);
   if (json) {
-    const { command: _command, ...body } = failure;
-    deps.stdout.write(`${JSON.stringify({ error: body }, null, 2)}\n`);
+    const { command: _command, issues, ...body } = failure;
+    deps.stdout.write(`${JSON.stringify({ error: { ...body, ...(issues.length > 0 ? { issues } : {}) } }, null, 2)}\n`);
   }
   return EXIT.ERROR;
 }
