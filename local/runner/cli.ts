@@ -60,7 +60,7 @@ if (stack.emulator) {
   lines.push('Using the credentials and endpoint from your environment.');
 }
 lines.push(`  curl -s '${stack.url}/healthz'`, `  curl -s ${DEMO_CURL_AUTH} '${stack.url}/openapi.json'`);
-lines.push(`  # every call but /healthz needs the bearer token; the demo one is ${process.env.MQTRACE_CONFIG ? 'not configured (your MQTRACE_CONFIG is)' : 'configured'}`);
+lines.push(`  # every API call needs the bearer token (/healthz and the page do not); the demo one is ${process.env.MQTRACE_CONFIG ? 'not configured (your MQTRACE_CONFIG is)' : 'configured'}`);
 lines.push(...faceExamples(stack, { demoToken: !process.env.MQTRACE_CONFIG }));
 lines.push(...chatExamples(stack), '', 'Ctrl-C stops.');
 console.log(lines.join('\n'));
