@@ -1,6 +1,7 @@
 import { createApiClient, createApiTransport } from '../api-client/api-client';
 import { createFindJourneyClient, type FindQuery, type FindView, type JourneyView } from '../api-client/find-journey-client';
 import type { TraceReport } from '../trace/report-schema';
+import { CliError, CliErrorCode } from './cli-errors';
 
 /** One message, with the instance as the user gave it (ID, alias, or absent for the default). */
 export interface MessageInput {
@@ -39,13 +40,23 @@ export function createRemoteClient(options: RemoteClientOptions): LookupClient {
   const transport = createApiTransport({ baseUrl: options.url, token: () => options.token, fetch: options.fetch });
   const api = createApiClient(transport);
   const findJourney = createFindJourneyClient(transport);
-  const signal = (extraMs = 0) => AbortSignal.timeout(options.requestTimeoutMs + extraMs);
+  // Each request gets its own timer; running out of it is "no answer", like a refused connection.
+  const timed = async <T>(extraMs: number, call: (signal: AbortSignal) => Promise<T>): Promise<T> => {
+    const limitMs = options.requestTimeoutMs + extraMs;
+    const signal = AbortSignal.timeout(limitMs);
+    try {
+      return await call(signal);
+    } catch (error) {
+      if (signal.aborted) throw new CliError(CliErrorCode.NETWORK, `no answer from the server within ${Math.ceil(limitMs / 1000)} s`);
+      throw error;
+    }
+  };
   return {
     mode: 'remote',
     waitWindowSeconds: REMOTE_WAIT_WINDOW_SECONDS,
     trace: (input, o) =>
-      api.trace(input, { ...(o.explain ? { explain: true } : {}), ...(o.waitSeconds ? { waitSeconds: o.waitSeconds } : {}), signal: signal((o.waitSeconds ?? 0) * 1000) }),
-    find: (query) => findJourney.find(query, signal()),
-    journey: (input) => findJourney.journey(input, signal()),
+      timed((o.waitSeconds ?? 0) * 1000, (signal) => api.trace(input, { ...(o.explain ? { explain: true } : {}), ...(o.waitSeconds ? { waitSeconds: o.waitSeconds } : {}), signal })),
+    find: (query) => timed(0, (signal) => findJourney.find(query, signal)),
+    journey: (input) => timed(0, (signal) => findJourney.journey(input, signal)),
   };
 }

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../../../shared/api-client/api-client';
 import { describeFailure } from '../../../../shared/cli/cli-errors';
 import { EXIT, exitCodeForVerdict } from '../../../../shared/cli/exit-codes';
-import type { LookupClient } from '../../../../shared/cli/lookup-client';
+import { CliError } from '../../../../shared/cli/cli-errors';
+import { createRemoteClient, type LookupClient } from '../../../../shared/cli/lookup-client';
 import { runCli, type CliDeps } from '../../../../shared/cli/run-cli';
 import { colourEnabled, createProgress } from '../../../../shared/cli/terminal';
 import { ForbiddenError } from '../../../../shared/errors';
@@ -140,5 +141,30 @@ describe('Function: createProgress', () => {
     progress.note('waiting: 20 s of 60 s');
     progress.stop();
     expect(out.text()).toBe('waiting: 20 s of 60 s\n');
+  });
+});
+
+describe('Function: createRemoteClient', () => {
+  it('gives up on a server that does not answer within the request timeout, as "no answer"', async () => {
+    // Arrange: a fetch that answers only when aborted
+    const hanging: typeof fetch = (_input, init) =>
+      new Promise((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal?.reason)));
+    const client = createRemoteClient({ url: 'https://mqtrace.example.com', token: 't', fetch: hanging, requestTimeoutMs: 20 });
+
+    // Act + Assert
+    const failure = client.trace({ topic: 'orders', msgId: MSG }, {});
+    await expect(failure).rejects.toBeInstanceOf(CliError);
+    await expect(failure).rejects.toMatchObject({ code: 'NETWORK', message: 'no answer from the server within 1 s' });
+  });
+
+  it('sends the token in the Authorization header only', async () => {
+    const seen: Array<{ url: string; authorization: string | undefined }> = [];
+    const answering: typeof fetch = async (input, init) => {
+      seen.push({ url: String(input), authorization: (init?.headers as Record<string, string>).authorization });
+      return new Response(JSON.stringify(consumed), { status: 200, headers: { 'content-type': 'application/json' } });
+    };
+    const client = createRemoteClient({ url: 'https://mqtrace.example.com/', token: 'mqt_header_only', fetch: answering, requestTimeoutMs: 1000 });
+    await client.trace({ instance: 'prod', topic: 'orders', msgId: MSG }, { explain: true });
+    expect(seen).toEqual([{ url: `https://mqtrace.example.com/v1/trace?instanceId=prod&topic=orders&msgId=${MSG}&explain=true`, authorization: 'Bearer mqt_header_only' }]);
   });
 });
