@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
@@ -11,6 +11,18 @@ import { launchChromium } from '../../builders/launch-chromium';
 import { buildSeedFile } from '../../builders/seed';
 
 const SCREENSHOTS = join(import.meta.dirname, '..', '..', '..', 'docs', 'screenshots');
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/**
+ * Keeps a screenshot for docs/screenshots/: written when it is missing or when
+ * MQTRACE_UPDATE_SCREENSHOTS=1, so that a plain test run leaves the committed pictures alone
+ * (their times and request IDs differ on every run).
+ */
+function keepScreenshot(name: string, png: Buffer): void {
+  expect(png.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
+  const path = join(SCREENSHOTS, name);
+  if (process.env.MQTRACE_UPDATE_SCREENSHOTS === '1' || !existsSync(path)) writeFileSync(path, png);
+}
 const ORDERS_ONLY_TOKEN = 'mqt_page_orders_only_4b7e21';
 const INSTANCE = 'MQ_INST_1234567890123456_BXdemo01';
 
@@ -158,7 +170,7 @@ describe('The web lookup page, in chromium, against the local stack', () => {
       await page.goto(`${stack.url}/`);
       const tokenBox = page.getByRole('textbox', { name: 'API token' });
       await expect(tokenBox.evaluate((el) => el === document.activeElement)).resolves.toBe(true);
-      await page.screenshot({ path: join(SCREENSHOTS, 'token-prompt.png') });
+      keepScreenshot('token-prompt.png', await page.screenshot());
 
       // Act + Assert: empty, then unknown
       await page.getByRole('button', { name: 'Continue' }).click();
@@ -210,8 +222,8 @@ describe('The web lookup page, in chromium, against the local stack', () => {
         await expect(page.locator('.group').first().getByText('What to do:').isVisible()).resolves.toBe(true);
       }
       await expect(lowContrast(page, '#result')).resolves.toEqual([]);
-      await page.locator('.verdict').screenshot({ path: join(SCREENSHOTS, `verdict-${verdict.toLowerCase().replace(/_/g, '-')}.png`) });
-      if (verdict === 'PARTIALLY_CONSUMED') await page.locator('.report').screenshot({ path: join(SCREENSHOTS, 'report.png') });
+      keepScreenshot(`verdict-${verdict.toLowerCase().replace(/_/g, '-')}.png`, await page.locator('.verdict').screenshot());
+      if (verdict === 'PARTIALLY_CONSUMED') keepScreenshot('report.png', await page.locator('.report').screenshot());
       await context.close();
     });
   });
@@ -239,7 +251,7 @@ describe('The web lookup page, in chromium, against the local stack', () => {
       expect(page.url()).toContain('explain=1');
       await expect(page.getByRole('heading', { name: 'The stored message' }).isVisible()).resolves.toBe(true);
       await expect(lowContrast(page, '#result')).resolves.toEqual([]);
-      await page.locator('.diagnosis').screenshot({ path: join(SCREENSHOTS, 'why.png') });
+      keepScreenshot('why.png', await page.locator('.diagnosis').screenshot());
       await context.close();
     });
   });
@@ -263,7 +275,7 @@ describe('The web lookup page, in chromium, against the local stack', () => {
       await expect(page.getByRole('button', { name: 'Cancel' }).isVisible()).resolves.toBe(true);
       await expect(page.locator('#wait-progress-label').textContent()).resolves.toMatch(/^Waited \d+ s of 30 s · \d+ poll\(s\) · last verdict: /);
       await page.waitForFunction(() => ((document.getElementById('wait-progress') as HTMLProgressElement | null)?.value ?? 0) >= 1);
-      await page.screenshot({ path: join(SCREENSHOTS, 'wait.png') });
+      keepScreenshot('wait.png', await page.screenshot());
 
       // Assert
       await page.getByText(/^Consumed: seen after .* and \d+ poll\(s\)\.$/).waitFor({ timeout: 20_000 });
@@ -313,7 +325,7 @@ describe('The web lookup page, in chromium, against the local stack', () => {
       await alert.waitFor();
       await expect(alert.textContent()).resolves.toBe('This lookup is outside your token’s scope. The server says: “this caller may not look up this message”');
       await expect(page.locator('#result').textContent()).resolves.toBe('');
-      await page.screenshot({ path: join(SCREENSHOTS, 'forbidden.png') });
+      keepScreenshot('forbidden.png', await page.screenshot());
       await context.close();
     });
   });
@@ -347,7 +359,7 @@ describe('The web lookup page, in chromium, against the local stack', () => {
       await expect(page.getByRole('textbox', { name: 'Message ID' }).getAttribute('aria-invalid')).resolves.toBe('true');
       // A stack frame reads "at fn (file:line:col)"; an unhandled error would name its class.
       await expect(page.locator('body').innerText()).resolves.not.toMatch(/\bat .*:\d+:\d+|\b(?:Type|Reference|Syntax)Error\b/);
-      await page.screenshot({ path: join(SCREENSHOTS, 'bad-input.png') });
+      keepScreenshot('bad-input.png', await page.screenshot());
       await context.close();
     });
   });
@@ -396,7 +408,7 @@ describe('The web lookup page, in chromium, against the local stack', () => {
       await page.getByRole('button', { name: '查询', exact: true }).click();
       await verdictHeading(page).waitFor();
       await expect(verdictHeading(page).textContent()).resolves.toBe('结论: 未消费');
-      await page.screenshot({ path: join(SCREENSHOTS, 'zh-cn.png') });
+      keepScreenshot('zh-cn.png', await page.screenshot());
 
       // Act
       await page.getByLabel('语言').selectOption('en');
@@ -459,7 +471,7 @@ describe('The web lookup page, in chromium, against the local stack', () => {
       await page.getByRole('heading', { name: 'Why?' }).waitFor();
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       expect(overflow).toBeLessThanOrEqual(0);
-      await page.screenshot({ path: join(SCREENSHOTS, 'phone.png') });
+      keepScreenshot('phone.png', await page.screenshot());
       await context.close();
     });
   });
