@@ -8,7 +8,9 @@ import { httpBoundary, type BoundaryEvent, type HttpEvent } from '../../shared/h
 import { emptyResponse, jsonResponse, type FcHttpResponse } from '../../shared/http/http-response';
 import type { ChatRequest, ChatResponse } from '../../shared/chat/chat-request';
 import { createRouter } from '../../shared/http/router';
+import { createScopeApi } from '../../shared/http/scope-api';
 import { createTraceApi, type TraceApiDeps } from '../../shared/http/trace-api';
+import { createWebPageRoutes, type WebAssetSource } from '../../shared/http/web-assets';
 import type { Logger } from '../../shared/log';
 import type { FindApi } from '../../shared/http/find-api';
 
@@ -24,6 +26,8 @@ export interface HttpHandlerDeps extends TraceApiDeps {
   version: string;
   /** Slack and DingTalk routes and the internal event that finishes a deferred reply; absent: 404. */
   chat?: ChatApi;
+  /** The web page's files, read on the first request for one; absent: no page (404). */
+  webAssets?: WebAssetSource;
 }
 
 type RouteHandler = (event: HttpEvent, context: FcContext) => Promise<FcHttpResponse>;
@@ -31,6 +35,7 @@ type RouteHandler = (event: HttpEvent, context: FcContext) => Promise<FcHttpResp
 /** Builds the HTTP-trigger handler from its dependencies. */
 export function createHttpHandler(deps: HttpHandlerDeps) {
   const traceApi = createTraceApi(deps);
+  const scopeApi = createScopeApi(deps);
   let openApi: string | undefined;
   // Find and journey load on their first request: their schemas stay off the lookup path's cold start.
   let findApi: Promise<FindApi> | undefined;
@@ -48,6 +53,7 @@ export function createHttpHandler(deps: HttpHandlerDeps) {
     { name: 'trace.post', method: 'POST', path: '/v1/trace', handle: traceApi.post },
     { name: 'messages.get', method: 'GET', path: '/v1/messages', handle: async (event, context) => (await explore()).messages(event, context) },
     { name: 'journey.get', method: 'GET', path: '/v1/journey', handle: async (event, context) => (await explore()).journey(event, context) },
+    { name: 'scope', method: 'GET', path: '/v1/scope', handle: scopeApi.get },
     { name: 'healthz', method: 'GET', path: '/healthz', handle: async () => jsonResponse(200, { status: 'ok', version: deps.version }) },
     {
       name: 'openapi',
@@ -59,6 +65,7 @@ export function createHttpHandler(deps: HttpHandlerDeps) {
         return { ...jsonResponse(200, null), body: openApi };
       },
     },
+    ...(deps.webAssets ? createWebPageRoutes(deps.webAssets) : []),
     ...(deps.chat
       ? [
           { name: 'chat.slack', method: 'POST', path: '/chat/slack', handle: chatRoute(deps.chat.slack) },

@@ -16,6 +16,8 @@ import { createRateLimiter } from '../../shared/upstream/rate-limiter';
 import { createPopCoreClient } from '../../shared/ons/rpc-client';
 import { createLimiterRegistry } from '../../shared/rate-limits';
 import { createLookupService } from '../../shared/trace/lookup-service';
+import { createFileWebAssets, WEB_ASSET_DIR } from '../../shared/http/web-assets';
+import { join } from 'node:path';
 
 declare const MQTRACE_VERSION: string;
 
@@ -68,6 +70,8 @@ export const handler = createHttpHandler({
   credentials,
   lookupDeadlineMs: config.lookupDeadlineMs,
   producerUtcOffsetMinutes: config.producerUtcOffsetMinutes,
+  // The page's files sit beside the bundle (npm run build) and are read on the first page request.
+  webAssets: createFileWebAssets(join(__dirname, WEB_ASSET_DIR)),
   // Chat code is evaluated on the first chat request only, keeping it off the lookup path's cold start.
   chat: createLazyChatApi(async () => {
     const { endpoint, timeoutMs } = chatConfig.invoke;

@@ -6,6 +6,7 @@ import { chatExamples } from '../fakes/chat-examples';
 import { DEMO_CURL_AUTH } from './demo-access';
 import { explainExamples, rocketMq5Examples } from './explain-examples';
 import { findJourneyExamples } from './find-examples';
+import { faceExamples } from './face-examples';
 import { startLocalStack } from './local-stack';
 import { preflightLocalConfig } from './preflight';
 
@@ -61,7 +62,8 @@ if (stack.emulator) {
   lines.push('Using the credentials and endpoint from your environment.');
 }
 lines.push(`  curl -s '${stack.url}/healthz'`, `  curl -s ${DEMO_CURL_AUTH} '${stack.url}/openapi.json'`);
-lines.push(`  # every call but /healthz needs the bearer token; the demo one is ${process.env.MQTRACE_CONFIG ? 'not configured (your MQTRACE_CONFIG is)' : 'configured'}`);
+lines.push(`  # every API call needs the bearer token (/healthz and the page do not); the demo one is ${process.env.MQTRACE_CONFIG ? 'not configured (your MQTRACE_CONFIG is)' : 'configured'}`);
+lines.push(...faceExamples(stack, { demoToken: !process.env.MQTRACE_CONFIG }));
 lines.push(...chatExamples(stack), '', 'Ctrl-C stops.');
 console.log(lines.join('\n'));
 

@@ -87,7 +87,7 @@ export function checkFunctionEnv(fn: DeployedFunction, env: Env, options: Functi
     coldStart(app.issues);
     if (app.config) problems.push(...chatPairProblems(env, app.config));
     if (!env[APP_CONFIG_ENV]?.trim()) {
-      warnings.push({ key: APP_CONFIG_ENV, message: 'is not set: every call but /healthz is refused (see config/mqtrace-config.example.jsonc)', phase: 'per-request' });
+      warnings.push({ key: APP_CONFIG_ENV, message: 'is not set: every API call is refused; only /healthz and the web page answer (see config/mqtrace-config.example.jsonc)', phase: 'per-request' });
     }
   } else {
     // functions/spot-check/index.ts: loadSpotCheckConfig (which runs loadHttpConfig first).

@@ -3,13 +3,13 @@ import { ForbiddenError } from '../errors';
 import { authenticateBearer } from './bearer';
 import { matchesAnyGlob } from './glob';
 
-/** Where a lookup came from. `timer` is the spot-check function. */
-export type Channel = 'http' | 'slack' | 'dingtalk' | 'timer';
+/** Where a lookup came from. `timer` is the spot-check function; `cli` the terminal command in direct mode. */
+export type Channel = 'http' | 'slack' | 'dingtalk' | 'timer' | 'cli';
 
 /** Who asked, as the audit log and the deferred chat event carry it. Never a secret. */
 export interface CallerIdentity {
   channel: Channel;
-  /** Token name; `team/channel` for Slack; `corp/conversation` for DingTalk; `timer:<trigger>`. */
+  /** Token name; `team/channel` for Slack; `corp/conversation` for DingTalk; `timer:<trigger>`; `cli:<user>`. */
   id: string;
 }
 
@@ -49,6 +49,17 @@ export interface AccessControl {
   assertPermitted(caller: Caller, target: LookupTarget): void;
   /** The aliases whose instance the caller may look up, for help texts. */
   aliasesFor(caller: Caller): string[];
+  /**
+   * The instances a caller can pick without typing an ID: its default (its own, else the global
+   * one) and every alias whose instance its scope allows, for the web page and `GET /v1/scope`.
+   */
+  instanceChoices(caller: Caller): InstanceChoices;
+}
+
+/** A caller's default instance and the aliases it may use; each alias with the ID it stands for. */
+export interface InstanceChoices {
+  defaultInstance: string | undefined;
+  aliases: Array<{ alias: string; instanceId: string }>;
 }
 
 /** Creates the {@link AccessControl} for a parsed document. Build it once per instance. */
@@ -81,6 +92,7 @@ export function createAccessControl(config: AppConfig): AccessControl {
     }
     return undefined;
   };
+  const aliasesOf = (who: Caller) => Object.entries(config.aliases).filter(([, id]) => matchesAnyGlob(who.scope.instances, id));
   const permits = (who: Caller, target: LookupTarget) =>
     matchesAnyGlob(who.scope.instances, target.instanceId) && matchesAnyGlob(who.scope.topics, target.topic);
 
@@ -103,6 +115,7 @@ export function createAccessControl(config: AppConfig): AccessControl {
         case 'dingtalk':
           return dingtalkCaller({ corpIds: [left], conversationId: right });
         case 'timer':
+        case 'cli':
           return undefined;
       }
     },
@@ -115,9 +128,13 @@ export function createAccessControl(config: AppConfig): AccessControl {
       if (!permits(who, target)) throw new ForbiddenError();
     },
     aliasesFor(who) {
-      return Object.entries(config.aliases)
-        .filter(([, id]) => matchesAnyGlob(who.scope.instances, id))
-        .map(([alias]) => alias);
+      return aliasesOf(who).map(([alias]) => alias);
+    },
+    instanceChoices(who) {
+      return {
+        defaultInstance: who.defaultInstance ?? config.defaultInstance,
+        aliases: aliasesOf(who).map(([alias, instanceId]) => ({ alias, instanceId })),
+      };
     },
   };
 }

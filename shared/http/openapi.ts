@@ -16,6 +16,7 @@ import { DEFAULT_FIND_LIMIT, FindReportSchema, FoundMessageReportSchema, MAX_FIN
 import { MAX_WINDOW_MS } from '../trace/find-query';
 import { JourneyAttemptSchema, JourneyGroupSchema, JourneyReportSchema } from '../trace/journey-schema';
 import { HTTP_STATUS_BY_CODE } from './error-table';
+import { ScopeViewSchema } from './scope-schema';
 
 const ErrorBodySchema = z
   .object({
@@ -49,7 +50,7 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
   const registry = z.registry<{ id: string }>();
   const documented: z.ZodType[] = [TraceQueryInputSchema, TraceReportSchema, GroupReportSchema, MessageIdFactsSchema, CaveatSchema, ErrorBodySchema, BatchRequestSchema, BatchResponseSchema,
     TraceRequestInputSchema, DiagnosisSchema, FindingSchema, SkippedCheckSchema, MessageFactsSchema, WaitSchema,
-    FindReportSchema, FoundMessageReportSchema, JourneyReportSchema, JourneyGroupSchema, JourneyAttemptSchema];
+    FindReportSchema, FoundMessageReportSchema, JourneyReportSchema, JourneyGroupSchema, JourneyAttemptSchema, ScopeViewSchema];
   for (const schema of documented) {
     const id = schema.meta()?.id;
     if (typeof id === 'string') registry.add(schema, { id });
@@ -141,12 +142,28 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
             queryParam('msgId', true, 'The message ID'),
           ],
           responses: { '200': { description: 'The journey', content: { 'application/json': { schema: ref('JourneyReport') } } }, ...errors },
+          },
+        },
+      '/v1/scope': {
+        get: {
+          summary: "What this token may look up: its default instance, its aliases and its scope's patterns",
+          responses: {
+            '200': { description: 'The caller and its instance choices', content: { 'application/json': { schema: ref('ScopeView') } } },
+            '401': errors['401'],
+          },
+        },
+      },
+      '/': {
+        get: {
+          summary: 'The web lookup page (HTML; its script and style are under /assets/). It asks for a token and calls this API with it.',
+          security: [],
+          responses: { '200': { description: 'The page', content: { 'text/html': {} } } },
         },
       },
       '/healthz': { get: { summary: 'Liveness', security: [], responses: { '200': { description: 'ok' } } } },
       '/openapi.json': { get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' } } } },
     },
-    // Every route but /healthz needs a token from MQTRACE_CONFIG (shared/access/http-guard.ts).
+    // Every route but /healthz and the page's files needs a token from MQTRACE_CONFIG (shared/http/bearer-guard.ts).
     security: [{ bearer: [] }],
     components: { schemas: rewriteRefs(schemas), securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
   };

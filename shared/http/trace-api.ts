@@ -1,7 +1,6 @@
-import type { Caller } from '../access/access-control';
 import type { CredentialsProvider } from '../credentials';
 import { createDeadline } from '../deadline';
-import { InvalidInputError, UnauthenticatedError, UnsupportedMediaTypeError, toAppError, type AppError } from '../errors';
+import { InvalidInputError, UnsupportedMediaTypeError, toAppError, type AppError } from '../errors';
 import { invocationBudgetMs, type FcContext } from '../fc-context';
 import { answeredReport, type LookupService } from '../trace/lookup-service';
 import {
@@ -12,6 +11,7 @@ import {
   type TraceRequestInput,
 } from '../trace/query-schema';
 import { parseInput } from '../validation';
+import { authenticatedCaller } from './bearer-guard';
 import { errorBody } from './error-table';
 import type { HttpEvent } from './http-boundary';
 import { jsonResponse, type FcHttpResponse } from './http-response';
@@ -38,7 +38,7 @@ export const StrictTraceRequestBodySchema = TraceRequestInputSchema.strict();
 /** Creates the JSON trace API: parse, call the lookup use case, render. */
 export function createTraceApi(deps: TraceApiDeps): TraceApi {
   const single = async (event: HttpEvent, context: FcContext, input: TraceRequestInput) => {
-    const caller = callerOf(event);
+    const caller = authenticatedCaller(event);
     const waitMs = (input.waitSeconds ?? 0) * 1000;
     // A wait gets its seconds on top of the lookup deadline, which stays reserved for the last
     // poll and the explain; the function timeout caps the whole.
@@ -70,7 +70,7 @@ export function createTraceApi(deps: TraceApiDeps): TraceApi {
   };
 
   const batch = async (event: HttpEvent, context: FcContext, lookups: unknown[]) => {
-    const caller = callerOf(event);
+    const caller = authenticatedCaller(event);
     const deadline = createDeadline(invocationBudgetMs(context, deps.lookupDeadlineMs), deps.now);
     let credentials: ReturnType<CredentialsProvider> | AppError;
     try {
@@ -131,12 +131,6 @@ function rejectOptions(item: unknown, index: number): unknown {
   throw new InvalidInputError(
     given.map((option) => ({ path: `lookups.${index}.${option}`, message: 'batch items take no options; send explain or waitSeconds with a single lookup' })),
   );
-}
-
-function callerOf(event: HttpEvent): Caller {
-  // The route guard sets it; a route wired without the guard must not run a lookup.
-  if (!event.scope.caller) throw new UnauthenticatedError('no authenticated caller');
-  return event.scope.caller;
 }
 
 /** The body of a POST: JSON only, as the README says; no Content-Type is a 415 too. */
