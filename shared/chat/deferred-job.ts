@@ -15,6 +15,8 @@ const JobBaseSchema = z.object({
   caller: z.object({ channel: z.enum(['slack', 'dingtalk']), id: z.string().min(1).max(300) }),
   /** The user asked `why`: the deferred run explains even a consumed message. */
   why: z.boolean().optional(),
+  /** The user asked `--fresh`: the deferred run asks the broker, not the verdict cache. */
+  fresh: z.boolean().optional(),
 });
 
 export const SlackJobSchema = JobBaseSchema.extend({

@@ -2,7 +2,7 @@ import { CHAT_COMMANDS, CHAT_OPTIONS, HELP_WORDS, findCommand, type ChatCommandS
 
 /** A command as typed in chat, after tolerant parsing. */
 export type ParsedCommand =
-  | { name: 'trace'; topic: string; msgId: string; instance: string | undefined; why: boolean; flags: ReadonlySet<string> }
+  | { name: 'trace'; topic: string; msgId: string; instance: string | undefined; why: boolean; fresh: boolean; flags: ReadonlySet<string> }
   | { name: 'help' }
   | { name: 'invalid'; problem: string; command: string | undefined };
 
@@ -62,7 +62,7 @@ export function parseChatCommand(text: string): ParsedCommand {
   const bound = bindArgs(spec, args);
   if (!bound.ok) return { name: 'invalid', problem: bound.problem, command: spec.name };
   const { values } = bound;
-  return { name: 'trace', topic: values.topic as string, msgId: values.msgId as string, instance: values.instance, why: values.why !== undefined, flags };
+  return { name: 'trace', topic: values.topic as string, msgId: values.msgId as string, instance: values.instance, why: values.why !== undefined, fresh: flags.has('--fresh'), flags };
 }
 
 type Bound = { ok: true; values: Record<string, string | undefined> } | { ok: false; problem: string };

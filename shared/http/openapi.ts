@@ -94,6 +94,7 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
               ...queryParam('waitSeconds', false, 'Poll until CONSUMED or this many seconds pass, capped by the function timeout minus the lookup deadline (report.wait)'),
               schema: { type: 'string', pattern: '^[0-9]+$', description: `1 to ${MAX_WAIT_SECONDS}` },
             },
+            { ...queryParam('fresh', false, 'true: ask the broker even when a cached CONSUMED answer is at hand (see report.cached)'), schema: { type: 'string', enum: ['true', 'false'] } },
           ],
           responses: { '200': report, ...errors },
         },

@@ -84,7 +84,7 @@ export function createDingTalkRoute(rt: ChatRuntime, dingtalk: DingTalkSettings)
     if (parsed.name === 'help') return send({ kind: 'help', help });
     if (parsed.name === 'invalid') return send({ kind: 'usage', problem: parsed.problem, help });
     const canDefer = isAllowedReplyUrl('dingtalk', session.url, rt.config.extraReplyOrigins) && session.expiresAtMs > receivedAt;
-    const outcome = await rt.lookup.run(caller, parsed, { context, log: scope, budgetMs: rt.inlineBudgetMs(receivedAt, context), deferrable: canDefer, why: parsed.why });
+    const outcome = await rt.lookup.run(caller, parsed, { context, log: scope, budgetMs: rt.inlineBudgetMs(receivedAt, context), deferrable: canDefer, why: parsed.why, fresh: parsed.fresh });
     if (outcome.kind === 'usage') return send({ kind: 'usage', problem: outcome.problem, help });
     const { target } = outcome;
     Object.assign(fields, target);
@@ -105,6 +105,7 @@ export function createDingTalkRoute(rt: ChatRuntime, dingtalk: DingTalkSettings)
         target,
         caller: { channel: 'dingtalk', id: caller.id },
         why: parsed.why,
+        fresh: parsed.fresh,
         dingtalk: {
           sessionWebhook: session.url,
           expiresAtMs: session.expiresAtMs,

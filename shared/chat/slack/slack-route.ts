@@ -77,7 +77,7 @@ export function createSlackRoute(rt: ChatRuntime, slack: SlackSettings) {
     fields.visibility = visibility;
     const canDefer = isAllowedReplyUrl('slack', command.response_url, rt.config.extraReplyOrigins);
     if (!canDefer) fields.replyUrlRejected = true;
-    const outcome = await rt.lookup.run(caller, parsed, { context, log: scope, budgetMs: rt.inlineBudgetMs(receivedAt, context), deferrable: canDefer, why: parsed.why });
+    const outcome = await rt.lookup.run(caller, parsed, { context, log: scope, budgetMs: rt.inlineBudgetMs(receivedAt, context), deferrable: canDefer, why: parsed.why, fresh: parsed.fresh });
     if (outcome.kind === 'usage') return reply({ kind: 'usage', problem: outcome.problem, help });
     const { target } = outcome;
     Object.assign(fields, target);
@@ -98,6 +98,7 @@ export function createSlackRoute(rt: ChatRuntime, slack: SlackSettings) {
         target,
         caller: { channel: 'slack', id: caller.id },
         why: parsed.why,
+        fresh: parsed.fresh,
         slack: { responseUrl: command.response_url, visibility, teamId: command.team_id, userId: command.user_id, channelId: command.channel_id },
       },
       context,
