@@ -3,24 +3,16 @@ import { ConfigError } from '../errors';
 import { toFieldIssues } from '../validation';
 import { emptyAsUndefined, intFromEnv } from './env-values';
 
-const REDIS_URL = z
-  .string()
-  .trim()
-  .superRefine((value, ctx) => {
-    let url: URL;
-    try {
-      url = new URL(value);
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'must be a redis:// or rediss:// URL' });
-      return;
-    }
-    if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') ctx.addIssue({ code: 'custom', message: 'must be a redis:// or rediss:// URL' });
-    else if (!url.hostname) ctx.addIssue({ code: 'custom', message: 'must name a host' });
-    // A password in the URL would sit in every place the URL is shown; it has its own variable, which the logs mask.
-    else if (url.username || url.password) ctx.addIssue({ code: 'custom', message: 'must not hold a user or password; set MQTRACE_REDIS_USERNAME and MQTRACE_REDIS_PASSWORD' });
-    else if (url.search || url.hash) ctx.addIssue({ code: 'custom', message: 'must not have a query or fragment' });
-    else if (url.pathname.length > 1 && !/^\/\d{1,2}$/.test(url.pathname)) ctx.addIssue({ code: 'custom', message: 'may end only in a database number, e.g. /0' });
-  });
+const REDIS_URL = z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).superRefine((value, ctx) => {
+  // zod runs refinements after a failed format check too.
+  if (!URL.canParse(value)) return;
+  const url = new URL(value);
+  // A password in the URL would sit in every place the URL is shown; it has its own variable, which the logs mask.
+  if (url.username || url.password) ctx.addIssue({ code: 'custom', message: 'must not hold a user or password; set MQTRACE_REDIS_USERNAME and MQTRACE_REDIS_PASSWORD' });
+  else if (!url.hostname) ctx.addIssue({ code: 'custom', message: 'must name a host' });
+  else if (url.search || url.hash) ctx.addIssue({ code: 'custom', message: 'must not have a query or fragment' });
+  else if (url.pathname.length > 1 && !/^\/\d{1,2}$/.test(url.pathname)) ctx.addIssue({ code: 'custom', message: 'may end only in a database number, e.g. /0' });
+});
 
 /**
  * The environment variables of the fleet's shared state (both functions read them): Redis for the

@@ -112,11 +112,14 @@ export function loadSpotCheckConfig(env: Record<string, string | undefined>): Sp
   if (!result.success) throw new ConfigError(toFieldIssues(result.error));
   const e = result.data;
   const shared = loadRedisConfig(env);
-  if ([e.MQTRACE_STATE_OSS_BUCKET, e.MQTRACE_STATE_FILE, e.MQTRACE_STATE_REDIS || undefined].filter(Boolean).length > 1) {
-    throw new ConfigError([{ path: 'MQTRACE_STATE_OSS_BUCKET/MQTRACE_STATE_FILE/MQTRACE_STATE_REDIS', message: 'set one state store, not more' }]);
+  if (e.MQTRACE_STATE_OSS_BUCKET && e.MQTRACE_STATE_FILE) {
+    throw new ConfigError([{ path: 'MQTRACE_STATE_OSS_BUCKET/MQTRACE_STATE_FILE', message: 'set one state store, not both' }]);
+  }
+  if (e.MQTRACE_STATE_REDIS && (e.MQTRACE_STATE_OSS_BUCKET || e.MQTRACE_STATE_FILE)) {
+    throw new ConfigError([{ path: 'MQTRACE_STATE_REDIS', message: 'asks for the Redis state, but MQTRACE_STATE_OSS_BUCKET or MQTRACE_STATE_FILE is set too: set one state store' }]);
   }
   if (e.MQTRACE_STATE_REDIS && !shared.redis) {
-    throw new ConfigError([{ path: 'MQTRACE_STATE_REDIS', message: 'is true but MQTRACE_REDIS_URL is not set' }]);
+    throw new ConfigError([{ path: 'MQTRACE_STATE_REDIS', message: 'asks for the Redis state, but MQTRACE_REDIS_URL is not set' }]);
   }
   if (e.MQTRACE_DINGTALK_ROBOT_SECRET && !e.MQTRACE_DINGTALK_ROBOT_URL) {
     throw new ConfigError([{ path: 'MQTRACE_DINGTALK_ROBOT_SECRET', message: 'is set but MQTRACE_DINGTALK_ROBOT_URL is not' }]);

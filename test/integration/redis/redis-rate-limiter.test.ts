@@ -41,7 +41,12 @@ async function buildFleet(url: string, n: number, options: { prefix?: string; ti
         accountScope: ACCOUNT,
         fallback: (key, limit, account) => {
           const limiter = local(key, limit, account);
-          return { acquire: async (deadline) => (await limiter.acquire(deadline), void fleet.fallbackGrants[i]++) };
+          return {
+            async acquire(deadline) {
+              await limiter.acquire(deadline);
+              fleet.fallbackGrants[i] = (fleet.fallbackGrants[i] ?? 0) + 1;
+            },
+          };
         },
         sleep: async (ms) => void fleet.waits[i]?.push(ms),
       }),
