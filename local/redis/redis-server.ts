@@ -24,10 +24,10 @@ export class RedisServerMissingError extends Error {
 }
 
 /** The `redis-server` binary: `REDIS_SERVER`, else the first on PATH or in the usual places. */
-export function findRedisServer(env: Record<string, string | undefined> = process.env): string {
+export function findRedisServer(env: Record<string, string | undefined> = process.env, usualDirs: readonly string[] = USUAL_DIRS): string {
   const candidates = [
     ...(env.REDIS_SERVER ? [env.REDIS_SERVER] : []),
-    ...[...(env.PATH ?? '').split(delimiter).filter(Boolean), ...USUAL_DIRS].map((dir) => join(dir, 'redis-server')),
+    ...[...(env.PATH ?? '').split(delimiter).filter(Boolean), ...usualDirs].map((dir) => join(dir, 'redis-server')),
   ];
   for (const candidate of candidates) {
     try {
