@@ -1,10 +1,15 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { TraceReportSchema } from '../trace/report-schema';
 import { verdictKeyText, type CachedVerdict, type VerdictCache } from '../trace/verdict-cache';
 import type { SharedRedis } from './shared-redis';
 
-const EntrySchema = z.object({ cachedAt: z.number(), expiresAt: z.number(), report: TraceReportSchema });
+// The report schema (with the findings' and the message-ID schemas) is built on the first Redis hit,
+// not at cold start: like the OpenAPI document, no lookup without Redis needs it.
+let entrySchema: Promise<z.ZodType<CachedVerdict>> | undefined;
+const loadEntrySchema = () =>
+  (entrySchema ??= import('../trace/report-schema').then(({ TraceReportSchema }) =>
+    z.object({ cachedAt: z.number(), expiresAt: z.number(), report: TraceReportSchema }),
+  ));
 
 /**
  * A {@link VerdictCache} shared by every instance, in front of this instance's own (`local`): a
@@ -20,7 +25,7 @@ export function createRedisVerdictCache(redis: SharedRedis, local: VerdictCache,
       if (mine) return mine;
       const found = await redis.attempt((r) => r.get(keyOf(verdictKeyText(key))));
       if (!found.ok || found.value === null) return undefined;
-      const entry = parseEntry(found.value);
+      const entry = parseEntry(found.value, await loadEntrySchema());
       if (!entry || entry.expiresAt <= now()) return undefined;
       await local.set(key, entry);
       return entry;
@@ -34,9 +39,9 @@ export function createRedisVerdictCache(redis: SharedRedis, local: VerdictCache,
   };
 }
 
-function parseEntry(text: string): CachedVerdict | undefined {
+function parseEntry(text: string, schema: z.ZodType<CachedVerdict>): CachedVerdict | undefined {
   try {
-    const parsed = EntrySchema.safeParse(JSON.parse(text));
+    const parsed = schema.safeParse(JSON.parse(text));
     return parsed.success ? parsed.data : undefined;
   } catch {
     return undefined;
