@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ErrorCode } from '../errors';
 import { MAX_BATCH, MAX_WAIT_SECONDS, TraceQueryInputSchema, TraceRequestInputSchema } from '../trace/query-schema';
 import {
+  CachedSchema,
   CaveatSchema,
   DiagnosisSchema,
   FindingSchema,
@@ -45,7 +46,7 @@ const BatchResponseSchema = z
 export function buildOpenApiDocument(version: string): Record<string, unknown> {
   const registry = z.registry<{ id: string }>();
   const documented: z.ZodType[] = [TraceQueryInputSchema, TraceReportSchema, GroupReportSchema, MessageIdFactsSchema, CaveatSchema, ErrorBodySchema, BatchRequestSchema, BatchResponseSchema,
-    TraceRequestInputSchema, DiagnosisSchema, FindingSchema, SkippedCheckSchema, MessageFactsSchema, WaitSchema];
+    TraceRequestInputSchema, DiagnosisSchema, FindingSchema, SkippedCheckSchema, MessageFactsSchema, WaitSchema, CachedSchema];
   for (const schema of documented) {
     const id = schema.meta()?.id;
     if (typeof id === 'string') registry.add(schema, { id });
