@@ -23,6 +23,8 @@ export const LAZY_PACKAGES: Readonly<Record<string, string>> = {
   '@alicloud/fc20230330': 'fc3.js',
   // The 5.x SDK with openapi-core and its credential chain: loaded on the first 5.x lookup only.
   '@alicloud/rocketmq20220801': 'rocketmq5.js',
+  // The Redis client of the fleet's shared state: loaded at start only when MQTRACE_REDIS_URL is set.
+  ioredis: 'ioredis.js',
 };
 
 const escape = (name: string) => name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');

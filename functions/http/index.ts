@@ -5,16 +5,16 @@ import { createLazyChatApi } from '../../shared/chat/lazy-chat-api';
 import { loadAppConfig } from '../../shared/config/app-config-schema';
 import { chatSecrets, loadChatConfig } from '../../shared/config/chat-config-schema';
 import { loadHttpConfig } from '../../shared/config/config-schema';
+import { loadRedisConfig } from '../../shared/config/redis-config-schema';
 import { createCredentialsProvider } from '../../shared/credentials';
-import { createMemoryIdempotencyStore } from '../../shared/idempotency';
 import { createMemoryTraceQueryStore } from '../../shared/trace-query-store';
 import { createLogger } from '../../shared/log';
 import { createOnsBrokers } from '../../shared/ons/ons-broker';
 import { onsEndpointFor } from '../../shared/ons/endpoint';
 import { createOnsGateway } from '../../shared/ons/ons-gateway';
-import { createRateLimiter } from '../../shared/upstream/rate-limiter';
 import { createPopCoreClient } from '../../shared/ons/rpc-client';
-import { createLimiterRegistry } from '../../shared/rate-limits';
+import { createFleetState } from '../../shared/redis/fleet-state';
+import { connectIoRedis } from '../../shared/redis/ioredis-client';
 import { createLookupService } from '../../shared/trace/lookup-service';
 import { createFileWebAssets, WEB_ASSET_DIR } from '../../shared/http/web-assets';
 import { join } from 'node:path';
@@ -23,13 +23,24 @@ declare const MQTRACE_VERSION: string;
 
 const config = loadHttpConfig(process.env);
 const chatConfig = loadChatConfig(process.env);
+const redisConfig = loadRedisConfig(process.env);
 // The bundle is CommonJS, so __dirname is the code directory that relative config paths start from.
 const access = createAccessControl(loadAppConfig(process.env, { codeDir: __dirname }));
-const secrets = [config.envCredentials?.accessKeySecret, config.envCredentials?.securityToken, ...chatSecrets(chatConfig)].filter(
+const secrets = [config.envCredentials?.accessKeySecret, config.envCredentials?.securityToken, ...chatSecrets(chatConfig), ...redisConfig.secrets].filter(
   (s): s is string => typeof s === 'string',
 );
-// One budget per action for this instance, shared by every channel and both brokers.
-const limiters = createLimiterRegistry((limit) => createRateLimiter(limit));
+const logger = createLogger({ level: config.logLevel, secrets });
+// Limiters, idempotency and the verdict cache: this instance's own, or the fleet's through Redis
+// (ioredis is loaded only then, keeping it off the cold start otherwise).
+const redis = redisConfig.redis;
+const fleet = createFleetState(redisConfig, {
+  logger,
+  now: Date.now,
+  ...(redis
+    ? { connect: () => connectIoRedis({ url: redis.url, username: redis.username, password: redis.password, reconnectMs: redis.reconnectMs, connectTimeoutMs: Math.max(1000, redis.timeoutMs) }) }
+    : {}),
+});
+const limiters = fleet.limiters;
 const retry = { maxAttempts: config.maxAttempts, baseDelayMs: 100, maxDelayMs: 1000 };
 const credentials = createCredentialsProvider(config.envCredentials);
 const brokers = createBrokerDirectory([
@@ -58,11 +69,19 @@ const brokers = createBrokerDirectory([
     },
   },
 ]);
-const lookups = createLookupService({ brokers, access, now: Date.now, producerUtcOffsetMinutes: config.producerUtcOffsetMinutes });
+const lookups = createLookupService({
+  brokers,
+  access,
+  now: Date.now,
+  producerUtcOffsetMinutes: config.producerUtcOffsetMinutes,
+  verdictCache: fleet.verdictCache,
+  verdictCacheTtlMs: fleet.verdictCacheTtlMs,
+  accountScope: fleet.accountScope,
+});
 
 /** The FC entry point named in s.yaml (`index.handler`). */
 export const handler = createHttpHandler({
-  logger: createLogger({ level: config.logLevel, secrets }),
+  logger,
   version: typeof MQTRACE_VERSION === 'string' ? MQTRACE_VERSION : 'dev',
   now: Date.now,
   access,
@@ -88,7 +107,7 @@ export const handler = createHttpHandler({
       invoker,
       fetch: (url, init) => fetch(url, init),
       credentials,
-      idempotency: createMemoryIdempotencyStore({ maxEntries: 10_000, now: Date.now }),
+      idempotency: fleet.idempotency,
       access,
       lookupDeadlineMs: config.lookupDeadlineMs,
       now: Date.now,

@@ -10,6 +10,20 @@ import { faceExamples } from './face-examples';
 import { startLocalStack } from './local-stack';
 import { preflightLocalConfig } from './preflight';
 
+/** `--instances N`: how many FC instances may serve at once (FC scales out; each serves one request at a time). */
+function instancesArg(argv: string[]): number | undefined {
+  const at = argv.findIndex((a) => a === '--instances' || a.startsWith('--instances='));
+  if (at === -1) return undefined;
+  const raw = argv[at]?.includes('=') ? argv[at]?.split('=')[1] : argv[at + 1];
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 64) {
+    console.error(`mqtrace: --instances takes a whole number from 1 to 64, got "${raw ?? ''}"`);
+    process.exit(2);
+  }
+  return n;
+}
+
+const instances = instancesArg(process.argv.slice(2));
 const port = Number(process.env.PORT ?? '9000');
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`PORT must be a port number, got "${process.env.PORT}"`);
@@ -33,9 +47,14 @@ if (!preflight.ok) {
   process.exit(1);
 }
 
-const stack = await startLocalStack({ port }).catch(exitOnPortProblem);
+const stack = await startLocalStack({ port, ...(instances ? { maxInstances: instances } : {}) }).catch(exitOnPortProblem);
 const lines: string[] = [];
 lines.push(`mqtrace local stack: function ${stack.spec.functionName} (${stack.spec.handler}, timeout ${stack.spec.timeout}s) on ${stack.url}`);
+const redisUrl = stack.spec.environmentVariables.MQTRACE_REDIS_URL;
+lines.push(
+  `up to ${stack.maxInstances} instance(s) at once (npm start -- --instances N); ` +
+    (redisUrl ? `they share limits, idempotency and the verdict cache through ${redisUrl}` : 'each keeps its own limits and memory (set MQTRACE_REDIS_URL to share them)'),
+);
 if (stack.emulator) {
   lines.push(`ONS emulator with demo data on ${stack.emulator.url} (no ALIBABA_CLOUD_ACCESS_KEY_ID set)`, '', 'Try:');
   for (const instance of stack.emulator.seed.instances) {

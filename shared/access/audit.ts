@@ -22,6 +22,8 @@ export interface AuditEntry {
   verdict?: string;
   errorCode?: string;
   reason?: RefusalReason;
+  /** True when the answer came from the verdict cache, without an upstream call. */
+  cached?: boolean;
   upstreamRequestIds: string[];
 }
 

@@ -87,6 +87,7 @@ export type ChatCommandName = (typeof CHAT_COMMANDS)[number]['name'];
 export const CHAT_OPTIONS: readonly ChatOptionSpec[] = [
   { flag: '--public', summary: 'post the answer to the channel, not only to you', platforms: ['slack'] },
   { flag: '--private', summary: 'show the answer only to you', platforms: ['slack'] },
+  { flag: '--fresh', summary: 'ask the broker again instead of using a cached answer', platforms: ['slack', 'dingtalk'] },
 ];
 
 /** Words that also ask for help. */

@@ -19,6 +19,8 @@ const JobBaseSchema = z.object({
   command: z.literal('journey').optional(),
   /** How the user invoked the bot (`/mqtrace`), for the commands the answer shows. */
   invocation: z.string().max(64).optional(),
+  /** The user asked `--fresh`: the deferred run asks the broker, not the verdict cache. */
+  fresh: z.boolean().optional(),
 });
 
 export const SlackJobSchema = JobBaseSchema.extend({

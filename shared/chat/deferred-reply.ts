@@ -83,6 +83,7 @@ export function createDeferredReply(rt: ChatRuntime) {
       deferrable: false,
       callTimeoutMs: rt.config.deferredCallTimeoutMs,
       why: job.why ?? false,
+      fresh: job.fresh ?? false,
       phase: 'deferred',
     });
     if (outcome.kind !== 'answer') throw new AppError(ErrorCode.INTERNAL, `a deferred lookup came to "${outcome.kind}"`);

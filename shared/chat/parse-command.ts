@@ -26,7 +26,7 @@ export interface JourneyCommand {
 
 /** A command as typed in chat, after tolerant parsing. */
 export type ParsedCommand =
-  | { name: 'trace'; topic: string; msgId: string; instance: string | undefined; why: boolean; flags: ReadonlySet<string> }
+  | { name: 'trace'; topic: string; msgId: string; instance: string | undefined; why: boolean; fresh: boolean; flags: ReadonlySet<string> }
   | FindCommand
   | JourneyCommand
   | { name: 'help' }
@@ -90,7 +90,7 @@ export function parseChatCommand(text: string): ParsedCommand {
   if (!bound.ok) return { name: 'invalid', problem: bound.problem, command: spec.name };
   const { values } = bound;
   if (spec.name === 'journey') return { name: 'journey', topic: values.topic as string, msgId: values.msgId as string, instance: values.instance, flags };
-  return { name: 'trace', topic: values.topic as string, msgId: values.msgId as string, instance: values.instance, why: values.why !== undefined, flags };
+  return { name: 'trace', topic: values.topic as string, msgId: values.msgId as string, instance: values.instance, why: values.why !== undefined, fresh: flags.has('--fresh'), flags };
 }
 
 const FIND_FORMS = 'write find <topic> key:<key>, or find <topic> <from>..<to> (e.g. -1h..now)';

@@ -4,6 +4,7 @@ import { parseChecks, type SpotCheck } from '../spot-check/check-schema';
 import { toFieldIssues } from '../validation';
 import { emptyAsUndefined, intFromEnv } from './env-values';
 import { loadHttpConfig, type HttpConfig } from './config-schema';
+import { loadRedisConfig, type RedisConfig } from './redis-config-schema';
 
 
 const webhookUrl = (what: string) =>
@@ -70,11 +71,17 @@ export const SpotCheckEnvSchema = z.object({
   MQTRACE_STATE_FILE: z
     .preprocess(emptyAsUndefined, z.string().optional())
     .describe('Path of a local file that holds the state instead of OSS (local runs). Set this or `MQTRACE_STATE_OSS_BUCKET`, not both.'),
+  MQTRACE_STATE_REDIS: z
+    .preprocess(emptyAsUndefined, z.enum(['true', 'false'], { error: 'must be "true" or "false"' }).optional().transform((v) => v === 'true'))
+    .describe(
+      'true: keep the state in the Redis of `MQTRACE_REDIS_URL` (one key, `<prefix>spot-check:state`) instead of OSS or a file. Set one state store only.',
+    ),
 });
 
 export type SpotCheckStateConfig =
   | { kind: 'oss'; bucket: string; object: string; region: string; endpoint?: string }
   | { kind: 'file'; path: string }
+  | { kind: 'redis' }
   | { kind: 'none' };
 
 /** Resolved configuration of the spot-check function. */
@@ -89,6 +96,8 @@ export interface SpotCheckConfig {
   dingtalk: { webhookUrl: string; secret?: string } | undefined;
   slack: { webhookUrl: string } | undefined;
   state: SpotCheckStateConfig;
+  /** The fleet's shared state: Redis, the verdict cache. */
+  shared: RedisConfig;
   /** Values that must never reach a log line: webhook URLs (their tokens) and the robot secret. */
   secrets: string[];
 }
@@ -102,8 +111,15 @@ export function loadSpotCheckConfig(env: Record<string, string | undefined>): Sp
   const result = SpotCheckEnvSchema.safeParse(env);
   if (!result.success) throw new ConfigError(toFieldIssues(result.error));
   const e = result.data;
+  const shared = loadRedisConfig(env);
   if (e.MQTRACE_STATE_OSS_BUCKET && e.MQTRACE_STATE_FILE) {
     throw new ConfigError([{ path: 'MQTRACE_STATE_OSS_BUCKET/MQTRACE_STATE_FILE', message: 'set one state store, not both' }]);
+  }
+  if (e.MQTRACE_STATE_REDIS && (e.MQTRACE_STATE_OSS_BUCKET || e.MQTRACE_STATE_FILE)) {
+    throw new ConfigError([{ path: 'MQTRACE_STATE_REDIS', message: 'asks for the Redis state, but MQTRACE_STATE_OSS_BUCKET or MQTRACE_STATE_FILE is set too: set one state store' }]);
+  }
+  if (e.MQTRACE_STATE_REDIS && !shared.redis) {
+    throw new ConfigError([{ path: 'MQTRACE_STATE_REDIS', message: 'asks for the Redis state, but MQTRACE_REDIS_URL is not set' }]);
   }
   if (e.MQTRACE_DINGTALK_ROBOT_SECRET && !e.MQTRACE_DINGTALK_ROBOT_URL) {
     throw new ConfigError([{ path: 'MQTRACE_DINGTALK_ROBOT_SECRET', message: 'is set but MQTRACE_DINGTALK_ROBOT_URL is not' }]);
@@ -118,7 +134,9 @@ export function loadSpotCheckConfig(env: Record<string, string | undefined>): Sp
       }
     : e.MQTRACE_STATE_FILE
       ? { kind: 'file', path: e.MQTRACE_STATE_FILE }
-      : { kind: 'none' };
+      : e.MQTRACE_STATE_REDIS
+        ? { kind: 'redis' }
+        : { kind: 'none' };
   return {
     ons,
     checks: parseConfiguredChecks(e.MQTRACE_SPOT_CHECKS),
@@ -131,7 +149,9 @@ export function loadSpotCheckConfig(env: Record<string, string | undefined>): Sp
       : undefined,
     slack: e.MQTRACE_SLACK_WEBHOOK_URL ? { webhookUrl: e.MQTRACE_SLACK_WEBHOOK_URL } : undefined,
     state,
+    shared,
     secrets: [
+      ...shared.secrets,
       e.MQTRACE_DINGTALK_ROBOT_URL,
       e.MQTRACE_DINGTALK_ROBOT_SECRET,
       e.MQTRACE_SLACK_WEBHOOK_URL,

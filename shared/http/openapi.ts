@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ErrorCode } from '../errors';
 import { MAX_BATCH, MAX_WAIT_SECONDS, TraceQueryInputSchema, TraceRequestInputSchema } from '../trace/query-schema';
 import {
+  CachedSchema,
   CaveatSchema,
   DiagnosisSchema,
   FindingSchema,
@@ -50,7 +51,7 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
   const registry = z.registry<{ id: string }>();
   const documented: z.ZodType[] = [TraceQueryInputSchema, TraceReportSchema, GroupReportSchema, MessageIdFactsSchema, CaveatSchema, ErrorBodySchema, BatchRequestSchema, BatchResponseSchema,
     TraceRequestInputSchema, DiagnosisSchema, FindingSchema, SkippedCheckSchema, MessageFactsSchema, WaitSchema,
-    FindReportSchema, FoundMessageReportSchema, JourneyReportSchema, JourneyGroupSchema, JourneyAttemptSchema, ScopeViewSchema];
+    FindReportSchema, FoundMessageReportSchema, JourneyReportSchema, JourneyGroupSchema, JourneyAttemptSchema, ScopeViewSchema, CachedSchema];
   for (const schema of documented) {
     const id = schema.meta()?.id;
     if (typeof id === 'string') registry.add(schema, { id });
@@ -99,6 +100,7 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
               ...queryParam('waitSeconds', false, 'Poll until CONSUMED or this many seconds pass, capped by the function timeout minus the lookup deadline (report.wait)'),
               schema: { type: 'string', pattern: '^[0-9]+$', description: `1 to ${MAX_WAIT_SECONDS}` },
             },
+            { ...queryParam('fresh', false, 'true: ask the broker even when a cached CONSUMED answer is at hand (see report.cached)'), schema: { type: 'string', enum: ['true', 'false'] } },
           ],
           responses: { '200': report, ...errors },
         },

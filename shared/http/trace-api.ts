@@ -53,6 +53,7 @@ export function createTraceApi(deps: TraceApiDeps): TraceApi {
         deadline: createDeadline(budgetMs, deps.now),
         ...(waitMs > 0 ? { waitWindowMs: windowMs } : {}),
         explain: input.explain ?? false,
+        ...(input.fresh ? { fresh: true } : {}),
       },
     );
     let report = answeredReport(outcome);
@@ -62,6 +63,7 @@ export function createTraceApi(deps: TraceApiDeps): TraceApi {
       topic: report.topic,
       msgId: report.msgId,
       verdict: report.verdict,
+      ...(report.cached ? { cachedAgeMs: report.cached.ageMs } : {}),
       ...(report.wait
         ? { waitOutcome: report.wait.outcome, waitPolls: report.wait.polls, waitedMs: report.wait.waitedMs, ...(report.wait.cappedFrom ? { waitCappedFrom: report.wait.cappedFrom } : {}) }
         : {}),
@@ -121,7 +123,7 @@ function itemError(error: AppError, index: number): AppError {
   return new InvalidInputError(error.issues.map((i) => ({ ...i, path: i.path ? `lookups.${index}.${i.path}` : `lookups.${index}` })));
 }
 
-const SINGLE_ONLY_OPTIONS = ['explain', 'waitSeconds'] as const;
+const SINGLE_ONLY_OPTIONS = ['explain', 'waitSeconds', 'fresh'] as const;
 
 /** A batch item with a single lookup's option gets a message that says so, not "Unrecognized key". */
 function rejectOptions(item: unknown, index: number): unknown {
@@ -129,7 +131,7 @@ function rejectOptions(item: unknown, index: number): unknown {
   const given = SINGLE_ONLY_OPTIONS.filter((option) => Object.hasOwn(item, option));
   if (given.length === 0) return item;
   throw new InvalidInputError(
-    given.map((option) => ({ path: `lookups.${index}.${option}`, message: 'batch items take no options; send explain or waitSeconds with a single lookup' })),
+    given.map((option) => ({ path: `lookups.${index}.${option}`, message: 'batch items take no options; send explain, waitSeconds or fresh with a single lookup' })),
   );
 }
 

@@ -123,7 +123,7 @@ export function createDingTalkRoute(rt: ChatRuntime, dingtalk: DingTalkSettings)
       }
       return ACK();
     }
-    const outcome = await rt.lookup.run(caller, parsed, { context, log: scope, budgetMs: rt.inlineBudgetMs(receivedAt, context), deferrable: canDefer, why: parsed.why });
+    const outcome = await rt.lookup.run(caller, parsed, { context, log: scope, budgetMs: rt.inlineBudgetMs(receivedAt, context), deferrable: canDefer, why: parsed.why, fresh: parsed.fresh });
     if (outcome.kind === 'usage') return send({ kind: 'usage', problem: outcome.problem, help });
     const { target } = outcome;
     Object.assign(fields, target);
@@ -144,6 +144,7 @@ export function createDingTalkRoute(rt: ChatRuntime, dingtalk: DingTalkSettings)
         target,
         caller: { channel: 'dingtalk', id: caller.id },
         why: parsed.why,
+        fresh: parsed.fresh,
         dingtalk: dingtalkReply,
       },
       context,

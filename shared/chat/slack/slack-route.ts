@@ -110,7 +110,7 @@ export function createSlackRoute(rt: ChatRuntime, slack: SlackSettings) {
       }
       return reply({ kind: 'pending', target: explored.target, because: explored.because });
     }
-    const outcome = await rt.lookup.run(caller, parsed, { context, log: scope, budgetMs: rt.inlineBudgetMs(receivedAt, context), deferrable: canDefer, why: parsed.why });
+    const outcome = await rt.lookup.run(caller, parsed, { context, log: scope, budgetMs: rt.inlineBudgetMs(receivedAt, context), deferrable: canDefer, why: parsed.why, fresh: parsed.fresh });
     if (outcome.kind === 'usage') return reply({ kind: 'usage', problem: outcome.problem, help });
     const { target } = outcome;
     Object.assign(fields, target);
@@ -131,6 +131,7 @@ export function createSlackRoute(rt: ChatRuntime, slack: SlackSettings) {
         target,
         caller: { channel: 'slack', id: caller.id },
         why: parsed.why,
+        fresh: parsed.fresh,
         slack: slackReply,
       },
       context,

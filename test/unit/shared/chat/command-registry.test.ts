@@ -19,11 +19,11 @@ describe('Function: buildHelp', () => {
     expect(help.notes.find((n) => n.startsWith('why:'))).toContain('为什么');
   });
 
-  it('shows Slack-only options on Slack only', () => {
+  it('shows Slack-only options on Slack only, and --fresh on both', () => {
     const slack = buildHelp({ invocation: '/mqtrace', platform: 'slack', aliases: [], defaultInstanceId: undefined });
     const dingtalk = buildHelp({ invocation: '@mqtrace', platform: 'dingtalk', aliases: [], defaultInstanceId: undefined });
-    expect(slack.options.map((o) => o.flag)).toEqual(['--public', '--private']);
-    expect(dingtalk.options).toEqual([]);
+    expect(slack.options.map((o) => o.flag)).toEqual(['--public', '--private', '--fresh']);
+    expect(dingtalk.options.map((o) => o.flag)).toEqual(['--fresh']);
     expect(dingtalk.commands[0]?.usage).toBe('@mqtrace trace <topic> <msgId> [instance] [why]');
   });
 

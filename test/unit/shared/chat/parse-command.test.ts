@@ -53,6 +53,17 @@ describe('Function: parseChatCommand', () => {
     });
   });
 
+  describe('Given --fresh', () => {
+    it.each([
+      ['--fresh', true],
+      ['\u2014fresh (a phone’s em dash)', true],
+      ['nothing', false],
+    ])('reads %s as fresh: %s', (flag, fresh) => {
+      const parsed = parseChatCommand(`trace orders ${MSG} ${flag === 'nothing' ? '' : flag.split(' ')[0]} why`);
+      expect(parsed).toMatchObject({ name: 'trace', fresh, why: true });
+    });
+  });
+
   describe('Given a request for help', () => {
     it.each(['', '   ', 'help', 'HELP', '?', '--help', '-h', '帮助', '@mqtrace', '<@U024BE7LH>', `trace --help`])('answers %j with help', (text) => {
       expect(parseChatCommand(text)).toEqual({ name: 'help' });
