@@ -45,7 +45,7 @@ const fleet = createFleetState(config.shared, {
   logger,
   now: Date.now,
   ...(redis
-    ? { connect: () => connectIoRedis({ url: redis.url, username: redis.username, password: redis.password, reconnectMs: redis.reconnectMs, connectTimeoutMs: Math.max(1000, redis.timeoutMs) }) }
+    ? { connect: () => connectIoRedis({ url: redis.url, username: redis.username, password: redis.password, reconnectMs: redis.reconnectMs, connectTimeoutMs: redis.connectTimeoutMs }) }
     : {}),
 });
 const limiters = fleet.limiters;

@@ -44,6 +44,9 @@ export const RedisEnvSchema = z.object({
   MQTRACE_REDIS_TIMEOUT_MS: intFromEnv(50, 5, 5000).describe(
     'Timeout of every Redis operation, in milliseconds. After a failure (timeout, refused connection, refused AUTH) each instance does without Redis (its own limiter, idempotency memory and cache) until a background PING answers within it, so Redis never fails a lookup and never slows one by more than this.',
   ),
+  MQTRACE_REDIS_CONNECT_TIMEOUT_MS: intFromEnv(500, 5, 10_000).describe(
+    "How long an instance's first Redis operations wait for its first connection (loading the client, TCP, TLS, AUTH), in milliseconds, once per instance: a cold instance's first lookup may wait this long, every later operation only MQTRACE_REDIS_TIMEOUT_MS.",
+  ),
   MQTRACE_REDIS_RECONNECT_MS: intFromEnv(1000, 50, 60_000).describe(
     'How often an instance that does without Redis tries it again, in milliseconds.',
   ),
@@ -67,6 +70,7 @@ export interface RedisConfig {
         password?: string;
         prefix: string;
         timeoutMs: number;
+        connectTimeoutMs: number;
         reconnectMs: number;
         /** host:port, for log lines. */
         target: string;
@@ -99,6 +103,7 @@ export function loadRedisConfig(env: Record<string, string | undefined>): RedisC
             ...(e.MQTRACE_REDIS_PASSWORD ? { password: e.MQTRACE_REDIS_PASSWORD } : {}),
             prefix: e.MQTRACE_REDIS_KEY_PREFIX,
             timeoutMs: e.MQTRACE_REDIS_TIMEOUT_MS,
+            connectTimeoutMs: e.MQTRACE_REDIS_CONNECT_TIMEOUT_MS,
             reconnectMs: e.MQTRACE_REDIS_RECONNECT_MS,
             target: `${url.hostname}:${url.port || '6379'}`,
           }

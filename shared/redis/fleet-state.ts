@@ -40,6 +40,7 @@ export function createFleetState(config: RedisConfig, deps: { logger: Logger; no
     connect: deps.connect,
     prefix: config.redis.prefix,
     timeoutMs: config.redis.timeoutMs,
+    connectTimeoutMs: config.redis.connectTimeoutMs,
     reconnectMs: config.redis.reconnectMs,
     logger: deps.logger,
     target: config.redis.target,

@@ -45,6 +45,19 @@ export async function connectIoRedis(config: IoRedisConfig): Promise<RedisComman
     lazyConnect: false,
   });
   client.on('error', () => undefined);
+  // Resolve once the first connection is up, or has failed or taken too long: either way the client
+  // goes on reconnecting in the background, and the caller's circuit decides what to do meanwhile.
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      client.off('ready', done);
+      client.off('error', done);
+      resolve();
+    };
+    const timer = setTimeout(done, config.connectTimeoutMs);
+    client.once('ready', done);
+    client.once('error', done);
+  });
 
   return {
     async evalScript(script: LuaScript, keys, args) {

@@ -33,8 +33,14 @@ export interface SharedRedisOptions {
   connect: () => Promise<RedisCommands>;
   /** Every key starts with it. */
   prefix: string;
-  /** The timeout of every operation, the wait for the first connection included. */
+  /** The timeout of every operation once the client is connected. */
   timeoutMs: number;
+  /**
+   * How long operations wait for the first connection (loading the client and connecting), once
+   * per instance. Longer than `timeoutMs` because a cold instance's first operation would otherwise
+   * always time out and fall back: a duplicate delivery to a fresh instance would then pass.
+   */
+  connectTimeoutMs: number;
   /** How often a PING tries Redis again while the circuit is open. */
   reconnectMs: number;
   logger: Logger;
@@ -66,7 +72,23 @@ export function createSharedRedis(options: SharedRedisOptions): SharedRedis {
   let probe: NodeJS.Timeout | undefined;
   let closed = false;
 
+  const firstConnection = async (): Promise<RedisAttempt<true>> => {
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<RedisAttempt<true>>((resolve) => {
+      timer = setTimeout(() => resolve({ ok: false, reason: 'timeout' }), options.connectTimeoutMs);
+    });
+    try {
+      return await Promise.race([connecting.then((): RedisAttempt<true> => ({ ok: true, value: true }), (): RedisAttempt<true> => ({ ok: false, reason: 'load' })), expired]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
   const withTimeout = async <T>(op: (redis: RedisCommands) => Promise<T>): Promise<RedisAttempt<T>> => {
+    if (!client) {
+      const connected = await firstConnection();
+      if (!connected.ok) return connected;
+    }
     let timer: NodeJS.Timeout | undefined;
     const expired = new Promise<RedisAttempt<T>>((resolve) => {
       timer = setTimeout(() => resolve({ ok: false, reason: 'timeout' }), options.timeoutMs);

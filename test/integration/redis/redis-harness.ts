@@ -48,6 +48,7 @@ export async function buildInstanceRedis(
     connect: async () => commands,
     prefix: options.prefix ?? 'test:',
     timeoutMs: options.timeoutMs ?? 200,
+    connectTimeoutMs: 1000,
     reconnectMs: options.reconnectMs ?? 200,
     logger: log.logger,
     target: url.replace(/^rediss?:\/\//, ''),

@@ -21,7 +21,7 @@ describe('Function: loadRedisConfig()', () => {
     const config = loadRedisConfig({ MQTRACE_REDIS_URL: url, MQTRACE_REDIS_USERNAME: 'mqtrace', MQTRACE_REDIS_PASSWORD: 'test-redis-pass', FC_ACCOUNT_ID: '1234567890123456' });
 
     // Assert
-    expect(config.redis).toEqual({ url, username: 'mqtrace', password: 'test-redis-pass', prefix: 'mqtrace:', timeoutMs: 50, reconnectMs: 1000, target });
+    expect(config.redis).toEqual({ url, username: 'mqtrace', password: 'test-redis-pass', prefix: 'mqtrace:', timeoutMs: 50, connectTimeoutMs: 500, reconnectMs: 1000, target });
     expect(config.secrets).toEqual(['test-redis-pass']);
     expect(config.accountId).toBe('1234567890123456');
   });
