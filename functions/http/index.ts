@@ -7,7 +7,6 @@ import { chatSecrets, loadChatConfig } from '../../shared/config/chat-config-sch
 import { loadHttpConfig } from '../../shared/config/config-schema';
 import { loadRedisConfig } from '../../shared/config/redis-config-schema';
 import { createCredentialsProvider } from '../../shared/credentials';
-import { createMemoryTraceQueryStore } from '../../shared/trace-query-store';
 import { createLogger } from '../../shared/log';
 import { createOnsBrokers } from '../../shared/ons/ons-broker';
 import { onsEndpointFor } from '../../shared/ons/endpoint';
@@ -57,7 +56,7 @@ const brokers = createBrokerDirectory([
           rateLimits: { OnsMessageTrace: { count: config.traceRateLimit, windowMs: 1000 } },
         }),
         // A second journey of a message polls the task the first one created.
-        { traceQueries: createMemoryTraceQueryStore({ maxEntries: 1000, now: Date.now }) },
+        { traceQueries: fleet.traceQueries },
       ),
   },
   {

@@ -3,19 +3,23 @@ import type { RedisConfig } from '../config/redis-config-schema';
 import { createMemoryIdempotencyStore, type IdempotencyStore } from '../idempotency';
 import type { Logger } from '../log';
 import { createLimiterRegistry, type RateLimiterFactory } from '../rate-limits';
+import { createMemoryTraceQueryStore, type TraceQueryStore } from '../trace-query-store';
 import { createMemoryVerdictCache, type VerdictCache } from '../trace/verdict-cache';
 import { createRateLimiter } from '../upstream/rate-limiter';
 import { createRedisIdempotencyStore } from './redis-idempotency';
 import { createRedisLimiterFactory } from './redis-rate-limiter';
 import type { RedisCommands } from './redis-commands';
+import { createRedisTraceQueryStore } from './redis-trace-query-store';
 import { createRedisVerdictCache } from './redis-verdict-cache';
 import { createSharedRedis, type SharedRedis } from './shared-redis';
 
-/** The state an instance shares with the fleet, or keeps alone: limiters, idempotency, verdict cache. */
+/** The state an instance shares with the fleet, or keeps alone: limiters, idempotency, verdict cache, trace tasks. */
 export interface FleetState {
   limiters: RateLimiterFactory;
   idempotency: IdempotencyStore;
   verdictCache: VerdictCache;
+  /** The 4.x trace tasks kept for a second look at a journey. */
+  traceQueries: TraceQueryStore;
   verdictCacheTtlMs: number;
   accountScope: AccountScope;
   /** Present when Redis is configured. */
@@ -33,6 +37,7 @@ export function createFleetState(config: RedisConfig, deps: { logger: Logger; no
     limiters: createLimiterRegistry((limit) => createRateLimiter(limit)),
     idempotency: createMemoryIdempotencyStore({ maxEntries: 10_000, now: deps.now }),
     verdictCache: createMemoryVerdictCache({ maxEntries: 1000, now: deps.now }),
+    traceQueries: createMemoryTraceQueryStore({ maxEntries: 1000, now: deps.now }),
   };
   const accountScope = createAccountScope(config.accountId);
   if (!config.redis || !deps.connect) return { ...local, verdictCacheTtlMs: config.verdictCacheTtlMs, accountScope, redis: undefined };
@@ -50,6 +55,7 @@ export function createFleetState(config: RedisConfig, deps: { logger: Logger; no
     limiters: createRedisLimiterFactory({ redis, accountScope, fallback: local.limiters }),
     idempotency: createRedisIdempotencyStore(redis, local.idempotency),
     verdictCache: createRedisVerdictCache(redis, local.verdictCache, deps.now),
+    traceQueries: createRedisTraceQueryStore(redis, local.traceQueries),
     verdictCacheTtlMs: config.verdictCacheTtlMs,
     accountScope,
     redis,

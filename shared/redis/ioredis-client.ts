@@ -69,6 +69,7 @@ export async function connectIoRedis(config: IoRedisConfig): Promise<RedisComman
       }
     },
     get: (key) => client.get(key),
+    pttl: (key) => client.pttl(key),
     async set(key, value, ttlMs, onlyIfAbsent = false) {
       const answer = onlyIfAbsent ? await client.set(key, value, 'PX', ttlMs, 'NX') : await client.set(key, value, 'PX', ttlMs);
       return answer === 'OK';

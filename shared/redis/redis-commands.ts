@@ -12,6 +12,8 @@ export interface RedisCommands {
   /** EVALSHA, falling back to EVAL when the server answers NOSCRIPT. */
   evalScript(script: LuaScript, keys: readonly string[], args: ReadonlyArray<string | number>): Promise<unknown>;
   get(key: string): Promise<string | null>;
+  /** PTTL: milliseconds the key has left; negative when it has none or does not exist. */
+  pttl(key: string): Promise<number>;
   /** SET with PX; with `onlyIfAbsent`, NX: true when it was set. */
   set(key: string, value: string, ttlMs: number, onlyIfAbsent?: boolean): Promise<boolean>;
   del(key: string): Promise<void>;
