@@ -1,8 +1,8 @@
 import { h } from './dom';
-import type { FindView } from '../../shared/api-client/find-journey-client';
+import type { FindView } from '../../api-client/find-journey-client';
 import type { Translator } from './i18n';
 import { badge, renderCaveats, verdictLabel } from './render-report';
-import { formatInstant } from '../../shared/local-time';
+import { formatInstant } from '../../local-time';
 
 /** The messages a find returned, each with a button that looks it up by ID. */
 export function renderFind(view: FindView, t: Translator, onPick: (msgId: string) => void): HTMLElement {

@@ -1,8 +1,8 @@
 import { h, s } from './dom';
-import type { JourneyEvent, JourneyView } from '../../shared/api-client/find-journey-client';
+import type { JourneyEvent, JourneyView } from '../../api-client/find-journey-client';
 import type { Translator } from './i18n';
 import { badge, renderCaveats, verdictLabel } from './render-report';
-import { formatDuration, formatInstant } from '../../shared/local-time';
+import { formatDuration, formatInstant } from '../../local-time';
 
 const WIDTH = 640;
 const LABEL = 150;

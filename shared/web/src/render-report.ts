@@ -1,7 +1,7 @@
-import type { TraceReport } from '../../shared/api-client/api-client';
+import type { TraceReport } from '../../api-client/api-client';
 import { h, type Child } from './dom';
 import type { Translator } from './i18n';
-import { formatDuration, formatInstant } from '../../shared/local-time';
+import { formatDuration, formatInstant } from '../../local-time';
 
 type Diagnosis = NonNullable<TraceReport['diagnosis']>;
 type Finding = Diagnosis['findings'][number];
