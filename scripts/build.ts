@@ -75,7 +75,7 @@ export function bundleOptions(entry: string, outfile: string) {
 export const DEPLOY_CONFIG_PATH = join(root, 'config', 'mqtrace.json');
 
 /** The web page's sources: index.html, app.css, icon.svg and the TypeScript under src/. */
-export const WEB_SOURCE_DIR = join(root, 'web');
+export const WEB_SOURCE_DIR = join(root, 'shared', 'web');
 
 export interface BuiltAsset {
   file: string;

@@ -1,7 +1,8 @@
 /**
  * `npx mqtrace …`: the terminal command's composition root (built into dist/cli/index.js, run by
- * bin/mqtrace.cjs; not deployed). Reads the environment, builds the remote client or, in direct
- * mode, the lookup use case over a broker directory as the HTTP function builds it.
+ * functions/cli/mqtrace.cjs, the package's bin; not deployed). Reads the environment, builds the
+ * remote client or, in direct mode, the lookup, find and journey use cases over a broker directory
+ * as the HTTP function builds them.
  */
 import { homedir, userInfo } from 'node:os';
 import { createInterface } from 'node:readline';
@@ -89,8 +90,19 @@ void runCli({
       },
     ]);
     const producerOffset = Number(env.MQTRACE_PRODUCER_UTC_OFFSET_MINUTES ?? '480');
+    const producerUtcOffsetMinutes = Number.isInteger(producerOffset) ? producerOffset : 480;
+    const lookups = createLookupService({ brokers, access: createDirectAccess(), now: Date.now, producerUtcOffsetMinutes });
     return createDirectClient({
-      lookups: createLookupService({ brokers, access: createDirectAccess(), now: Date.now, producerUtcOffsetMinutes: Number.isInteger(producerOffset) ? producerOffset : 480 }),
+      lookups,
+      // The same use cases the HTTP routes and chat build (shared/http/find-api.ts), loaded as the
+      // HTTP handler loads them: on the first find or journey, never for a trace.
+      explore: async () => {
+        const [{ createFindService }, { createJourneyService }] = await Promise.all([import('../../shared/trace/find-service'), import('../../shared/trace/journey-service')]);
+        return {
+          finder: createFindService({ lookups, now: Date.now }),
+          journeys: createJourneyService({ lookups, now: Date.now, producerUtcOffsetMinutes }),
+        };
+      },
       credentials: async () => (await resolveCloudCredentials(credentialOptions)).credentials,
       lookupDeadlineMs: LOOKUP_DEADLINE_MS,
       now: Date.now,

@@ -4,7 +4,8 @@ import type { LocalStack } from './local-stack';
 /**
  * The lines `npm start` prints for the web page and the terminal command: the page's address, then
  * `npx mqtrace` against this stack (remote) and, with the emulator, against it directly with the
- * demo seed's AccessKey (direct). IDs come from the served seed (`alignClientIds` re-mints them).
+ * demo seed's AccessKey (direct): trace, why, wait, find and journey. IDs come from the served seed
+ * (`alignClientIds` re-mints them).
  */
 export function faceExamples(stack: LocalStack, options: { demoToken: boolean }): string[] {
   const token = options.demoToken ? DEMO_API_TOKEN : '<your token>';
@@ -27,12 +28,19 @@ export function faceExamples(stack: LocalStack, options: { demoToken: boolean })
   if (partial) lines.push(remote(`trace ${partial.topic} ${partial.message.msgId}`));
   if (unconsumed) lines.push(remote(`why ${unconsumed.topic} ${unconsumed.message.msgId}`));
   if (flipping) lines.push(remote(`wait ${flipping.topic} ${flipping.message.msgId} --timeout 30`));
+  // The key most messages carry, and a message whose trace ends in failed deliveries (the DLQ).
+  const keyed = onFirst.flatMap((m) => (m.message.keys ?? []).map((k) => ({ topic: m.topic, key: k })));
+  const byKey = keyed.map((k) => ({ ...k, n: keyed.filter((o) => o.topic === k.topic && o.key === k.key).length })).sort((a, b) => b.n - a.n)[0];
+  if (byKey && byKey.n > 1) lines.push(remote(`find ${byKey.topic} --key ${byKey.key}`));
+  const retried = onFirst.find((m) => m.message.trace?.consumers?.some((c) => c.attempts.length > 1 && c.attempts.every((a) => a.status !== 'CONSUME_SUCCESS')));
+  if (retried) lines.push(remote(`journey ${retried.topic} ${retried.message.msgId}`));
   const key = seed.accounts[0]?.credentials.find((c) => !c.securityToken && c.allowedActions.includes('*'));
   if (key && consumed && stack.emulator) {
-    lines.push(
-      '  # direct: the same lookup use case inside the CLI, signed with your own AccessKey (here the demo one), against the emulator',
-      `  ALIBABA_CLOUD_ACCESS_KEY_ID=${key.accessKeyId} ALIBABA_CLOUD_ACCESS_KEY_SECRET=${key.accessKeySecret} npx mqtrace trace ${consumed.topic} ${consumed.message.msgId} --instance ${first.instanceId} --endpoint ${stack.emulator.url} --json`,
-    );
+    const emulatorUrl = stack.emulator.url;
+    const direct = (command: string, json = false) =>
+      `  ALIBABA_CLOUD_ACCESS_KEY_ID=${key.accessKeyId} ALIBABA_CLOUD_ACCESS_KEY_SECRET=${key.accessKeySecret} npx mqtrace ${command} --instance ${first.instanceId} --endpoint ${emulatorUrl}${json ? ' --json' : ''}`;
+    lines.push('  # direct: the same use cases inside the CLI, signed with your own AccessKey (here the demo one), against the emulator', direct(`trace ${consumed.topic} ${consumed.message.msgId}`, true));
+    if (retried) lines.push(direct(`journey ${retried.topic} ${retried.message.msgId}`));
   }
   return lines;
 }

@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { MessageKeySchema, TagSchema } from '../trace/find-schema';
+import { MAX_FIND_LIMIT } from '../trace/find-query';
 import { InstanceRefSchema, MessageIdSchema, TopicSchema, TraceRequestInputSchema } from '../trace/query-schema';
 import { parseInput } from '../validation';
 import { CliError, CliErrorCode } from './cli-errors';
@@ -54,8 +56,6 @@ const COMMAND_OPTIONS: Record<CommandName, readonly OptionName[]> = {
 };
 
 const DEFAULT_WAIT_SECONDS = 60;
-const MAX_LIMIT = 50;
-const KEY_MAX = 128;
 
 const SecondsSchema = z
   .string()
@@ -67,7 +67,7 @@ const LimitSchema = z
   .string()
   .regex(/^\d{1,3}$/, 'must be a whole number')
   .transform(Number)
-  .pipe(z.number().int().min(1, 'must be at least 1').max(MAX_LIMIT, `must be at most ${MAX_LIMIT}`));
+  .pipe(z.number().int().min(1, 'must be at least 1').max(MAX_FIND_LIMIT, `must be at most ${MAX_FIND_LIMIT}`));
 
 const TimeSchema = z
   .string()
@@ -117,13 +117,15 @@ export function parseCommandLine(argv: readonly string[], env: Readonly<Record<s
     const base = { kind: 'find' as const, ...common, topic, ...(limit !== undefined ? { limit } : {}) };
     if (o.key !== undefined) {
       if (o.from !== undefined || o.to !== undefined || o.tag !== undefined) throw new CliError(CliErrorCode.USAGE, 'give either --key or a window (--from, --to, --tag), not both', name);
-      const key = parseInput(z.string().trim().min(1, 'is empty').max(KEY_MAX, `must be at most ${KEY_MAX} characters`), o.key, 'key');
+      // The API's own rules, so that remote and direct mode refuse the same keys with the same words.
+      const key = parseInput(MessageKeySchema, o.key, 'key');
       return { ...base, by: { key } };
     }
     if (o.from === undefined || o.to === undefined) throw new CliError(CliErrorCode.USAGE, 'give --key <key>, or a window with both --from and --to', name);
     const from = parseInput(TimeSchema, o.from, 'from');
     const to = parseInput(TimeSchema, o.to, 'to');
-    return { ...base, by: { from, to, ...(o.tag ? { tag: o.tag } : {}) } };
+    const tag = o.tag === undefined ? undefined : parseInput(TagSchema, o.tag, 'tag');
+    return { ...base, by: { from, to, ...(tag ? { tag } : {}) } };
   }
   const msgId = parseInput(MessageIdSchema, positionals[1], 'msgId');
   if (name === 'journey') return { kind: 'journey', ...common, topic, msgId };

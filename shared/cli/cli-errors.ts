@@ -8,7 +8,6 @@ export const CliErrorCode = {
   NO_CREDENTIALS: 'NO_CREDENTIALS',
   NETWORK: 'NETWORK',
   BAD_RESPONSE: 'BAD_RESPONSE',
-  NOT_AVAILABLE: 'NOT_AVAILABLE',
 } as const;
 export type CliErrorCode = (typeof CliErrorCode)[keyof typeof CliErrorCode];
 
@@ -51,7 +50,6 @@ export const CLI_ERROR_HINTS: Record<ErrorCode | CliErrorCode, string | undefine
   [CliErrorCode.NO_CREDENTIALS]: undefined,
   [CliErrorCode.NETWORK]: 'Check --url (or MQTRACE_URL) and your connection.',
   [CliErrorCode.BAD_RESPONSE]: 'Is --url a mqtrace server?',
-  [CliErrorCode.NOT_AVAILABLE]: undefined,
 };
 
 /** A failure as the CLI shows it: one message, an optional hint, the fields at fault, a request to quote. */

@@ -68,7 +68,7 @@ const SECTIONS: Record<CommandName, { usage: string; what: string; options: stri
   },
   journey: {
     usage: 'mqtrace journey <topic> <msgId> [options]',
-    what: "The message's journey: when it was sent and stored, and each delivery attempt per group\nwith its duration.",
+    what: "The message's journey: when it was sent and stored, each delivery attempt per group with\nits duration and status, the dead-lettering, and where the trace and the verdict disagree.\nThe exit code is the verdict's.",
     options: '',
   },
 };

@@ -1,4 +1,4 @@
-import type { FindView, JourneyView } from '../api-client/find-journey-client';
+import type { FindView, JourneyEvent, JourneyLane, JourneyTone, JourneyView } from '../api-client/find-journey-client';
 import { formatDuration, formatInstant } from '../local-time';
 import type { Diagnosis, TraceReport } from '../trace/report-schema';
 import type { Style } from './terminal';
@@ -90,34 +90,87 @@ function evidenceText(key: string, value: unknown): string {
 }
 
 export function renderFindText(view: FindView, s: Style): string {
-  const out = [s.bold(`${view.found} message(s) found, ${view.examined} looked up`) + s.dim(`  ${view.instanceId} · ${view.topic}`)];
-  if (view.byVerdict.length) out.push(`  ${view.byVerdict.map(([v, n]) => `${v} ${n}`).join(' · ')}`);
-  if (view.onlyUnconsumed) out.push(s.dim('  only the messages that were not consumed are listed'));
+  const q = view.query;
+  const out = [s.bold(`${view.found} message(s) found, ${view.examined} looked up`) + s.dim(`  ${view.instanceId} · ${view.topic} · ${view.broker}`)];
+  out.push(q.kind === 'key' ? `  key ${q.key}` : `  stored ${formatInstant(q.from)} … ${formatInstant(q.to)}${q.tag ? ` · tag ${q.tag}` : ''}`);
+  const counts = view.byVerdict.map(([v, n]) => `${verdictLine(v, s)} ${n}`);
+  if (view.failed > 0) counts.push(s.dim(`not looked up ${view.failed}`));
+  if (counts.length) out.push(`  ${counts.join(' · ')}`);
+  if (view.sampling) out.push(s.dim(`  read ${view.sampling.pagesRead} of ${view.sampling.pagesPlanned} planned page(s) of the window`));
+  if (view.onlyUnconsumed && view.messages.length > 0) out.push(s.dim('  only the messages that were not consumed are listed'));
+  if (view.messages.length > 0) out.push('');
   for (const m of view.messages) {
-    const head = m.verdict ? verdictLine(m.verdict, s) : s.dim('-');
-    out.push(`  ${head}  ${m.msgId}${m.at ? s.dim(`  ${formatInstant(m.at)}`) : ''}${m.tag ? s.dim(`  tag ${m.tag}`) : ''}${m.keys.length ? s.dim(`  keys ${m.keys.join(', ')}`) : ''}`);
-    out.push(indent(m.error ?? m.summary, '      '));
+    out.push(`  ${verdictLine(m.verdict, s)}  ${m.msgId}${m.at ? s.dim(`  ${formatInstant(m.at)}`) : ''}${m.tag ? s.dim(`  tag ${m.tag}`) : ''}${m.keys.length ? s.dim(`  keys ${m.keys.join(', ')}`) : ''}`);
+    out.push(indent(m.error ? `${m.error.message} (${m.error.code})` : m.summary, '      '));
   }
-  if (view.messages.length === 0) out.push('  no message matches');
+  if (view.messages.length === 0) out.push(view.onlyUnconsumed && view.found > 0 ? '  every message looked up was consumed' : '  no message matches');
   if (view.more > 0) out.push(s.yellow(`  ${view.more} more found but not looked up; narrow the search`));
   if (view.truncated) out.push(s.yellow(`  cut short (${view.truncated.reason}): ${view.truncated.hint}`));
-  for (const c of view.caveats) out.push(`  ${s.dim(c.code)} ${c.text}`);
+  if (view.caveats.length > 0) {
+    out.push('', s.bold('Caveats'));
+    for (const c of view.caveats) out.push(`  ${s.dim(c.code)} ${c.text}`);
+  }
+  out.push('', s.dim(`request ${view.requestId} · checked ${formatInstant(view.checkedAt)}`));
   return out.join('\n');
 }
 
+const TONE_MARK: Record<JourneyTone, { mark: string; colour: keyof Pick<Style, 'green' | 'red' | 'yellow' | 'dim'> }> = {
+  ok: { mark: '✔', colour: 'green' },
+  bad: { mark: '✘', colour: 'red' },
+  pending: { mark: '…', colour: 'yellow' },
+  info: { mark: '●', colour: 'dim' },
+};
+
+const EVENT_WORD: Record<JourneyEvent['kind'], string> = { send: 'sent', store: 'stored', attempt: 'delivered', 'dead-letter': 'dead-lettered' };
+
+function eventLine(e: JourneyEvent, s: Style): string {
+  const tone = TONE_MARK[e.tone];
+  const mark = e.kind === 'dead-letter' ? s.red('◆') : s[tone.colour](tone.mark);
+  const parts = [`+${formatDuration(e.offsetMs)}`, e.delivery !== undefined ? `#${e.delivery}` : EVENT_WORD[e.kind]];
+  if (e.durationMs !== undefined) parts.push(`took ${formatDuration(e.durationMs)}`);
+  if (e.status) parts.push(e.kind === 'attempt' || e.kind === 'send' ? s[tone.colour](e.status) : e.status);
+  if (e.host) parts.push(e.host);
+  return `    ${mark} ${parts.join('  ')}${e.at ? s.dim(`  ${formatInstant(e.at)}`) : ''}`;
+}
+
+function laneFacts(lane: JourneyLane): string {
+  const facts = [
+    lane.detail,
+    lane.attempts !== undefined ? `${lane.attempts} attempt(s)` : undefined,
+    lane.firstDeliveryMs !== undefined ? `first delivery +${formatDuration(lane.firstDeliveryMs)}` : undefined,
+    lane.consumedAfterMs !== undefined ? `consumed +${formatDuration(lane.consumedAfterMs)}` : undefined,
+    lane.deadLetterTopic ? `dead-lettered to ${lane.deadLetterTopic}` : undefined,
+  ].filter(Boolean);
+  return facts.length > 0 ? ` (${facts.join(' · ')})` : '';
+}
+
+/** A journey as text: the verdict, then the send, the store and each group's attempts, the findings, the caveats. */
 export function renderJourneyText(view: JourneyView, s: Style): string {
-  const out = [s.bold('Journey') + (view.verdict ? `  ${verdictLine(view.verdict, s)}` : '')];
-  if (view.status !== 'complete') out.push(s.yellow(`  ${view.status}${view.partialText ? `: ${view.partialText}` : ''}`));
+  const out = [`${s.bold('Journey')}  ${verdictLine(view.verdict, s)}  ${view.summary}`];
+  out.push(s.dim(`  ${view.instanceId} · ${view.topic} · ${view.msgId} · ${view.broker} · checked ${formatInstant(view.checkedAt)}`));
+  if (view.status === 'partial') out.push(s.yellow(`  partial${view.partial ? ` (${view.partial.reason}): ${view.partial.text}` : ''}`));
+  if (view.status === 'no_trace_data') out.push(s.yellow('  no trace data for this message'));
   if (view.missingPermissions.length) out.push(s.yellow(`  missing permissions: ${view.missingPermissions.join(', ')}`));
   for (const lane of view.lanes) {
-    out.push(`  ${s.bold(lane.label)}${lane.detail ? s.dim(` (${lane.detail})`) : ''}`);
-    for (const e of lane.events) {
-      const tone = e.tone === 'ok' ? s.green : e.tone === 'bad' ? s.red : s.dim;
-      out.push(`    ${tone('●')} +${formatDuration(e.offsetMs)}  ${e.kind}${e.durationMs !== undefined ? ` took ${formatDuration(e.durationMs)}` : ''}${e.text ? `  ${e.text}` : ''}${e.at ? s.dim(`  ${formatInstant(e.at)}`) : ''}`);
-    }
+    out.push('', `  ${s.bold(lane.label)}${s.dim(laneFacts(lane))}`);
+    for (const e of lane.events) out.push(eventLine(e, s));
+    if (lane.kind === 'send' && lane.events[0]?.statusText) out.push(s.dim(`      ${lane.events[0].statusText}`));
   }
   if (view.lanes.length === 0) out.push('  no trace events');
-  for (const f of view.findings) out.push(`  [${f.severity}] ${f.code} ${f.text}`);
-  for (const c of view.caveats) out.push(`  ${s.dim(c.code)} ${c.text}`);
+  const findings = [...view.findings].sort((a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity));
+  if (findings.length > 0) {
+    out.push('', s.bold(`Findings (${findings.length})`));
+    for (const f of findings) {
+      const colour = SEVERITY_COLOUR[f.severity] ?? 'blue';
+      out.push(`  ${s.bold(s[colour](`[${f.severity}]`))} ${s.bold(f.title)} ${s.dim(`(${f.code}${f.group ? `, ${f.group}` : ''})`)}`);
+      out.push(indent(f.detail));
+    }
+  }
+  if (view.caveats.length > 0) {
+    out.push('', s.bold('Caveats'));
+    for (const c of view.caveats) out.push(`  ${s.dim(c.code)} ${c.text}`);
+  }
+  const task = view.traceTask ? ` · trace task of ${formatInstant(view.traceTask.createdAt)}${view.traceTask.reused ? ' (reused)' : ''}` : '';
+  out.push('', s.dim(`request ${view.requestId}${task}`));
   return out.join('\n');
 }

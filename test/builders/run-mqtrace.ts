@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** The package's bin, as `npx mqtrace` runs it (it needs `npm run build`). */
-export const MQTRACE_BIN = join(import.meta.dirname, '..', '..', 'bin', 'mqtrace.cjs');
+export const MQTRACE_BIN = join(import.meta.dirname, '..', '..', 'functions', 'cli', 'mqtrace.cjs');
 
 export interface MqtraceRun {
   code: number | null;

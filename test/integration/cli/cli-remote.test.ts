@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../../shared/access/bearer';
 import { COMMANDS } from '../../../shared/cli/help';
+import { formatDuration } from '../../../shared/local-time';
+import { FindReportSchema } from '../../../shared/trace/find-schema';
+import { JourneyReportSchema } from '../../../shared/trace/journey-schema';
 import { TraceReportSchema } from '../../../shared/trace/report-schema';
 import { decideVerdict, VERDICTS } from '../../../shared/trace/verdict';
 import { DEMO_API_TOKEN } from '../../../local/runner/demo-access';
@@ -14,6 +17,13 @@ import { buildSeedFile } from '../../builders/seed';
 const INSTANCE = 'MQ_INST_1234567890123456_BXdemo01';
 const ORDERS_ONLY_TOKEN = 'mqt_cli_orders_only_9d02aa';
 const EXIT_BY_VERDICT = { CONSUMED: 0, PARTIALLY_CONSUMED: 1, NOT_CONSUMED: 1, NO_SUBSCRIBERS: 1, UNKNOWN: 2 } as const;
+/** The demo key with 3 messages on the 4.x topic orders, and the message that failed 17 times and went to the DLQ. */
+const DEMO_KEY = 'order-20261201-0042';
+const DEAD_LETTERED = '0A000C2435F118B4AAC2452C4E120104';
+const lastHour = () => {
+  const now = Date.now();
+  return ['--from', new Date(now - 3_600_000).toISOString(), '--to', new Date(now).toISOString()];
+};
 
 describe('npx mqtrace in remote mode, against the local stack', () => {
   let stack: LocalStack;
@@ -194,6 +204,110 @@ describe('npx mqtrace in remote mode, against the local stack', () => {
       const m = message('CONSUMED');
       const run = await runMqtrace(['trace', m.topic, m.msgId], { MQTRACE_URL: stack.url, MQTRACE_TOKEN: DEMO_API_TOKEN });
       expect(run.code).toBe(0);
+    });
+  });
+
+  describe('Given find by key', () => {
+    it('prints the answer of /v1/messages with --json and exits 1: one of the 3 messages is only partially consumed', async () => {
+      const run = await remote(['find', 'orders', '--key', DEMO_KEY, '--json']);
+      expect(run.code).toBe(1);
+      const report = FindReportSchema.parse(JSON.parse(run.stdout));
+      expect(report).toMatchObject({ instanceId: INSTANCE, topic: 'orders', query: { kind: 'key', key: DEMO_KEY }, summary: { found: 3, examined: 3, failed: 0 } });
+      expect(report.messages.map((m) => m.verdict)).toEqual(['PARTIALLY_CONSUMED', 'CONSUMED', 'CONSUMED']);
+      expect(run.stderr).toBe('');
+    });
+
+    it('lists each message with its verdict and summary in text', async () => {
+      const json = FindReportSchema.parse(JSON.parse((await remote(['find', 'orders', '--key', DEMO_KEY, '--json'])).stdout));
+      const run = await remote(['find', 'orders', '--key', DEMO_KEY]);
+      expect(run.code).toBe(1);
+      expect(run.stdout).toMatch(new RegExp(`^3 message\\(s\\) found, 3 looked up {2}${INSTANCE} · orders · ons-4x\n {2}key ${DEMO_KEY}\n {2}✔ CONSUMED 2 · ◐ PARTIALLY_CONSUMED 1\n`));
+      for (const m of json.messages) expect(run.stdout).toMatch(new RegExp(`^ {2}. ${m.verdict} {2}${m.msgId} .*\n {6}${m.summary.replace(/[.()]/g, '\\$&')}$`, 'm'));
+      expect(run.stdout).not.toContain('not available');
+    });
+
+    it('exits 2 for a key nothing carries', async () => {
+      const run = await remote(['find', 'orders', '--key', 'order-00000000-none']);
+      expect(run.code).toBe(2);
+      expect(run.stdout).toContain('0 message(s) found, 0 looked up');
+      expect(run.stdout).toContain('  no message matches');
+    });
+
+    it('refuses a key with a space in the API’s words, and exits 3', async () => {
+      const run = await remote(['find', 'orders', '--key', 'order 42']);
+      expect(run.code).toBe(3);
+      expect(run.stderr).toMatch(/^mqtrace: bad input\n {2}--key holds a space; a message key never does/);
+    });
+  });
+
+  describe('Given find by time window', () => {
+    it('counts the last hour per verdict, lists only the messages not consumed, and exits 1', async () => {
+      const run = await remote(['find', 'orders', ...lastHour(), '--json']);
+      expect(run.code).toBe(1);
+      const report = FindReportSchema.parse(JSON.parse(run.stdout));
+      expect(report.query.kind).toBe('window');
+      expect(report.summary.examined).toBeGreaterThan(report.messages.length);
+      expect(report.messages.length).toBeGreaterThan(0);
+      expect(report.messages.map((m) => m.verdict)).not.toContain('CONSUMED');
+      expect(report.sampling).toMatchObject({ pagesRead: expect.any(Number) });
+    });
+
+    it('says in text what it read and that only the unconsumed are listed', async () => {
+      const run = await remote(['find', 'orders', ...lastHour()]);
+      expect(run.code).toBe(1);
+      expect(run.stdout).toMatch(/^\d+ message\(s\) found, \d+ looked up {2}/);
+      expect(run.stdout).toMatch(/^ {2}stored \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC[+-]\d{2}:\d{2} … /m);
+      expect(run.stdout).toMatch(/^ {2}read \d+ of \d+ planned page\(s\) of the window$/m);
+      expect(run.stdout).toContain('  only the messages that were not consumed are listed');
+    });
+
+    it('refuses a reversed window with the field to change, and exits 3', async () => {
+      const now = Date.now();
+      const run = await remote(['find', 'orders', '--from', new Date(now - 60_000).toISOString(), '--to', new Date(now - 120_000).toISOString()]);
+      expect(run.code).toBe(3);
+      expect(run.stderr).toMatch(/^mqtrace: bad input\n {2}--to must be after from: the window is reversed or empty\n/);
+    });
+  });
+
+  describe('Given journey', () => {
+    it('prints the dead-lettered message’s journey with --json, exits 0 as its verdict is CONSUMED, and draws the same in text', async () => {
+      // Act: the first look waits for the emulator's trace task
+      const json = await remote(['journey', 'orders', DEAD_LETTERED, '--json']);
+      const text = await remote(['journey', 'orders', DEAD_LETTERED]);
+
+      // Assert: JSON
+      expect(json.code).toBe(0);
+      const report = JourneyReportSchema.parse(JSON.parse(json.stdout));
+      expect(report).toMatchObject({ status: 'complete', verdict: 'CONSUMED', msgId: DEAD_LETTERED, send: { status: 'SEND_SUCCESS' } });
+      const billing = report.groups.find((g) => g.consumerGroup === 'GID_billing');
+      expect(billing?.attempts.map((a) => a.outcome)).toEqual(Array(17).fill('FAILED'));
+      expect(billing?.deadLettered?.topic).toBe('%DLQ%GID_billing');
+      expect(report.findings.map((f) => f.code)).toContain('CONSUMED_BUT_LAST_ATTEMPT_FAILED');
+
+      // Assert: text, each attempt with its time since the send and its duration
+      expect(text.code).toBe(0);
+      expect(text.stdout).toMatch(/^Journey {2}✔ CONSUMED {2}All 3 subscribing group\(s\) consumed the message\.$/m);
+      expect(text.stdout).toContain(`  GID_billing (CONSUMED · 17 attempt(s) · first delivery +${formatDuration(billing?.firstDeliveryMs ?? -1)} · dead-lettered to %DLQ%GID_billing)`);
+      for (const a of billing?.attempts ?? []) {
+        expect(text.stdout).toContain(`    ✘ +${formatDuration(a.sinceSendMs ?? -1)}  #${a.reconsumeTimes}  took ${formatDuration(a.durationMs ?? -1)}  CONSUME_FAILED  ${a.clientHost}`);
+      }
+      expect(text.stdout).toContain(`    ◆ +${formatDuration(billing?.deadLettered?.sinceSendMs ?? -1)}  dead-lettered  %DLQ%GID_billing`);
+      expect(text.stdout).toMatch(/^ {2}\[CRITICAL\] GID_billing shows CONSUMED, but its last attempt failed \(CONSUMED_BUT_LAST_ATTEMPT_FAILED, GID_billing\)$/m);
+      expect(text.stdout).toMatch(/^request \S+ · trace task of .+$/m);
+    });
+
+    it('exits 3 naming the message ID when it is malformed', async () => {
+      const run = await remote(['journey', 'orders', 'nope', '--json']);
+      expect(run.code).toBe(3);
+      expect(JSON.parse(run.stdout).error).toMatchObject({ code: 'INVALID_INPUT', issues: [{ path: 'msgId' }] });
+    });
+
+    it('exits 3 with the API’s fixed message outside the token’s scope (403)', async () => {
+      const other = messages.find((x) => x.instanceId === INSTANCE && x.topic !== 'orders');
+      if (!other) throw new Error('the demo seed lost its second topic');
+      const run = await remote(['journey', other.topic, other.msgId, '--json'], { MQTRACE_TOKEN: ORDERS_ONLY_TOKEN });
+      expect(run.code).toBe(3);
+      expect(JSON.parse(run.stdout).error).toMatchObject({ code: 'FORBIDDEN', hint: 'The lookup is outside your token’s scope.' });
     });
   });
 

@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../../shared/access/bearer';
+import { formatDuration } from '../../../shared/local-time';
+import type { FindReport } from '../../../shared/trace/find-schema';
+import type { JourneyReport } from '../../../shared/trace/journey-schema';
 import { decideVerdict, VERDICTS, type Verdict } from '../../../shared/trace/verdict';
 import { DEMO_API_TOKEN } from '../../../local/runner/demo-access';
 import { startLocalStack, type LocalStack } from '../../../local/runner/local-stack';
@@ -25,6 +28,10 @@ function keepScreenshot(name: string, png: Buffer): void {
 }
 const ORDERS_ONLY_TOKEN = 'mqt_page_orders_only_4b7e21';
 const INSTANCE = 'MQ_INST_1234567890123456_BXdemo01';
+/** The demo key with 3 messages on the 4.x topic orders, and the message of key order-20261201-0099 that went to the DLQ. */
+const DEMO_KEY = 'order-20261201-0042';
+const DEAD_LETTERED = '0A000C2435F118B4AAC2452C4E120104';
+const VERDICT_LABEL: Record<Verdict, string> = { CONSUMED: 'Consumed', PARTIALLY_CONSUMED: 'Partially consumed', NOT_CONSUMED: 'Not consumed', NO_SUBSCRIBERS: 'No subscribers', UNKNOWN: 'Cannot tell' };
 
 interface DemoMessage {
   instanceId: string;
@@ -472,6 +479,149 @@ describe('The web lookup page, in chromium, against the local stack', () => {
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       expect(overflow).toBeLessThanOrEqual(0);
       keepScreenshot('phone.png', await page.screenshot());
+      await context.close();
+    });
+  });
+
+  describe('Given a find by key', () => {
+    it('lists the demo key’s 3 messages on the 4.x topic, newest first, each with its verdict, and looks one up on a click', async () => {
+      // Arrange
+      const { context, page } = await newPage();
+      await signIn(page);
+      await page.getByRole('radio', { name: 'Key' }).check();
+      await page.getByRole('textbox', { name: 'Topic' }).fill('orders');
+      await page.getByRole('textbox', { name: 'Message key' }).fill(DEMO_KEY);
+
+      // Act
+      const answer = page.waitForResponse((r) => r.url().includes('/v1/messages'));
+      await page.getByRole('button', { name: 'Look up' }).click();
+      const body = (await (await answer).json()) as FindReport;
+      await page.locator('#find-title').waitFor();
+
+      // Assert: what the server answered is what the page shows
+      expect(body.messages).toHaveLength(3);
+      await expect(page.locator('#find-title').textContent()).resolves.toBe('3 message(s) found, 3 looked up');
+      await expect(page.locator('.find-query').textContent()).resolves.toBe(`Messages with key ${DEMO_KEY} on topic orders.`);
+      const rows = page.locator('.find-table tbody tr');
+      await expect(rows.count()).resolves.toBe(3);
+      await expect(rows.locator('td:first-child').allTextContents()).resolves.toEqual(body.messages.map((m) => m.msgId));
+      await expect(rows.locator('.badge').allTextContents()).resolves.toEqual(['Partially consumed', 'Consumed', 'Consumed']);
+      await expect(page.locator('.by-verdict .badge').allTextContents()).resolves.toEqual(['Consumed: 2', 'Partially consumed: 1']);
+      await expect(rows.first().locator('td').last().textContent()).resolves.toBe(body.messages[0]?.summary);
+      await expect(page.locator('body').innerText()).resolves.not.toContain('not available on this server');
+      expect(page.url()).toContain(`#mode=key&topic=orders&key=${DEMO_KEY}`);
+      await expect(lowContrast(page, '#result')).resolves.toEqual([]);
+      keepScreenshot('find-key.png', await page.locator('.find').screenshot());
+
+      // Act + Assert: a message ID looks that message up
+      await rows.first().getByRole('button').click();
+      await verdictHeading(page).waitFor();
+      await expect(verdictHeading(page).textContent()).resolves.toBe('Verdict: Partially consumed');
+      await context.close();
+    });
+  });
+
+  describe('Given a find by time window', () => {
+    it('summarises the last hour of the 4.x topic by verdict and lists only the messages not consumed', async () => {
+      // Arrange: the window mode fills in the last hour
+      const { context, page } = await newPage();
+      await signIn(page);
+      await page.getByRole('radio', { name: 'Time window' }).check();
+      await page.getByRole('textbox', { name: 'Topic' }).fill('orders');
+      // The inputs hold the browser's local time (Asia/Shanghai here), which only the browser reads as such.
+      const [from, to] = await page.evaluate(() => ['from', 'to'].map((id) => new Date((document.getElementById(id) as HTMLInputElement).value).getTime()));
+      if (from === undefined || to === undefined) throw new Error('the window mode lost its inputs');
+      expect(to - from).toBe(3_600_000);
+
+      // Act
+      const answer = page.waitForResponse((r) => r.url().includes('/v1/messages'));
+      await page.getByRole('button', { name: 'Look up' }).click();
+      const response = await answer;
+      const body = (await response.json()) as FindReport;
+      await page.locator('#find-title').waitFor();
+
+      // Assert
+      expect(response.status()).toBe(200);
+      expect(body.query).toEqual({ kind: 'window', from: new Date(from).toISOString(), to: new Date(to).toISOString() });
+      expect(body.summary.examined).toBeGreaterThan(body.messages.length);
+      await expect(page.locator('#find-title').textContent()).resolves.toBe(`${body.summary.found} message(s) found, ${body.summary.examined} looked up`);
+      const counts = Object.entries(body.summary.byVerdict).filter(([, n]) => n > 0);
+      await expect(page.locator('.by-verdict .badge').allTextContents()).resolves.toEqual(counts.map(([v, n]) => `${VERDICT_LABEL[v as Verdict]}: ${n}`));
+      await expect(page.getByText('Only the messages that were not consumed are listed.').isVisible()).resolves.toBe(true);
+      const badges = await page.locator('.find-table tbody .badge').allTextContents();
+      expect(badges).toEqual(body.messages.map((m) => VERDICT_LABEL[m.verdict]));
+      expect(badges).not.toContain('Consumed');
+      expect(badges.length).toBeGreaterThan(0);
+      await expect(page.locator('.find .meta').textContent()).resolves.toContain(`Pages read${body.sampling?.pagesRead} of ${body.sampling?.pagesPlanned} planned`);
+      await expect(page.locator('.find-query').textContent()).resolves.toMatch(/^Messages stored on topic orders from \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC\+08:00 to .+ UTC\+08:00\.$/);
+      await expect(lowContrast(page, '#result')).resolves.toEqual([]);
+      keepScreenshot('find-window.png', await page.locator('.find').screenshot());
+      await context.close();
+    });
+  });
+
+  describe('Given the journey of a retried, dead-lettered 4.x message', () => {
+    it('draws the send, the store, each group’s attempts with their durations and the dead-lettering on a timeline, with the finding', async () => {
+      // Arrange
+      const { context, page } = await newPage();
+      await signIn(page);
+      await lookUp(page, { topic: 'orders', msgId: DEAD_LETTERED });
+      await verdictHeading(page).waitFor();
+
+      // Act: the first look waits for the emulator's trace task
+      const answer = page.waitForResponse((r) => r.url().includes('/v1/journey'));
+      await page.getByRole('button', { name: 'Journey' }).click();
+      const body = (await (await answer).json()) as JourneyReport;
+      await page.locator('.timeline').waitFor();
+
+      // Assert: the lanes
+      expect(body).toMatchObject({ status: 'complete', verdict: 'CONSUMED' });
+      await expect(page.locator('#journey-title').evaluate((el) => el === document.activeElement)).resolves.toBe(true);
+      await expect(page.locator('.timeline .lane-label').allTextContents()).resolves.toEqual(['Send', 'Store', ...body.groups.map((g) => g.consumerGroup)]);
+      // Each attempt is a bar of its duration: 17 failed deliveries of GID_billing, one good one each for the others.
+      const billing = body.groups.find((g) => g.consumerGroup === 'GID_billing');
+      expect(billing?.attempts).toHaveLength(17);
+      await expect(page.locator('.timeline rect.attempt').count()).resolves.toBe(body.groups.reduce((n, g) => n + g.attempts.length, 0));
+      await expect(page.locator('.timeline rect.attempt.tone-bad').count()).resolves.toBe(17);
+      await expect(page.locator('.timeline polygon.dead-letter').count()).resolves.toBe(1);
+      // The log axis gives every retry its own place, from +100 ms to hours later.
+      const lane = body.groups.findIndex((g) => g.consumerGroup === 'GID_billing') + 2;
+      const xs = await page.locator('.timeline rect.attempt.tone-bad').evaluateAll((rects) => rects.map((r) => Number(r.getAttribute('x'))));
+      expect(xs).toHaveLength(17);
+      for (let i = 1; i < xs.length; i++) expect((xs[i] as number) - (xs[i - 1] as number)).toBeGreaterThan(2);
+      await expect(page.getByText('The time axis is logarithmic').isVisible()).resolves.toBe(true);
+
+      // Assert: the list says the same in words, with the durations
+      const items = page.locator('.journey-list > li');
+      await expect(items.count()).resolves.toBe(2 + body.groups.length);
+      const billingItem = items.nth(lane);
+      await expect(billingItem.locator('> strong').textContent()).resolves.toBe('GID_billing');
+      const first = billing?.attempts[0];
+      const last = billing?.attempts[16];
+      const dead = billing?.deadLettered;
+      if (!first || !last || !dead?.sinceSendMs) throw new Error('the demo seed lost its dead-lettered message');
+      await expect(billingItem.textContent()).resolves.toContain(`(CONSUMED · 17 attempt(s) · first delivery +${formatDuration(first.sinceSendMs ?? 0)} · dead-lettered to %DLQ%GID_billing)`);
+      const lines = await billingItem.locator('li').allTextContents();
+      expect(lines).toHaveLength(18);
+      expect(lines[0]).toMatch(new RegExp(`^#0 · \\+${formatDuration(first.sinceSendMs ?? 0)} · delivery attempt · took ${formatDuration(first.durationMs ?? 0)} · CONSUME_FAILED: `));
+      // The status' meaning once per lane, not on each of the 17 lines.
+      expect(lines[16]).toMatch(new RegExp(`^#16 · \\+${formatDuration(last.sinceSendMs ?? 0)} · delivery attempt · took ${formatDuration(last.durationMs ?? 0)} · CONSUME_FAILED · 10\\.0\\.3\\.2[12] · `));
+      expect(lines[17]).toMatch(new RegExp(`^\\+${formatDuration(dead.sinceSendMs)} · moved to the dead-letter queue · %DLQ%GID_billing · `));
+      await expect(items.nth(0).textContent()).resolves.toContain('+0 ms · sent · took 6 ms · SEND_SUCCESS');
+      await expect(items.nth(1).textContent()).resolves.toContain(`+${formatDuration(body.store?.sinceSendMs ?? -1)} · stored`);
+
+      // Assert: the finding and the trace task
+      const finding = page.locator('.journey .finding');
+      await expect(finding.locator('.finding-code').textContent()).resolves.toBe('CONSUMED_BUT_LAST_ATTEMPT_FAILED · GID_billing');
+      await expect(finding.locator('h5 .badge').textContent()).resolves.toBe('Critical');
+      await expect(page.locator('.journey .meta').textContent()).resolves.toMatch(/Trace query taskcreated \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC\+08:00 for this look/);
+      await expect(page.locator('body').innerText()).resolves.not.toContain('not available on this server');
+      await expect(lowContrast(page, '.journey')).resolves.toEqual([]);
+      keepScreenshot('journey.png', await page.locator('.journey').screenshot());
+
+      // On a phone the timeline scrolls in its box; the page itself does not scroll sideways.
+      await page.setViewportSize({ width: 375, height: 740 });
+      await expect(page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).resolves.toBeLessThanOrEqual(0);
       await context.close();
     });
   });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fromFragment, MAX_WAIT_SECONDS, toFragment, type LookupQuery } from '../../../web/src/share-link';
+import { fromFragment, MAX_WAIT_SECONDS, toFragment, type LookupQuery } from '../../../../shared/web/src/share-link';
 
 const text = fc.string({ minLength: 1, maxLength: 40 }).filter((s) => s.trim() === s && s.length > 0);
 const instance = fc.option(text, { nil: undefined });

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createTranslator, LANGS, MESSAGES, pickLang } from '../../../web/src/i18n';
+import { createTranslator, LANGS, MESSAGES, pickLang } from '../../../../shared/web/src/i18n';
 
-const HTML = readFileSync(join(import.meta.dirname, '..', '..', '..', 'web', 'index.html'), 'utf8');
+const HTML = readFileSync(join(import.meta.dirname, '..', '..', '..', '..', 'shared', 'web', 'index.html'), 'utf8');
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
 describe('The page’s words', () => {

@@ -3,16 +3,16 @@
  * moves between the token prompt and the lookup form. Every lookup goes through the HTTP API, that
  * is through the one lookup use case; the page only asks and renders.
  */
-import { waitInWindows } from '../../shared/trace/wait-in-windows';
-import { ApiError, createApiClient, createApiTransport, type ScopeView, type TraceReport } from '../../shared/api-client/api-client';
+import { waitInWindows } from '../../trace/wait-in-windows';
+import { ApiError, createApiClient, createApiTransport, type ScopeView, type TraceReport } from '../../api-client/api-client';
 import { byId, h } from './dom';
-import { createFindJourneyClient, type FindView, type JourneyView } from '../../shared/api-client/find-journey-client';
+import { createFindJourneyClient, type FindView, type JourneyView } from '../../api-client/find-journey-client';
 import { applyTranslations, createTranslator, LANGS, pickLang, type Lang, type Translator } from './i18n';
 import { renderFind } from './render-find';
 import { renderJourney } from './render-journey';
 import { renderDiagnosis, renderReport } from './render-report';
 import { fromFragment, MAX_WAIT_SECONDS, toFragment, type LookupQuery } from './share-link';
-import { describeZone, formatDuration, fromLocalInputValue, toLocalInputValue } from '../../shared/local-time';
+import { describeZone, formatDuration, fromLocalInputValue, toLocalInputValue } from '../../local-time';
 import { createTokenStore } from './token-store';
 
 const LANG_KEY = 'mqtrace.lang';

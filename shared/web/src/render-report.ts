@@ -1,12 +1,13 @@
-import type { TraceReport } from '../../shared/api-client/api-client';
+import type { TraceReport } from '../../api-client/api-client';
 import { h, type Child } from './dom';
 import type { Translator } from './i18n';
-import { formatDuration, formatInstant } from '../../shared/local-time';
+import { formatDuration, formatInstant } from '../../local-time';
 
 type Diagnosis = NonNullable<TraceReport['diagnosis']>;
 type Finding = Diagnosis['findings'][number];
 
-const SEVERITY_ORDER = ['CRITICAL', 'WARNING', 'INFO'];
+/** Most severe first. */
+export const SEVERITY_ORDER = ['CRITICAL', 'WARNING', 'INFO'];
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/;
 
 /** A term/description list; rows whose value is missing are left out. */
@@ -191,7 +192,8 @@ export function renderDiagnosis(diagnosis: Diagnosis, t: Translator): HTMLElemen
   return section;
 }
 
-function renderFinding(f: Finding, t: Translator): HTMLElement {
+/** One finding: severity, title, code and group, detail, and its evidence behind a disclosure. */
+export function renderFinding(f: Finding, t: Translator): HTMLElement {
   return h(
     'li',
     { class: `finding finding-${f.severity.toLowerCase()}` },
