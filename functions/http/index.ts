@@ -79,6 +79,7 @@ export const handler = createHttpHandler({
       lookups,
       invoker,
       fetch: (url, init) => fetch(url, init),
+      timeZone: config.timeZone,
       credentials,
       idempotency: createMemoryIdempotencyStore({ maxEntries: 10_000, now: Date.now }),
       access,

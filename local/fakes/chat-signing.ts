@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { dingTalkSign } from '../../shared/chat/dingtalk/verify-dingtalk';
-import { slackSignatureDigest } from '../../shared/chat/slack/verify-slack';
+import { dingTalkSign } from '../../shared/platforms/dingtalk/verify';
+import { slackSignatureDigest } from '../../shared/platforms/slack/verify';
 
 /**
  * Demo chat settings of the local stack. None of these is real: they exist so that `npm start`

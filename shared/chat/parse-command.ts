@@ -1,25 +1,36 @@
-import { CHAT_COMMANDS, CHAT_OPTIONS, HELP_WORDS, findCommand, type ChatCommandSpec } from './command-registry';
+import type { LooseMessage } from '../i18n/translator';
+import { CHAT_COMMANDS, CHAT_OPTIONS, HELP_WORDS, findCommand, type ChatCommandName, type ChatCommandSpec } from './command-registry';
 
-/** A command as typed in chat, after tolerant parsing. */
+/** A command as typed in chat, after tolerant parsing, bound against its registry entry. */
 export type ParsedCommand =
-  | { name: 'trace'; topic: string; msgId: string; instance: string | undefined; why: boolean; flags: ReadonlySet<string> }
+  | {
+      name: Exclude<ChatCommandName, 'help'>;
+      /** Positional arguments by their registry name; optional ones absent when not given. */
+      args: Readonly<Record<string, string | undefined>>;
+      /** Keyword switches that were given, by their registry name (e.g. `why`). */
+      switches: ReadonlySet<string>;
+      /** Options such as `--public`, lower-cased. */
+      flags: ReadonlySet<string>;
+    }
   | { name: 'help' }
-  | { name: 'invalid'; problem: string; command: string | undefined };
+  | { name: 'invalid'; problem: LooseMessage; command: string | undefined };
 
 const SMART_QUOTES = /[\u201C\u201D\u201E\u201F\u2033\u2036\u00AB\u00BB\u300C\u300D\u300E\u300F\u2018\u2019\u201A\u201B\u2032\u2035\u2039\u203A`]/g;
 const ZERO_WIDTH = /[\u200B-\u200D\u2060\uFEFF\u00AD]/g;
 // Dashes that phones and macOS substitute for "--" (and a lone "-") as you type.
 const DASH_FLAG = /^(?:[\u2012-\u2015\u2212]|--|\u2014-|-\u2014)(?=[a-z])/i;
 const SLACK_LINK = /<([^<>|]*)(?:\|([^<>]*))?>/g;
+// Feishu's at-tags in rich text, e.g. <at user_id="ou_…">mqtrace</at>: a mention, not a word.
+const AT_TAG = /<at\b[^>]*>[^<]*<\/at>/gi;
 const QUOTE_TOKEN = /^["']+|["']+$/g;
-const TRAILING_PUNCTUATION = /[.;:!?]+$/;
+const TRAILING_PUNCTUATION = /[.;:!?。；：！？]+$/;
 
 /**
  * Undoes what chat clients do to typed text: full-width characters (NFKC), smart quotes,
  * zero-width characters, Slack's `<…|…>` auto-formatting and HTML escapes, and @-mentions.
  */
 export function normaliseChatText(text: string): string {
-  let out = text.normalize('NFKC').replace(ZERO_WIDTH, '').replace(SMART_QUOTES, '"');
+  let out = text.normalize('NFKC').replace(ZERO_WIDTH, '').replace(SMART_QUOTES, '"').replace(AT_TAG, ' ');
   out = out.replace(SLACK_LINK, (_all, target: string, label: string | undefined) => {
     // <@U123>, <#C123|general>, <!here>: mentions, not words of the command.
     if (/^[@#!]/.test(target)) return ' ';
@@ -35,7 +46,7 @@ export function normaliseChatText(text: string): string {
 
 /**
  * Parses one chat command against the registry. Never throws: anything malformed comes back as
- * `invalid` with a problem the usage text can show.
+ * `invalid` with a problem (a catalogue message) the usage text can show.
  */
 export function parseChatCommand(text: string): ParsedCommand {
   const tokens = normaliseChatText(text)
@@ -48,35 +59,34 @@ export function parseChatCommand(text: string): ParsedCommand {
   const [first, ...args] = words;
   if (first === undefined || HELP_WORDS.has(first.toLowerCase()) || flags.has('--help')) return { name: 'help' };
 
-  const name = first.toLowerCase();
-  const spec = findCommand(name);
+  const spec = findCommand(first);
   if (!spec) {
-    const known = CHAT_COMMANDS.map((c) => c.name).join(', ');
-    return { name: 'invalid', problem: `Unknown command "${clip(first)}". Commands: ${known}.`, command: undefined };
+    const commands = CHAT_COMMANDS.map((c) => c.name).join(', ');
+    return { name: 'invalid', problem: { key: 'problem.unknownCommand', params: { word: clip(first), commands } }, command: undefined };
   }
   if (spec.name === 'help') return { name: 'help' };
 
   const unknownFlag = [...flags].find((f) => !CHAT_OPTIONS.some((o) => o.flag === f));
-  if (unknownFlag) return { name: 'invalid', problem: `Unknown option ${clip(unknownFlag)}.`, command: spec.name };
+  if (unknownFlag) return { name: 'invalid', problem: { key: 'problem.unknownOption', params: { flag: clip(unknownFlag) } }, command: spec.name };
 
   const bound = bindArgs(spec, args);
   if (!bound.ok) return { name: 'invalid', problem: bound.problem, command: spec.name };
-  const { values } = bound;
-  return { name: 'trace', topic: values.topic as string, msgId: values.msgId as string, instance: values.instance, why: values.why !== undefined, flags };
+  return { name: spec.name as Exclude<ChatCommandName, 'help'>, args: bound.values, switches: bound.switches, flags };
 }
 
-type Bound = { ok: true; values: Record<string, string | undefined> } | { ok: false; problem: string };
+type Bound = { ok: true; values: Record<string, string | undefined>; switches: Set<string> } | { ok: false; problem: LooseMessage };
 
 function bindArgs(spec: ChatCommandSpec, allArgs: string[]): Bound {
   const required = spec.args.filter((a) => !a.optional).length;
-  const values: Record<string, string | undefined> = {};
+  const values: Record<string, string | undefined> = Object.create(null) as Record<string, string | undefined>;
+  const switches = new Set<string>();
   // Keywords count only after the required arguments, so a topic that happens to be named "why" still works.
   let args = allArgs;
   for (const arg of spec.args.filter((a) => a.keywords)) {
     const words = new Set(arg.keywords?.map((w) => w.toLowerCase()));
     const at = args.findIndex((a, index) => index >= required && words.has(a.toLowerCase()));
     if (at === -1) continue;
-    values[arg.name] = args[at];
+    switches.add(arg.name);
     args = args.filter((_a, index) => index !== at);
   }
   const positional = spec.args.filter((a) => !a.keywords);
@@ -87,14 +97,14 @@ function bindArgs(spec: ChatCommandSpec, allArgs: string[]): Bound {
     if (last?.schema && given !== undefined && last.schema.safeParse(given).success) {
       const missing = positional.slice(args.length - 1, required - 1).map((a) => a.name);
       const order = positional.slice(0, required).map((a) => `<${a.name}>`).join(' ');
-      return { ok: false, problem: `Missing ${missing.join(' and ')}: "${clip(given)}" looks like the ${last.name}; write ${spec.name} ${order}.` };
+      return { ok: false, problem: { key: 'problem.missingLooksLike', params: { missing: { and: missing }, given: clip(given), last: last.name, command: spec.name, order } } };
     }
     const missing = positional.slice(args.length, required).map((a) => a.name);
-    return { ok: false, problem: `Missing ${missing.join(' and ')}.` };
+    return { ok: false, problem: { key: 'problem.missing', params: { missing: { and: missing } } } };
   }
   if (args.length > positional.length) {
-    const switches = spec.args.filter((a) => a.keywords).map((a) => ` plus "${a.keywords?.[0] ?? a.name}"`).join('');
-    return { ok: false, problem: `Too many words: "${spec.name}" takes at most ${positional.length}${switches} (got ${allArgs.length}).` };
+    const words = spec.args.filter((a) => a.keywords).map((a) => a.keywords?.[0] ?? a.name);
+    return { ok: false, problem: { key: 'problem.tooMany', params: { command: spec.name, max: positional.length, switches: { switches: words }, got: allArgs.length } } };
   }
   for (const [index, arg] of positional.entries()) {
     const raw = args[index];
@@ -104,10 +114,10 @@ function bindArgs(spec: ChatCommandSpec, allArgs: string[]): Bound {
       continue;
     }
     const result = arg.schema.safeParse(raw);
-    if (!result.success) return { ok: false, problem: `${arg.name} "${clip(raw)}" ${result.error.issues[0]?.message ?? 'is not valid'}.` };
+    if (!result.success) return { ok: false, problem: { key: 'problem.invalidArg', params: { arg: arg.name, value: clip(raw), detail: { domain: result.error.issues[0]?.message ?? 'is not valid' } } } };
     values[arg.name] = result.data;
   }
-  return { ok: true, values };
+  return { ok: true, values, switches };
 }
 
 // Echoed input is clipped so a pasted essay does not come back as the error.

@@ -4,9 +4,10 @@ import { createChatApi } from '../../shared/chat/chat-api';
 import { createCredentialsProvider } from '../../shared/credentials';
 import { createMemoryIdempotencyStore } from '../../shared/idempotency';
 import { createLookupService } from '../../shared/trace/lookup-service';
-import type { FetchLike } from '../../shared/chat/post-json';
+import type { FetchLike } from '../../shared/outbound/http-client';
 import { chatSecrets, loadChatConfig } from '../../shared/config/chat-config-schema';
 import type { FcContext } from '../../shared/fc-context';
+import type { TimeZoneSetting } from '../../shared/i18n/time-zone';
 import type { FcHttpResponse } from '../../shared/http/http-response';
 import { createFc2Invoker, type Fc2Constructor } from '../../shared/invoke/fc2-invoker';
 import { createLogger } from '../../shared/log';
@@ -43,7 +44,8 @@ export const CHAT_TEST_CONFIG: Record<string, unknown> = {
   aliases: { prod: CHAT_PROD_INSTANCE },
   defaultInstance: CHAT_DEFAULT_INSTANCE,
   slack: { channels: [{ teamId: TEST_TEAM_ID, channelId: '*', scope: EVERYTHING }] },
-  dingtalk: { conversations: [{ corpId: TEST_CORP_ID, conversationId: '*', scope: EVERYTHING }] },
+  // English, so that assertions read the same on both platforms; the Chinese defaults have their own tests.
+  dingtalk: { conversations: [{ corpId: TEST_CORP_ID, conversationId: '*', scope: EVERYTHING, locale: 'en' }] },
 };
 
 export interface ReplyPost {
@@ -74,6 +76,8 @@ export interface ChatHandlerOptions {
   replyAnswer?: (url: string) => { status: number; text: string };
   /** Makes the async invocation fail with this fc2-style error. */
   invokeFailure?: unknown;
+  /** Where reply times are shown; default UTC. */
+  timeZone?: TimeZoneSetting;
 }
 
 /**
@@ -98,7 +102,7 @@ export function buildChatHandler(options: ChatHandlerOptions = {}): ChatHandlerH
     }
   }
   const fetchFn: FetchLike = async (url, init) => {
-    posts.push({ url, body: JSON.parse(init.body) as Record<string, any> });
+    posts.push({ url, body: JSON.parse(init.body ?? 'null') as Record<string, any> });
     const answer = options.replyAnswer?.(url) ?? { status: 200, text: url.includes('dingtalk') ? '{"errcode":0,"errmsg":"ok"}' : 'ok' };
     return { status: answer.status, text: async () => answer.text };
   };
@@ -129,6 +133,7 @@ export function buildChatHandler(options: ChatHandlerOptions = {}): ChatHandlerH
         },
       }),
       fetch: fetchFn,
+      timeZone: options.timeZone ?? { kind: 'offset', minutes: 0 },
       idempotency: createMemoryIdempotencyStore({ maxEntries: 10_000, now: clock.now }),
     }),
   });

@@ -45,7 +45,7 @@ describe('Local stack: the built spot-check function, fired by its timer through
     expect(stack.slack?.posts).toHaveLength(1);
     const markdown = stack.dingtalk?.posts[0]?.body.markdown?.text ?? '';
     for (const msgId of STUCK) {
-      expect(markdown).toContain(`re-check: @mqtrace trace orders ${msgId} ${DEMO_INSTANCE}`);
+      expect(markdown).toContain(`重新检查 @mqtrace trace orders ${msgId} ${DEMO_INSTANCE}`);
       expect(JSON.stringify(stack.slack?.posts[0]?.body)).toContain(`/mqtrace trace orders ${msgId} ${DEMO_INSTANCE}`);
     }
     expect(JSON.parse(readFileSync(stack.stateFile, 'utf8')).checks.orders).toMatchObject({ status: 'FAILING', alerts: { dingtalk: {}, slack: {} } });
@@ -88,8 +88,9 @@ describe('Local stack: the built spot-check function, fired by its timer through
     expect(failing.summary?.checks[0]?.status).toBe('FAILING');
     expect(recovered.summary?.checks[0]?.status).toBe('OK');
     expect(stack.dingtalk?.posts).toHaveLength(2);
-    expect(stack.dingtalk?.posts[1]?.body.markdown?.text).toContain('**Recovered:**');
-    expect(stack.dingtalk?.posts[1]?.body.markdown?.title).toBe('mqtrace: 1 recovered');
+    // DingTalk alerts are in Chinese unless MQTRACE_ALERT_LOCALE says otherwise.
+    expect(stack.dingtalk?.posts[1]?.body.markdown?.text).toContain('**已恢复:**');
+    expect(stack.dingtalk?.posts[1]?.body.markdown?.title).toBe('mqtrace：1 项已恢复');
     expect(stack.slack?.posts[1]?.body.text).toBe('mqtrace: 1 recovered');
   });
 

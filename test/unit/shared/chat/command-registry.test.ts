@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { buildHelp, CHAT_COMMANDS, usageOf } from '../../../../shared/chat/command-registry';
+import { buildHelp, CHAT_COMMANDS, findCommand, followUpsFor, usageOf } from '../../../../shared/chat/command-registry';
+import { helpView } from '../../../../shared/chat/present';
+import { EN_UTC, ZH_SHANGHAI } from '../../../builders/build-presenter';
+
+const notes = (help: ReturnType<typeof buildHelp>) => helpView(EN_UTC, help).notes;
 
 describe('Function: buildHelp', () => {
   it('lists every registered command with its usage, generated from the registry', () => {
@@ -9,7 +13,7 @@ describe('Function: buildHelp', () => {
     expect(help.commands.map((c) => c.usage)).toEqual(['/mqtrace trace <topic> <msgId> [instance] [why]', '/mqtrace help']);
     expect(help.commands).toHaveLength(CHAT_COMMANDS.length);
     expect(help.commands[0]?.examples).toEqual(['/mqtrace trace orders 0A000C22303918B4AAC244F9ABC301A3', '/mqtrace trace orders 0A000C22303918B4AAC244F9ABC301A3 why']);
-    expect(help.notes.find((n) => n.startsWith('why:'))).toContain('为什么');
+    expect(notes(help).find((n) => n.startsWith('why:'))).toContain('为什么');
   });
 
   it('shows Slack-only options on Slack only', () => {
@@ -22,15 +26,43 @@ describe('Function: buildHelp', () => {
 
   it('names the default instance and the aliases when configured', () => {
     const help = buildHelp({ invocation: '/mqtrace', platform: 'slack', aliases: ['prod', 'staging'], defaultInstanceId: 'MQ_INST_1234567890123456_BXdemo01' });
-    expect(help.notes).toContain('Default instance: MQ_INST_1234567890123456_BXdemo01');
-    expect(help.notes).toContain('Instance aliases: prod, staging');
+    expect(notes(help)).toContain('Default instance: MQ_INST_1234567890123456_BXdemo01');
+    expect(notes(help)).toContain('Instance aliases: prod, staging');
     const none = buildHelp({ invocation: '/mqtrace', platform: 'slack', aliases: [], defaultInstanceId: undefined });
-    expect(none.notes).toContain('No default instance is configured: name one in every command.');
+    expect(notes(none)).toContain('No default instance is configured: name one in every command.');
   });
 });
 
 describe('Function: usageOf', () => {
   it('marks optional arguments with brackets', () => {
     expect(usageOf(CHAT_COMMANDS[0], '')).toBe('trace <topic> <msgId> [instance] [why]');
+  });
+});
+
+describe('Chinese forms of the commands', () => {
+  it('gives every command a Chinese form that finds it', () => {
+    for (const command of CHAT_COMMANDS) {
+      const chinese = command.aliases.filter((a) => /[\u4e00-\u9fff]/.test(a));
+      expect(chinese.length, command.name).toBeGreaterThan(0);
+      for (const alias of chinese) expect(findCommand(alias)?.name).toBe(command.name);
+    }
+  });
+
+  it('lists the Chinese forms in the help, and words the help in Chinese for zh-CN', () => {
+    const help = buildHelp({ invocation: '@mqtrace', platform: 'dingtalk', aliases: [], defaultInstanceId: undefined });
+    const zh = helpView(ZH_SHANGHAI, help);
+    expect(zh.notes.at(-1)).toBe('也可以用中文：查询 = trace, 帮助 = help, 为什么 = why');
+    expect(zh.commands[0]?.summary).toBe('这条消息被消费了吗？如果没有，为什么？');
+  });
+});
+
+describe('Function: followUpsFor', () => {
+  const target = { topic: 'orders', msgId: '0A000C22303918B4AAC244F9ABC301A3', instanceId: 'MQ_INST_1234567890123456_BXdemo01' };
+
+  it('offers a re-check and a why, as commands the parser reads back', () => {
+    expect(followUpsFor(target, undefined)).toEqual([
+      { id: 'recheck', label: 'action.recheck', command: `trace orders ${target.msgId} ${target.instanceId}` },
+      { id: 'why', label: 'action.why', command: `trace orders ${target.msgId} ${target.instanceId} why` },
+    ]);
   });
 });

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { normaliseChatText, parseChatCommand } from '../../../../shared/chat/parse-command';
+import { normaliseChatText, parseChatCommand, type ParsedCommand } from '../../../../shared/chat/parse-command';
+import { EN_UTC, ZH_SHANGHAI } from '../../../builders/build-presenter';
+
+/** The parse as the old flat shape, for readable expectations. */
+const flat = (parsed: ParsedCommand) =>
+  'args' in parsed ? { name: parsed.name, instance: undefined, ...parsed.args, why: parsed.switches.has('why'), flags: parsed.flags } : parsed.name === 'invalid' ? { ...parsed, problem: EN_UTC.loose(parsed.problem) } : parsed;
 
 const MSG = '0A000C22303918B4AAC244F9ABC301A3';
 const INST = 'MQ_INST_1234567890123456_BXdemo01';
@@ -28,17 +33,18 @@ describe('Function: parseChatCommand', () => {
       // Act
       const parsed = parseChatCommand(text);
       // Assert
-      expect(parsed).toMatchObject({ name: 'trace', topic: 'orders', msgId: MSG, instance: undefined });
+      expect(flat(parsed)).toMatchObject({ name: 'trace', topic: 'orders', msgId: MSG });
+      expect(parsed.name === 'trace' && parsed.args.instance).toBeUndefined();
     });
 
     it('keeps the instance argument as typed, for alias resolution later', () => {
-      expect(parseChatCommand(`trace orders ${MSG} prod`)).toMatchObject({ name: 'trace', instance: 'prod' });
-      expect(parseChatCommand(`trace orders ${MSG} ${INST}`)).toMatchObject({ name: 'trace', instance: INST });
+      expect(flat(parseChatCommand(`trace orders ${MSG} prod`))).toMatchObject({ name: 'trace', instance: 'prod' });
+      expect(flat(parseChatCommand(`trace orders ${MSG} ${INST}`))).toMatchObject({ name: 'trace', instance: INST });
     });
 
     it("undoes Slack's auto-linking of words that look like URLs or e-mail addresses", () => {
-      expect(parseChatCommand(`trace <http://orders|orders> ${MSG} <mailto:prod@x.io|prod@x.io>`)).toMatchObject({ topic: 'orders', instance: 'prod@x.io' });
-      expect(parseChatCommand(`trace orders ${MSG} <https://example.com>`)).toMatchObject({ instance: 'https://example.com' });
+      expect(flat(parseChatCommand(`trace <http://orders|orders> ${MSG} <mailto:prod@x.io|prod@x.io>`))).toMatchObject({ topic: 'orders', instance: 'prod@x.io' });
+      expect(flat(parseChatCommand(`trace orders ${MSG} <https://example.com>`))).toMatchObject({ instance: 'https://example.com' });
     });
 
     it.each([
@@ -75,14 +81,14 @@ describe('Function: parseChatCommand', () => {
       const parsed = parseChatCommand(text);
       // Assert
       expect(parsed.name).toBe('invalid');
-      expect(parsed.name === 'invalid' && parsed.problem).toContain(problem);
+      expect(parsed.name === 'invalid' && EN_UTC.loose(parsed.problem)).toContain(problem);
     });
 
     it('never throws and clips what it echoes, whatever the input', () => {
       for (const text of ['\u0000', '<<<>>>', '<@', 'trace <', `x${'y'.repeat(5000)}`, 'trace \uD800 orders', '&lt;script&gt;']) {
         const parsed = parseChatCommand(text);
         expect(['help', 'invalid', 'trace']).toContain(parsed.name);
-        if (parsed.name === 'invalid') expect(parsed.problem.length).toBeLessThan(200);
+        if (parsed.name === 'invalid') expect(EN_UTC.loose(parsed.problem).length).toBeLessThan(200);
       }
     });
   });
@@ -102,18 +108,40 @@ describe('Function: parseChatCommand (why)', () => {
     ['after the instance', `trace orders ${MSG} ${INST} Why`, INST],
     ['before the instance', `trace orders ${MSG} why ${INST}`, INST],
   ])('asks for the explanation when written %s', (_name, text, instance) => {
-    expect(parseChatCommand(text)).toMatchObject({ name: 'trace', topic: 'orders', msgId: MSG, instance, why: true });
+    expect(flat(parseChatCommand(text))).toMatchObject({ name: 'trace', topic: 'orders', msgId: MSG, instance, why: true });
   });
 
   it('does not ask for it without the word', () => {
-    expect(parseChatCommand(`trace orders ${MSG} ${INST}`)).toMatchObject({ name: 'trace', instance: INST, why: false });
+    expect(flat(parseChatCommand(`trace orders ${MSG} ${INST}`))).toMatchObject({ name: 'trace', instance: INST, why: false });
   });
 
   it('reads "why" in the topic position as the topic, not as the switch', () => {
-    expect(parseChatCommand(`trace why ${MSG}`)).toMatchObject({ name: 'trace', topic: 'why', msgId: MSG, why: false });
+    expect(flat(parseChatCommand(`trace why ${MSG}`))).toMatchObject({ name: 'trace', topic: 'why', msgId: MSG, why: false });
   });
 
   it('refuses a second "why" as an extra word', () => {
-    expect(parseChatCommand(`trace orders ${MSG} ${INST} why why extra`)).toMatchObject({ name: 'invalid', problem: expect.stringContaining('Too many words') });
+    expect(flat(parseChatCommand(`trace orders ${MSG} ${INST} why why extra`))).toMatchObject({ name: 'invalid', problem: expect.stringContaining('Too many words') });
+  });
+});
+
+describe('Function: parseChatCommand (Chinese)', () => {
+  it.each([
+    ['查询 for trace', `查询 orders ${MSG}`, false],
+    ['追踪 for trace', `追踪 orders ${MSG} 为什么`, true],
+    ['原因 for why', `trace orders ${MSG} 原因`, true],
+  ])('reads %s', (_name, text, why) => {
+    expect(flat(parseChatCommand(text))).toMatchObject({ name: 'trace', topic: 'orders', msgId: MSG, why });
+  });
+
+  it('reads 帮助 and a full-width question mark as help', () => {
+    expect(parseChatCommand('帮助')).toEqual({ name: 'help' });
+    expect(parseChatCommand('？')).toEqual({ name: 'help' });
+  });
+
+  it('words its problems in Chinese for a zh-CN reader', () => {
+    const parsed = parseChatCommand('trace orders');
+    expect(parsed.name === 'invalid' && ZH_SHANGHAI.loose(parsed.problem)).toBe('缺少 msgId。');
+    const bad = parseChatCommand('trace orders 12345');
+    expect(bad.name === 'invalid' && ZH_SHANGHAI.loose(bad.problem)).toContain('必须是 32 或 56 位十六进制字符');
   });
 });
