@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { dingTalkSign } from '../../shared/platforms/dingtalk/verify';
+import { encryptFeishu, feishuSignature } from '../../shared/platforms/feishu/verify';
 import { slackSignatureDigest } from '../../shared/platforms/slack/verify';
 
 /**
@@ -104,4 +105,100 @@ export function signDingTalkRequest(options: { appSecret?: string; timestampMs?:
     timestamp,
     sign: dingTalkSign(options.appSecret ?? DEMO_CHAT.dingtalkAppSecret, timestamp),
   };
+}
+
+/** Demo settings of the Feishu/Lark app and WeCom app of the local stack (never real). */
+export const DEMO_FEISHU = {
+  appId: 'cli_mqtracedemo0001',
+  appSecret: 'mqtrace-demo-feishu-app-secret-not-real',
+  verificationToken: 'mqtrace-demo-feishu-verification-token',
+  encryptKey: 'mqtrace-demo-feishu-encrypt-key-not-real',
+  tenantKey: 'demotenant0001',
+  chatId: 'oc_demochat000000000001',
+  openId: 'ou_demouser000000000001',
+} as const;
+
+export interface FeishuMessageFields {
+  text: string;
+  eventId?: string;
+  messageId?: string;
+  chatId?: string;
+  tenantKey?: string;
+  token?: string;
+  chatType?: 'group' | 'p2p';
+  createTimeMs?: number;
+}
+
+/** An `im.message.receive_v1` event (schema 2.0), as the app bot receives a mention of itself. */
+export function buildFeishuMessageEvent(fields: FeishuMessageFields): Record<string, unknown> {
+  const tenantKey = fields.tenantKey ?? DEMO_FEISHU.tenantKey;
+  return {
+    schema: '2.0',
+    header: {
+      event_id: fields.eventId ?? `ev${randomBytes(12).toString('hex')}`,
+      event_type: 'im.message.receive_v1',
+      create_time: String(fields.createTimeMs ?? Date.now()),
+      token: fields.token ?? DEMO_FEISHU.verificationToken,
+      app_id: DEMO_FEISHU.appId,
+      tenant_key: tenantKey,
+    },
+    event: {
+      sender: { sender_id: { open_id: DEMO_FEISHU.openId, union_id: 'on_demo0001' }, sender_type: 'user', tenant_key: tenantKey },
+      message: {
+        message_id: fields.messageId ?? `om_${randomBytes(12).toString('hex')}`,
+        create_time: String(fields.createTimeMs ?? Date.now()),
+        chat_id: fields.chatId ?? DEMO_FEISHU.chatId,
+        chat_type: fields.chatType ?? 'group',
+        message_type: 'text',
+        content: JSON.stringify({ text: `@_user_1 ${fields.text}` }),
+        mentions: [{ key: '@_user_1', id: { open_id: 'ou_demobot0001' }, name: 'mqtrace', tenant_key: tenantKey }],
+      },
+    },
+  };
+}
+
+/** A `card.action.trigger` callback: a press of a card button whose value carries `command`. */
+export function buildFeishuCardAction(fields: { command: string; messageId: string; eventId?: string; chatId?: string; tenantKey?: string; token?: string }): Record<string, unknown> {
+  const tenantKey = fields.tenantKey ?? DEMO_FEISHU.tenantKey;
+  return {
+    schema: '2.0',
+    header: { event_id: fields.eventId ?? `ev${randomBytes(12).toString('hex')}`, event_type: 'card.action.trigger', create_time: String(Date.now()), token: fields.token ?? DEMO_FEISHU.verificationToken, app_id: DEMO_FEISHU.appId, tenant_key: tenantKey },
+    event: {
+      operator: { tenant_key: tenantKey, open_id: DEMO_FEISHU.openId },
+      token: 'c-demo-card-token',
+      action: { tag: 'button', value: { mqtrace_command: fields.command } },
+      host: 'im_message',
+      context: { open_message_id: fields.messageId, open_chat_id: fields.chatId ?? DEMO_FEISHU.chatId },
+    },
+  };
+}
+
+/**
+ * A Feishu request as the platform sends it with an Encrypt Key: the body `{"encrypt": …}` and the
+ * `X-Lark-*` headers signed over exactly those bytes. Without a key, the plain JSON and no signature.
+ */
+export function signFeishuRequest(
+  event: Record<string, unknown>,
+  options: { encryptKey?: string | undefined; timestampSec?: number; nonce?: string } = { encryptKey: DEMO_FEISHU.encryptKey },
+): { body: string; headers: Record<string, string> } {
+  const key = options.encryptKey;
+  if (!key) return { body: JSON.stringify(event), headers: { 'content-type': 'application/json; charset=utf-8' } };
+  const body = JSON.stringify({ encrypt: encryptFeishu(key, JSON.stringify(event)) });
+  const timestamp = String(options.timestampSec ?? Math.floor(Date.now() / 1000));
+  const nonce = options.nonce ?? randomBytes(8).toString('hex');
+  return {
+    body,
+    headers: {
+      'content-type': 'application/json; charset=utf-8',
+      'x-lark-request-timestamp': timestamp,
+      'x-lark-request-nonce': nonce,
+      'x-lark-signature': feishuSignature(timestamp, nonce, key, body),
+    },
+  };
+}
+
+/** Feishu's URL-verification challenge, encrypted when a key is given (it carries no signature headers). */
+export function buildFeishuChallenge(challenge: string, options: { encryptKey?: string | undefined; token?: string } = {}): string {
+  const plainBody = { challenge, token: options.token ?? DEMO_FEISHU.verificationToken, type: 'url_verification' };
+  return options.encryptKey ? JSON.stringify({ encrypt: encryptFeishu(options.encryptKey, JSON.stringify(plainBody)) }) : JSON.stringify(plainBody);
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunSummary } from '../../shared/spot-check/spot-check-runner';
 import { startDingTalkRobotFake, type DingTalkRobotFake } from '../fakes/dingtalk-robot-fake';
+import { startFeishuBotFake, type FeishuBotFake } from '../fakes/feishu-bot-fake';
 import { startSlackWebhookFake, type SlackWebhookFake } from '../fakes/slack-webhook-fake';
 import { createFcRunner, type FcRunner, type InvokeOutcome } from './fc-runner';
 import { loadFunctionSpecs, type FunctionSpec } from './s-yaml';
@@ -12,6 +13,8 @@ import { buildTimerEvent, timerTriggerOf } from './timer-trigger';
 /** Demo values of the local fakes; never real. */
 export const LOCAL_DINGTALK_TOKEN = 'mqtrace-local-robot-token';
 export const LOCAL_DINGTALK_SECRET = 'SECmqtrace-local-robot-secret-not-real';
+export const LOCAL_FEISHU_BOT_TOKEN = 'mqtrace-local-feishu-hook';
+export const LOCAL_FEISHU_BOT_SECRET = 'mqtrace-local-feishu-bot-secret-not-real';
 
 export interface SpotCheckStackOptions {
   /** The deployer's environment, as s.yaml's ${env(...)} sees it. Default `process.env`. */
@@ -38,6 +41,7 @@ export interface SpotCheckStack {
   /** Present unless the environment configures a real robot / webhook. */
   dingtalk: DingTalkRobotFake | undefined;
   slack: SlackWebhookFake | undefined;
+  feishu: FeishuBotFake | undefined;
   stateFile: string;
   /** Fires the timer once: the trigger's payload unless `payload` is given. */
   invoke(payload?: string): Promise<SpotCheckInvocation>;
@@ -70,6 +74,8 @@ export async function startSpotCheckStack(options: SpotCheckStackOptions = {}): 
   if (dingtalk) Object.assign(overrides, { MQTRACE_DINGTALK_ROBOT_URL: dingtalk.webhookUrl, MQTRACE_DINGTALK_ROBOT_SECRET: LOCAL_DINGTALK_SECRET });
   const slack = env.MQTRACE_SLACK_WEBHOOK_URL ? undefined : await startSlackWebhookFake();
   if (slack) overrides.MQTRACE_SLACK_WEBHOOK_URL = slack.webhookUrl;
+  const feishu = env.MQTRACE_FEISHU_BOT_URL ? undefined : await startFeishuBotFake({ token: LOCAL_FEISHU_BOT_TOKEN, secret: LOCAL_FEISHU_BOT_SECRET });
+  if (feishu) Object.assign(overrides, { MQTRACE_FEISHU_BOT_URL: feishu.webhookUrl, MQTRACE_FEISHU_BOT_SECRET: LOCAL_FEISHU_BOT_SECRET });
   // A state file of our own lives in a temp directory that close() removes; a given one is the caller's.
   const ownDir = options.stateFile ? undefined : mkdtempSync(join(tmpdir(), 'mqtrace-spot-check-'));
   const stateFile = options.stateFile ?? join(ownDir as string, 'state.json');
@@ -84,6 +90,7 @@ export async function startSpotCheckStack(options: SpotCheckStackOptions = {}): 
     emulator,
     dingtalk,
     slack,
+    feishu,
     stateFile,
     async invoke(payload) {
       const outcome = await runner.invoke(buildTimerEvent(trigger, payload === undefined ? {} : { payload }));
@@ -92,7 +99,7 @@ export async function startSpotCheckStack(options: SpotCheckStackOptions = {}): 
     },
     async close() {
       await runner.close();
-      await Promise.all([emulator?.handle.close(), dingtalk?.close(), slack?.close()]);
+      await Promise.all([emulator?.handle.close(), dingtalk?.close(), slack?.close(), feishu?.close()]);
       if (ownDir) rmSync(ownDir, { recursive: true, force: true });
     },
   };

@@ -1,4 +1,5 @@
 import { dingtalkManifest } from './dingtalk/manifest';
+import { feishuManifest } from './feishu/manifest';
 import type { PlatformManifest } from './platform-port';
 import { slackManifest } from './slack/manifest';
 
@@ -8,13 +9,14 @@ import { slackManifest } from './slack/manifest';
  * the alert senders. Adding a platform: its folder `shared/platforms/<name>/` (manifest, adapter,
  * renderers, alert sender), its name here, and its manifest in {@link PLATFORMS}.
  */
-export const PLATFORM_NAMES = ['slack', 'dingtalk'] as const;
+export const PLATFORM_NAMES = ['slack', 'dingtalk', 'feishu'] as const;
 
 export type PlatformName = (typeof PLATFORM_NAMES)[number];
 
 export const PLATFORMS: Readonly<Record<PlatformName, PlatformManifest>> = {
   slack: slackManifest,
   dingtalk: dingtalkManifest,
+  feishu: feishuManifest,
 };
 
 /** The manifests in registry order. */

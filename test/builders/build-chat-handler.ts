@@ -13,6 +13,7 @@ import { createFc2Invoker, type Fc2Constructor } from '../../shared/invoke/fc2-i
 import { createLogger } from '../../shared/log';
 import type { MessageTraceResult } from '../../shared/ons/message-trace';
 import {
+  TEST_FEISHU,
   TEST_CORP_ID,
   TEST_DINGTALK_SECRET,
   TEST_INTERNAL_SECRET,
@@ -32,6 +33,10 @@ export const CHAT_TEST_ENV: Record<string, string> = {
   SLACK_SIGNING_SECRET: TEST_SLACK_SECRET,
   DINGTALK_APP_SECRET: TEST_DINGTALK_SECRET,
   MQTRACE_INTERNAL_SECRET: TEST_INTERNAL_SECRET,
+  FEISHU_APP_ID: TEST_FEISHU.appId,
+  FEISHU_APP_SECRET: TEST_FEISHU.appSecret,
+  FEISHU_VERIFICATION_TOKEN: TEST_FEISHU.verificationToken,
+  FEISHU_ENCRYPT_KEY: TEST_FEISHU.encryptKey,
 };
 
 const EVERYTHING = { instances: ['*'], topics: ['*'] };
@@ -46,11 +51,14 @@ export const CHAT_TEST_CONFIG: Record<string, unknown> = {
   slack: { channels: [{ teamId: TEST_TEAM_ID, channelId: '*', scope: EVERYTHING }] },
   // English, so that assertions read the same on both platforms; the Chinese defaults have their own tests.
   dingtalk: { conversations: [{ corpId: TEST_CORP_ID, conversationId: '*', scope: EVERYTHING, locale: 'en' }] },
+  // Feishu keeps its default language, Chinese.
+  feishu: { chats: [{ tenantKey: TEST_FEISHU.tenantKey, chatId: '*', scope: EVERYTHING }] },
 };
 
 export interface ReplyPost {
   url: string;
   body: Record<string, any>;
+  headers: Record<string, string>;
 }
 
 export interface ChatHandlerHarness {
@@ -80,6 +88,14 @@ export interface ChatHandlerOptions {
   timeZone?: TimeZoneSetting;
 }
 
+/** What each platform's endpoint answers when it takes the call. */
+function defaultAnswer(url: string): { status: number; text: string } {
+  if (url.includes('dingtalk')) return { status: 200, text: '{"errcode":0,"errmsg":"ok"}' };
+  if (url.includes('/open-apis/auth/v3/tenant_access_token/internal')) return { status: 200, text: '{"code":0,"msg":"ok","tenant_access_token":"t-test-tenant-token","expire":7200}' };
+  if (url.includes('/open-apis/im/v1/messages/')) return { status: 200, text: '{"code":0,"msg":"success","data":{}}' };
+  return { status: 200, text: 'ok' };
+}
+
 /**
  * The real HTTP handler with the real chat API, over a fake gateway, a recording `fetch`, and fc2
  * replaced by a class that records what would be invoked; the clock is fake and starts at
@@ -102,8 +118,8 @@ export function buildChatHandler(options: ChatHandlerOptions = {}): ChatHandlerH
     }
   }
   const fetchFn: FetchLike = async (url, init) => {
-    posts.push({ url, body: JSON.parse(init.body ?? 'null') as Record<string, any> });
-    const answer = options.replyAnswer?.(url) ?? { status: 200, text: url.includes('dingtalk') ? '{"errcode":0,"errmsg":"ok"}' : 'ok' };
+    posts.push({ url, body: JSON.parse(init.body ?? 'null') as Record<string, any>, headers: init.headers });
+    const answer = options.replyAnswer?.(url) ?? defaultAnswer(url);
     return { status: answer.status, text: async () => answer.text };
   };
 

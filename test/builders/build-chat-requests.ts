@@ -1,4 +1,7 @@
 import {
+  buildFeishuCardAction,
+  buildFeishuMessageEvent,
+  signFeishuRequest,
   buildDingTalkCallbackBody,
   buildSlashCommandBody,
   signDingTalkRequest,
@@ -14,6 +17,14 @@ export const TEST_INTERNAL_SECRET = 'test-internal-secret-0123456789abcdef0123';
 export const TEST_TEAM_ID = 'T0TEST0001';
 export const TEST_CORP_ID = 'dingtestcorp0001';
 export const TEST_RESPONSE_URL = 'https://hooks.slack.com/commands/T0TEST0001/1234567890/abcdef0123456789abcdef01';
+export const TEST_FEISHU = {
+  appId: 'cli_testapp00001',
+  appSecret: 'test-feishu-app-secret-0123',
+  verificationToken: 'test-feishu-verification-token',
+  encryptKey: 'test-feishu-encrypt-key-4567',
+  tenantKey: 'testtenant0001',
+  chatId: 'oc_testchat0000000000001',
+} as const;
 export const TEST_SESSION_WEBHOOK = 'https://oapi.dingtalk.com/robot/sendBySession?session=0123456789abcdef0123456789abcdef';
 
 export interface SignedSlackCommand {
@@ -81,4 +92,26 @@ function withOverrides(headers: Record<string, string>, overrides: Record<string
     else out[k] = v;
   }
   return out;
+}
+
+/** A signed (and encrypted) Feishu event, as FC delivers it to /chat/feishu. */
+export function buildFeishuEvent(
+  event: Record<string, unknown>,
+  signing: { encryptKey?: string | undefined; timestampSec: number; nonce?: string },
+  headerOverrides: Record<string, string | undefined> = {},
+  bodyOverride?: (body: string) => string,
+): Buffer {
+  const signed = signFeishuRequest(event, signing);
+  const body = bodyOverride ? bodyOverride(signed.body) : signed.body;
+  return buildFcHttpEventBuffer({ method: 'POST', path: '/chat/feishu', headers: withOverrides(signed.headers, headerOverrides), body });
+}
+
+/** A Feishu message event of the test tenant and chat. */
+export function buildTestFeishuMessage(text: string, fields: { eventId?: string; messageId?: string; tenantKey?: string; chatId?: string; token?: string } = {}): Record<string, unknown> {
+  return buildFeishuMessageEvent({ text, tenantKey: TEST_FEISHU.tenantKey, chatId: TEST_FEISHU.chatId, token: TEST_FEISHU.verificationToken, ...fields });
+}
+
+/** A Feishu card-button press of the test tenant and chat. */
+export function buildTestFeishuCardAction(command: string, messageId: string, fields: { eventId?: string } = {}): Record<string, unknown> {
+  return buildFeishuCardAction({ command, messageId, tenantKey: TEST_FEISHU.tenantKey, chatId: TEST_FEISHU.chatId, token: TEST_FEISHU.verificationToken, ...fields });
 }
