@@ -1,8 +1,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DEMO_FEISHU } from './chat-signing';
+import { DEMO_FEISHU, DEMO_WECOM } from './chat-signing';
 import { createDingTalkSessionWebhookFake, type DingTalkSessionWebhookFake } from './dingtalk-session-webhook';
 import { createFeishuApiFake, type FeishuApiFake } from './feishu-api-fake';
+import { createWeComApiFake, type WeComApiFake } from './wecom-api-fake';
 import type { FakeAnswer, RecordedPost } from './recorded-post';
 import { createSlackResponseUrlFake, type SlackResponseUrlFake } from './slack-response-url';
 
@@ -10,7 +11,7 @@ export type { RecordedPost } from './recorded-post';
 
 /**
  * The chat platforms' reply endpoints on one loopback server: Slack `response_url`s, DingTalk
- * `sessionWebhook`s, Feishu's token and reply APIs. A small admin surface (`/__fakes/…`) lets
+ * `sessionWebhook`s, Feishu's token and reply APIs, WeCom's token and message-send APIs. A small admin surface (`/__fakes/…`) lets
  * another process (the chat helper CLI) mint URLs and message IDs and read what was posted.
  */
 export interface ChatFakes {
@@ -19,6 +20,7 @@ export interface ChatFakes {
   slack: SlackResponseUrlFake;
   dingtalk: DingTalkSessionWebhookFake;
   feishu: FeishuApiFake;
+  wecom: WeComApiFake;
   /** Resolves with the first `count` posts accepted at `url`, as soon as they have arrived. */
   waitForPosts(url: string, count?: number, timeoutMs?: number): Promise<RecordedPost[]>;
   close(): Promise<void>;
@@ -33,7 +35,9 @@ export async function startChatFakes(options: { port?: number; now?: () => numbe
   const slack = createSlackResponseUrlFake({ origin: () => origin, now });
   const dingtalk = createDingTalkSessionWebhookFake({ origin: () => origin, now });
   const feishu = createFeishuApiFake({ appId: DEMO_FEISHU.appId, appSecret: DEMO_FEISHU.appSecret, origin: () => origin, now });
-  const allPosts = (url?: string) => [...slack.posts(url), ...dingtalk.posts(url), ...feishu.posts(url)];
+  const wecom = createWeComApiFake({ corpId: DEMO_WECOM.corpId, secret: DEMO_WECOM.secret, agentId: DEMO_WECOM.agentId, now });
+  // A WeCom send is found by the member it went to.
+  const allPosts = (url?: string) => [...slack.posts(url), ...dingtalk.posts(url), ...feishu.posts(url), ...(url === undefined || !url.includes('/') ? wecom.posts(url) : [])];
   const waiters = new Set<() => void>();
 
   const server = createServer((req, res) => {
@@ -48,7 +52,11 @@ export async function startChatFakes(options: { port?: number; now?: () => numbe
     const body = await readBody(req);
     if (url.pathname.startsWith('/__fakes/')) return admin(req.method ?? 'GET', url, body, res);
     const method = req.method ?? 'GET';
-    const platformApi = url.pathname.startsWith('/open-apis/') ? feishu.handle(method, url, body, req.headers) : undefined;
+    const platformApi = url.pathname.startsWith('/open-apis/')
+      ? feishu.handle(method, url, body, req.headers)
+      : url.pathname.startsWith('/cgi-bin/')
+        ? wecom.handle(method, url, body)
+        : undefined;
     if (platformApi) send(res, platformApi);
     else if (method !== 'POST') return send(res, { status: 405, body: { ok: false, error: 'method_not_allowed' } });
     else if (url.pathname.startsWith('/commands/')) send(res, slack.handle(url, body));
@@ -87,6 +95,7 @@ export async function startChatFakes(options: { port?: number; now?: () => numbe
     slack,
     dingtalk,
     feishu,
+    wecom,
     waitForPosts(url, count = 1, timeoutMs = 30_000) {
       return new Promise((resolve, reject) => {
         const check = () => {

@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { dingTalkSign } from '../../shared/platforms/dingtalk/verify';
 import { encryptFeishu, feishuSignature } from '../../shared/platforms/feishu/verify';
 import { slackSignatureDigest } from '../../shared/platforms/slack/verify';
+import { decryptWeCom, sealWeCom, verifyWeComSignature } from '../../shared/platforms/wecom/verify';
+import { readFlatXml, writeFlatXml } from '../../shared/platforms/wecom/xml';
 
 /**
  * Demo chat settings of the local stack. None of these is real: they exist so that `npm start`
@@ -201,4 +203,78 @@ export function signFeishuRequest(
 export function buildFeishuChallenge(challenge: string, options: { encryptKey?: string | undefined; token?: string } = {}): string {
   const plainBody = { challenge, token: options.token ?? DEMO_FEISHU.verificationToken, type: 'url_verification' };
   return options.encryptKey ? JSON.stringify({ encrypt: encryptFeishu(options.encryptKey, JSON.stringify(plainBody)) }) : JSON.stringify(plainBody);
+}
+
+/** Demo settings of the WeCom app of the local stack (never real). */
+export const DEMO_WECOM = {
+  corpId: 'wwmqtracedemo00001',
+  token: 'mqtraceDemoWeComToken',
+  encodingAesKey: 'mqtraceDemoEncodingAesKey0123456789abcdefgh',
+  agentId: 1000002,
+  secret: 'mqtrace-demo-wecom-app-secret-not-real',
+  userId: 'demo.user',
+} as const;
+
+export interface WeComCallbackFields {
+  text: string;
+  userId?: string;
+  msgId?: string;
+  corpId?: string;
+  agentId?: number;
+  createTimeSec?: number;
+}
+
+/** The plaintext XML of an app's text message callback (before encryption). */
+export function buildWeComTextMessage(fields: WeComCallbackFields): string {
+  const corpId = fields.corpId ?? DEMO_WECOM.corpId;
+  return writeFlatXml([
+    ['ToUserName', corpId],
+    ['FromUserName', fields.userId ?? DEMO_WECOM.userId],
+    ['CreateTime', fields.createTimeSec ?? Math.floor(Date.now() / 1000)],
+    ['MsgType', 'text'],
+    ['Content', fields.text],
+    ['MsgId', fields.msgId ?? String(BigInt(`0x${randomBytes(7).toString('hex')}`))],
+    ['AgentID', fields.agentId ?? DEMO_WECOM.agentId],
+  ]);
+}
+
+export interface WeComSigning {
+  token?: string;
+  encodingAesKey?: string;
+  /** Whom the ciphertext is for: the CorpID of an app. */
+  receiveId?: string;
+  timestampSec?: number;
+  nonce?: string;
+}
+
+/** A callback as WeCom posts it: `<Encrypt>` XML, and the query with `msg_signature`, `timestamp`, `nonce`. */
+export function signWeComCallback(plainXml: string, signing: WeComSigning = {}): { body: string; query: Record<string, string> } {
+  const timestamp = String(signing.timestampSec ?? Math.floor(Date.now() / 1000));
+  const nonce = signing.nonce ?? String(randomBytes(4).readUInt32BE(0));
+  const receiveId = signing.receiveId ?? DEMO_WECOM.corpId;
+  const sealed = sealWeCom({ token: signing.token ?? DEMO_WECOM.token, encodingAesKey: signing.encodingAesKey ?? DEMO_WECOM.encodingAesKey, receiveId, message: plainXml, timestamp, nonce });
+  return {
+    body: writeFlatXml([
+      ['ToUserName', receiveId],
+      ['AgentID', String(DEMO_WECOM.agentId)],
+      ['Encrypt', sealed.encrypted],
+    ]),
+    query: { msg_signature: sealed.signature, timestamp, nonce },
+  };
+}
+
+/** The URL verification query WeCom sends when the callback URL is saved: an encrypted `echostr`. */
+export function buildWeComVerification(echo: string, signing: WeComSigning = {}): Record<string, string> {
+  const timestamp = String(signing.timestampSec ?? Math.floor(Date.now() / 1000));
+  const nonce = signing.nonce ?? String(randomBytes(4).readUInt32BE(0));
+  const sealed = sealWeCom({ token: signing.token ?? DEMO_WECOM.token, encodingAesKey: signing.encodingAesKey ?? DEMO_WECOM.encodingAesKey, receiveId: signing.receiveId ?? DEMO_WECOM.corpId, message: echo, timestamp, nonce });
+  return { msg_signature: sealed.signature, timestamp, nonce, echostr: sealed.encrypted };
+}
+
+/** Opens a passive reply (for the helper CLI and tests): its signature checked, its text read. */
+export function openWeComReply(xml: string, signing: WeComSigning = {}): Record<string, string> | undefined {
+  const outer = readFlatXml(xml);
+  if (!outer?.Encrypt || !outer.MsgSignature || !outer.TimeStamp || !outer.Nonce) return undefined;
+  verifyWeComSignature({ token: signing.token ?? DEMO_WECOM.token, query: { msg_signature: outer.MsgSignature, timestamp: outer.TimeStamp, nonce: outer.Nonce }, encrypted: outer.Encrypt, nowMs: Number(outer.TimeStamp) * 1000 });
+  return readFlatXml(decryptWeCom(signing.encodingAesKey ?? DEMO_WECOM.encodingAesKey, outer.Encrypt, signing.receiveId ?? DEMO_WECOM.corpId));
 }

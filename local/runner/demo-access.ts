@@ -1,5 +1,5 @@
 import { sha256Hex } from '../../shared/access/bearer';
-import { DEMO_CHAT, DEMO_FEISHU } from '../fakes/chat-signing';
+import { DEMO_CHAT, DEMO_FEISHU, DEMO_WECOM } from '../fakes/chat-signing';
 
 /** The local stack's API token. Demo only: it is printed, and nothing deployed ever accepts it. */
 export const DEMO_API_TOKEN = 'mqtrace-demo-token-not-secret';
@@ -25,5 +25,6 @@ export function buildDemoConfig(options: { aliases: Record<string, string>; defa
     slack: { channels: [{ teamId: DEMO_CHAT.slackTeamId, channelId: '*', scope: EVERYTHING }] },
     dingtalk: { conversations: [{ corpId: DEMO_CHAT.dingtalkCorpId, conversationId: '*', scope: EVERYTHING }] },
     feishu: { chats: [{ tenantKey: DEMO_FEISHU.tenantKey, chatId: '*', scope: EVERYTHING }] },
+    wecom: { users: [{ corpId: DEMO_WECOM.corpId, userId: '*', scope: EVERYTHING }] },
   };
 }

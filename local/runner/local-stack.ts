@@ -2,7 +2,7 @@ import { startOnsBackend, type OnsBackend } from './ons-backend';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { startChatFakes, type ChatFakes } from '../fakes/chat-fakes';
-import { DEMO_CHAT, DEMO_FEISHU } from '../fakes/chat-signing';
+import { DEMO_CHAT, DEMO_FEISHU, DEMO_WECOM } from '../fakes/chat-signing';
 import { AliasNameSchema } from '../../shared/config/app-config-schema';
 import { buildDemoConfig } from './demo-access';
 import { createFcRunner, type FcRunner } from './fc-runner';
@@ -77,6 +77,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     FEISHU_ENCRYPT_KEY: DEMO_FEISHU.encryptKey,
     // The app's OpenAPI (token, reply) is the fake's; the demo app exists nowhere else.
     FEISHU_DOMAIN: fakes.origin,
+    WECOM_CORP_ID: DEMO_WECOM.corpId,
+    WECOM_TOKEN: DEMO_WECOM.token,
+    WECOM_ENCODING_AES_KEY: DEMO_WECOM.encodingAesKey,
+    WECOM_AGENT_ID: String(DEMO_WECOM.agentId),
+    WECOM_APP_SECRET: DEMO_WECOM.secret,
+    WECOM_API_ORIGIN: fakes.origin,
     MQTRACE_CHAT_EXTRA_REPLY_ORIGINS: fakes.origin,
     MQTRACE_FC_ENDPOINT: invokeUrl,
     // The demo token and chat allow-lists, unless the deployer's environment brings its own document.

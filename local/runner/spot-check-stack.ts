@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { RunSummary } from '../../shared/spot-check/spot-check-runner';
 import { startDingTalkRobotFake, type DingTalkRobotFake } from '../fakes/dingtalk-robot-fake';
 import { startFeishuBotFake, type FeishuBotFake } from '../fakes/feishu-bot-fake';
+import { startWeComRobotFake, type WeComRobotFake } from '../fakes/wecom-robot-fake';
 import { startSlackWebhookFake, type SlackWebhookFake } from '../fakes/slack-webhook-fake';
 import { createFcRunner, type FcRunner, type InvokeOutcome } from './fc-runner';
 import { loadFunctionSpecs, type FunctionSpec } from './s-yaml';
@@ -15,6 +16,7 @@ export const LOCAL_DINGTALK_TOKEN = 'mqtrace-local-robot-token';
 export const LOCAL_DINGTALK_SECRET = 'SECmqtrace-local-robot-secret-not-real';
 export const LOCAL_FEISHU_BOT_TOKEN = 'mqtrace-local-feishu-hook';
 export const LOCAL_FEISHU_BOT_SECRET = 'mqtrace-local-feishu-bot-secret-not-real';
+export const LOCAL_WECOM_ROBOT_KEY = 'mqtrace-local-wecom-robot-key';
 
 export interface SpotCheckStackOptions {
   /** The deployer's environment, as s.yaml's ${env(...)} sees it. Default `process.env`. */
@@ -42,6 +44,7 @@ export interface SpotCheckStack {
   dingtalk: DingTalkRobotFake | undefined;
   slack: SlackWebhookFake | undefined;
   feishu: FeishuBotFake | undefined;
+  wecom: WeComRobotFake | undefined;
   stateFile: string;
   /** Fires the timer once: the trigger's payload unless `payload` is given. */
   invoke(payload?: string): Promise<SpotCheckInvocation>;
@@ -53,7 +56,7 @@ const ROOT = join(import.meta.dirname, '..', '..');
 /**
  * Runs the BUILT spot-check function from s.yaml through the local FC runner, with its timer
  * event. Without real credentials in `env` it also starts the ONS emulator and points the function
- * at it; without configured webhooks, at a local DingTalk robot and Slack webhook fake.
+ * at it; without configured webhooks, at local fakes of every platform's alert endpoint.
  */
 export async function startSpotCheckStack(options: SpotCheckStackOptions = {}): Promise<SpotCheckStack> {
   const env = options.env ?? process.env;
@@ -76,6 +79,8 @@ export async function startSpotCheckStack(options: SpotCheckStackOptions = {}): 
   if (slack) overrides.MQTRACE_SLACK_WEBHOOK_URL = slack.webhookUrl;
   const feishu = env.MQTRACE_FEISHU_BOT_URL ? undefined : await startFeishuBotFake({ token: LOCAL_FEISHU_BOT_TOKEN, secret: LOCAL_FEISHU_BOT_SECRET });
   if (feishu) Object.assign(overrides, { MQTRACE_FEISHU_BOT_URL: feishu.webhookUrl, MQTRACE_FEISHU_BOT_SECRET: LOCAL_FEISHU_BOT_SECRET });
+  const wecom = env.MQTRACE_WECOM_ROBOT_URL ? undefined : await startWeComRobotFake({ key: LOCAL_WECOM_ROBOT_KEY });
+  if (wecom) overrides.MQTRACE_WECOM_ROBOT_URL = wecom.webhookUrl;
   // A state file of our own lives in a temp directory that close() removes; a given one is the caller's.
   const ownDir = options.stateFile ? undefined : mkdtempSync(join(tmpdir(), 'mqtrace-spot-check-'));
   const stateFile = options.stateFile ?? join(ownDir as string, 'state.json');
@@ -91,6 +96,7 @@ export async function startSpotCheckStack(options: SpotCheckStackOptions = {}): 
     dingtalk,
     slack,
     feishu,
+    wecom,
     stateFile,
     async invoke(payload) {
       const outcome = await runner.invoke(buildTimerEvent(trigger, payload === undefined ? {} : { payload }));
@@ -99,7 +105,7 @@ export async function startSpotCheckStack(options: SpotCheckStackOptions = {}): 
     },
     async close() {
       await runner.close();
-      await Promise.all([emulator?.handle.close(), dingtalk?.close(), slack?.close(), feishu?.close()]);
+      await Promise.all([emulator?.handle.close(), dingtalk?.close(), slack?.close(), feishu?.close(), wecom?.close()]);
       if (ownDir) rmSync(ownDir, { recursive: true, force: true });
     },
   };

@@ -141,3 +141,8 @@ export function actionLabel(p: Presenter, action: ChatAction): string {
 function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1).replace(/[.\s]+$/, '');
 }
+
+/** The text to paste for a follow-up: the platform's invocation (when it has one) and the command. */
+export function pasteReady(invocation: string, command: string): string {
+  return [invocation, command].filter(Boolean).join(' ');
+}

@@ -2,6 +2,7 @@ import { dingtalkManifest } from './dingtalk/manifest';
 import { feishuManifest } from './feishu/manifest';
 import type { PlatformManifest } from './platform-port';
 import { slackManifest } from './slack/manifest';
+import { wecomManifest } from './wecom/manifest';
 
 /**
  * The one registry of chat platforms. It feeds the chat routes (`/chat/<name>`), the deferred
@@ -9,7 +10,7 @@ import { slackManifest } from './slack/manifest';
  * the alert senders. Adding a platform: its folder `shared/platforms/<name>/` (manifest, adapter,
  * renderers, alert sender), its name here, and its manifest in {@link PLATFORMS}.
  */
-export const PLATFORM_NAMES = ['slack', 'dingtalk', 'feishu'] as const;
+export const PLATFORM_NAMES = ['slack', 'dingtalk', 'feishu', 'wecom'] as const;
 
 export type PlatformName = (typeof PLATFORM_NAMES)[number];
 
@@ -17,6 +18,7 @@ export const PLATFORMS: Readonly<Record<PlatformName, PlatformManifest>> = {
   slack: slackManifest,
   dingtalk: dingtalkManifest,
   feishu: feishuManifest,
+  wecom: wecomManifest,
 };
 
 /** The manifests in registry order. */

@@ -13,6 +13,7 @@ import { createFc2Invoker, type Fc2Constructor } from '../../shared/invoke/fc2-i
 import { createLogger } from '../../shared/log';
 import type { MessageTraceResult } from '../../shared/ons/message-trace';
 import {
+  TEST_WECOM,
   TEST_FEISHU,
   TEST_CORP_ID,
   TEST_DINGTALK_SECRET,
@@ -37,6 +38,11 @@ export const CHAT_TEST_ENV: Record<string, string> = {
   FEISHU_APP_SECRET: TEST_FEISHU.appSecret,
   FEISHU_VERIFICATION_TOKEN: TEST_FEISHU.verificationToken,
   FEISHU_ENCRYPT_KEY: TEST_FEISHU.encryptKey,
+  WECOM_CORP_ID: TEST_WECOM.corpId,
+  WECOM_TOKEN: TEST_WECOM.token,
+  WECOM_ENCODING_AES_KEY: TEST_WECOM.encodingAesKey,
+  WECOM_AGENT_ID: String(TEST_WECOM.agentId),
+  WECOM_APP_SECRET: TEST_WECOM.secret,
 };
 
 const EVERYTHING = { instances: ['*'], topics: ['*'] };
@@ -53,6 +59,7 @@ export const CHAT_TEST_CONFIG: Record<string, unknown> = {
   dingtalk: { conversations: [{ corpId: TEST_CORP_ID, conversationId: '*', scope: EVERYTHING, locale: 'en' }] },
   // Feishu keeps its default language, Chinese.
   feishu: { chats: [{ tenantKey: TEST_FEISHU.tenantKey, chatId: '*', scope: EVERYTHING }] },
+  wecom: { users: [{ corpId: TEST_WECOM.corpId, userId: '*', scope: EVERYTHING }] },
 };
 
 export interface ReplyPost {
@@ -93,6 +100,8 @@ function defaultAnswer(url: string): { status: number; text: string } {
   if (url.includes('dingtalk')) return { status: 200, text: '{"errcode":0,"errmsg":"ok"}' };
   if (url.includes('/open-apis/auth/v3/tenant_access_token/internal')) return { status: 200, text: '{"code":0,"msg":"ok","tenant_access_token":"t-test-tenant-token","expire":7200}' };
   if (url.includes('/open-apis/im/v1/messages/')) return { status: 200, text: '{"code":0,"msg":"success","data":{}}' };
+  if (url.includes('/cgi-bin/gettoken')) return { status: 200, text: '{"errcode":0,"errmsg":"ok","access_token":"wecom-test-access-token","expires_in":7200}' };
+  if (url.includes('/cgi-bin/message/send')) return { status: 200, text: '{"errcode":0,"errmsg":"ok","invaliduser":""}' };
   return { status: 200, text: 'ok' };
 }
 

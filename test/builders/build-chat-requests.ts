@@ -1,4 +1,7 @@
 import {
+  buildWeComTextMessage,
+  buildWeComVerification,
+  signWeComCallback,
   buildFeishuCardAction,
   buildFeishuMessageEvent,
   signFeishuRequest,
@@ -24,6 +27,14 @@ export const TEST_FEISHU = {
   encryptKey: 'test-feishu-encrypt-key-4567',
   tenantKey: 'testtenant0001',
   chatId: 'oc_testchat0000000000001',
+} as const;
+export const TEST_WECOM = {
+  corpId: 'wwtestcorp00000001',
+  token: 'testWeComToken',
+  encodingAesKey: 'testEncodingAesKey0123456789abcdefghijklmno',
+  agentId: 1000009,
+  secret: 'test-wecom-app-secret-0123',
+  userId: 'test.user',
 } as const;
 export const TEST_SESSION_WEBHOOK = 'https://oapi.dingtalk.com/robot/sendBySession?session=0123456789abcdef0123456789abcdef';
 
@@ -114,4 +125,28 @@ export function buildTestFeishuMessage(text: string, fields: { eventId?: string;
 /** A Feishu card-button press of the test tenant and chat. */
 export function buildTestFeishuCardAction(command: string, messageId: string, fields: { eventId?: string } = {}): Record<string, unknown> {
   return buildFeishuCardAction({ command, messageId, tenantKey: TEST_FEISHU.tenantKey, chatId: TEST_FEISHU.chatId, token: TEST_FEISHU.verificationToken, ...fields });
+}
+
+const wecomSigning = (timestampSec: number, overrides: { token?: string; encodingAesKey?: string; receiveId?: string } = {}) => ({
+  token: TEST_WECOM.token,
+  encodingAesKey: TEST_WECOM.encodingAesKey,
+  receiveId: TEST_WECOM.corpId,
+  timestampSec,
+  ...overrides,
+});
+
+/** A signed WeCom text-message callback of the test corp, as FC delivers it to POST /chat/wecom. */
+export function buildWeComCallbackEvent(
+  text: string,
+  options: { nowSec: number; userId?: string; msgId?: string; signing?: { token?: string; encodingAesKey?: string; receiveId?: string; timestampSec?: number }; query?: Record<string, string | undefined> },
+): Buffer {
+  const plain = buildWeComTextMessage({ text, corpId: TEST_WECOM.corpId, agentId: TEST_WECOM.agentId, userId: options.userId ?? TEST_WECOM.userId, msgId: options.msgId ?? '7300000000000000001', createTimeSec: options.nowSec });
+  const signed = signWeComCallback(plain, { ...wecomSigning(options.signing?.timestampSec ?? options.nowSec, options.signing) });
+  const query = withOverrides(signed.query, options.query ?? {});
+  return buildFcHttpEventBuffer({ method: 'POST', path: '/chat/wecom', query, headers: { 'content-type': 'text/xml' }, body: signed.body });
+}
+
+/** WeCom's URL verification, as FC delivers it to GET /chat/wecom. */
+export function buildWeComVerificationEvent(echo: string, options: { nowSec: number; signing?: { token?: string; encodingAesKey?: string; receiveId?: string } }): Buffer {
+  return buildFcHttpEventBuffer({ method: 'GET', path: '/chat/wecom', query: buildWeComVerification(echo, wecomSigning(options.nowSec, options.signing)) });
 }

@@ -7,6 +7,7 @@ import {
   helpView,
   messageIdLines,
   moreGroupsText,
+  pasteReady,
   pendingReason,
   referenceText,
   reportSections,
@@ -80,7 +81,7 @@ function content(answer: ChatAnswer, view: RenderView): { title: string; blocks:
   const p = view.presenter;
   switch (answer.kind) {
     case 'report':
-      return reportContent(p, answer.report, reportSections(p, answer), pasteReady(view, answer.actions ?? []));
+      return reportContent(p, answer.report, reportSections(p, answer), nextSteps(view, answer.actions ?? []));
     case 'pending': {
       const { topic, msgId, instanceId } = answer.target;
       return {
@@ -94,7 +95,7 @@ function content(answer: ChatAnswer, view: RenderView): { title: string; blocks:
       return { title: p.t('usage.title'), blocks: [`⚠️ ${esc(p.loose(answer.problem))}`, ...helpBlocks(p, helpView(p, answer.help))] };
     case 'failure': {
       const f = failureView(p, answer);
-      return { title: f.title, blocks: [`#### ⚠️ ${esc(f.title)}`, esc(f.text), ...pasteReady(view, answer.actions ?? []), `> ${esc(f.ref)}`] };
+      return { title: f.title, blocks: [`#### ⚠️ ${esc(f.title)}`, esc(f.text), ...nextSteps(view, answer.actions ?? []), `> ${esc(f.ref)}`] };
     }
     case 'denied':
       return { title: p.t('denied.title'), blocks: [`⛔ ${esc(p.t('denied.text'))}`] };
@@ -102,10 +103,10 @@ function content(answer: ChatAnswer, view: RenderView): { title: string; blocks:
 }
 
 /** Follow-ups as lines to copy: the robot has no callback for buttons without extra permissions. */
-function pasteReady(view: RenderView, actions: readonly ChatAction[]): string[] {
+function nextSteps(view: RenderView, actions: readonly ChatAction[]): string[] {
   if (actions.length === 0) return [];
   const p = view.presenter;
-  return [`**${esc(p.t('action.next'))}**\n${actions.map((a) => `- ${esc(actionLabel(p, a))} ${esc(`${view.invocation} ${a.command}`)}`).join('\n')}`];
+  return [`**${esc(p.t('action.next'))}**\n${actions.map((a) => `- ${esc(actionLabel(p, a))} ${esc(pasteReady(view.invocation, a.command))}`).join('\n')}`];
 }
 
 function helpBlocks(p: Presenter, help: HelpView): string[] {

@@ -7,6 +7,7 @@ import {
   helpView,
   messageIdLines,
   moreGroupsText,
+  pasteReady,
   pendingReason,
   referenceText,
   reportSections,
@@ -104,7 +105,7 @@ export function renderFeishuCard(answer: ChatAnswer, view: RenderView, options: 
 
 function followUps(p: Presenter, view: RenderView, actions: readonly ChatAction[], buttons: boolean): FeishuElement[] {
   if (actions.length === 0) return [];
-  if (!buttons) return [bold(p.t('action.next')), plain(actions.map((a) => `${actionLabel(p, a)}: ${view.invocation} ${a.command}`).join('\n'))];
+  if (!buttons) return [bold(p.t('action.next')), plain(actions.map((a) => `${actionLabel(p, a)}: ${pasteReady(view.invocation, a.command)}`).join('\n'))];
   return [
     {
       tag: 'action',
