@@ -155,7 +155,7 @@ describe('WeCom renderers', () => {
         const report = await buildTraceReport(Array.from({ length: count }, (_, i) => ({ consumerGroup: `GID_消费组_${i}`, trackType: 'NOT_CONSUME_YET', ...(desc ? { exceptionDesc: desc } : {}) })));
         const content = renderWeComMessage({ kind: 'report', report }, buildRenderView(ZH_SHANGHAI, ''), style);
         expect(Buffer.byteLength(content, 'utf8')).toBeLessThanOrEqual(WECOM_APP_MAX_BYTES);
-        expect(content).toContain('尚未消费');
+        expect(content).toContain(count === 0 ? '没有订阅者' : '尚未消费');
       }),
       { numRuns: 40 },
     );
