@@ -278,3 +278,35 @@ export function openWeComReply(xml: string, signing: WeComSigning = {}): Record<
   verifyWeComSignature({ token: signing.token ?? DEMO_WECOM.token, query: { msg_signature: outer.MsgSignature, timestamp: outer.TimeStamp, nonce: outer.Nonce }, encrypted: outer.Encrypt, nowMs: Number(outer.TimeStamp) * 1000 });
   return readFlatXml(decryptWeCom(signing.encodingAesKey ?? DEMO_WECOM.encodingAesKey, outer.Encrypt, signing.receiveId ?? DEMO_WECOM.corpId));
 }
+
+export interface SlackButtonFields {
+  /** The command the button carries as its value. */
+  command: string;
+  responseUrl: string;
+  actionId?: string;
+  teamId?: string;
+  channelId?: string;
+  userId?: string;
+  triggerId?: string;
+}
+
+/**
+ * The form body of Slack's interactivity request for a press of one of mqtrace's buttons: a
+ * `payload` field holding the `block_actions` JSON, signed like a slash command.
+ */
+export function buildSlackButtonBody(fields: SlackButtonFields): string {
+  const teamId = fields.teamId ?? DEMO_CHAT.slackTeamId;
+  const payload = {
+    type: 'block_actions',
+    team: { id: teamId, domain: 'mqtrace-demo' },
+    user: { id: fields.userId ?? 'U0DEMO0001', username: 'demo', team_id: teamId },
+    api_app_id: 'A0DEMO0001',
+    token: 'deprecated-verification-token',
+    container: { type: 'message', message_ts: '1700000000.000100', channel_id: fields.channelId ?? 'C0DEMO0001', is_ephemeral: true },
+    trigger_id: fields.triggerId ?? `${Date.now()}.${randomBytes(4).readUInt32BE(0)}.${randomBytes(16).toString('hex')}`,
+    channel: { id: fields.channelId ?? 'C0DEMO0001', name: 'ops' },
+    response_url: fields.responseUrl,
+    actions: [{ action_id: fields.actionId ?? 'mqtrace.recheck', block_id: 'mqtrace.followups', text: { type: 'plain_text', text: 'Re-check', emoji: true }, value: fields.command, type: 'button', action_ts: '1700000001.000200' }],
+  };
+  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+}

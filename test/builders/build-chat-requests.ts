@@ -1,4 +1,6 @@
 import {
+  buildSlackButtonBody,
+  type SlackButtonFields,
   buildWeComTextMessage,
   buildWeComVerification,
   signWeComCallback,
@@ -149,4 +151,11 @@ export function buildWeComCallbackEvent(
 /** WeCom's URL verification, as FC delivers it to GET /chat/wecom. */
 export function buildWeComVerificationEvent(echo: string, options: { nowSec: number; signing?: { token?: string; encodingAesKey?: string; receiveId?: string } }): Buffer {
   return buildFcHttpEventBuffer({ method: 'GET', path: '/chat/wecom', query: buildWeComVerification(echo, wecomSigning(options.nowSec, options.signing)) });
+}
+
+/** A signed press of an mqtrace button in Slack, as FC delivers it to POST /chat/slack. */
+export function buildSlackButtonEvent(fields: Partial<SlackButtonFields> & { command: string }, signing: { signingSecret?: string; timestampSec: number }, headerOverrides: Record<string, string | undefined> = {}): Buffer {
+  const body = buildSlackButtonBody({ responseUrl: TEST_RESPONSE_URL, teamId: TEST_TEAM_ID, triggerId: '13345224609.738474920.8088930838d88f008e1', ...fields });
+  const headers = signSlackRequest(body, { signingSecret: signing.signingSecret ?? TEST_SLACK_SECRET, timestampSec: signing.timestampSec });
+  return buildFcHttpEventBuffer({ method: 'POST', path: '/chat/slack', headers: withOverrides(headers, headerOverrides), body });
 }
