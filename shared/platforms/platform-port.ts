@@ -1,9 +1,8 @@
 import type { z } from 'zod';
 import type { Caller } from '../access/access-control';
-import type { AlertContent, AlertDestination } from '../alerts/alert-content';
+import type { AlertDestination } from '../alerts/alert-content';
 import type { ChatAnswer } from '../chat/chat-answer';
 import type { ChatRequest, ChatResponse } from '../chat/chat-request';
-import type { HelpDoc } from '../chat/command-registry';
 import type { ReplyOutcome } from '../chat/reply-outcome';
 import type { Locale } from '../i18n/locale';
 import type { Presenter } from '../i18n/translator';
@@ -172,7 +171,3 @@ export interface DeliveryReply {
   job(ctx: ReplyContext): Record<string, unknown>;
 }
 
-/** A help text for requests whose caller is unknown: no alias or instance named. */
-export type AnonymousHelp = (invocation: string) => HelpDoc;
-
-export type { AlertContent };
