@@ -13,7 +13,7 @@ import {
   TEST_SESSION_WEBHOOK,
   TEST_SLACK_SECRET,
 } from '../../../builders/build-chat-requests';
-import { buildChatHandler, CHAT_DEFAULT_INSTANCE, CHAT_PROD_INSTANCE, type ChatHandlerHarness } from '../../../builders/build-chat-handler';
+import { buildChatHandler, CHAT_DEFAULT_INSTANCE, CHAT_PROD_INSTANCE, CHAT_TEST_ENV, type ChatHandlerHarness } from '../../../builders/build-chat-handler';
 import { buildFcContext, buildFcHttpEventBuffer, CONTEXT_CREDENTIALS } from '../../../builders/build-fc-http-event';
 import { HANDLER_NOW_MS } from '../../../builders/build-http-handler';
 
@@ -407,7 +407,9 @@ describe('Function: createChatApi (through createHttpHandler)', () => {
     });
 
     it('refuses every internal event while the internal secret is unset', async () => {
-      const harness = buildChatHandler({ env: { SLACK_SIGNING_SECRET: '', DINGTALK_APP_SECRET: '', MQTRACE_INTERNAL_SECRET: '' } });
+      // Every platform off: the internal secret is then optional, and unset.
+      const off = Object.fromEntries(Object.keys(CHAT_TEST_ENV).map((key) => [key, '']));
+      const harness = buildChatHandler({ env: off });
       const response = await harness.invoke(sealInternalEvent(job, TEST_INTERNAL_SECRET), buildFcContext());
       expect(response.statusCode).toBe(401);
       expect(harness.posts).toHaveLength(0);
