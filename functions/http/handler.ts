@@ -8,17 +8,27 @@ import { httpBoundary, type BoundaryEvent, type HttpEvent } from '../../shared/h
 import { emptyResponse, jsonResponse, type FcHttpResponse } from '../../shared/http/http-response';
 import type { ChatRequest, ChatResponse } from '../../shared/chat/chat-request';
 import { createRouter, type Route } from '../../shared/http/router';
+import { createScopeApi } from '../../shared/http/scope-api';
 import { PLATFORM_NAMES } from '../../shared/platforms/registry';
 import { createTraceApi, type TraceApiDeps } from '../../shared/http/trace-api';
+import { createWebPageRoutes, type WebAssetSource } from '../../shared/http/web-assets';
 import type { Logger } from '../../shared/log';
+import type { FindApi } from '../../shared/http/find-api';
+
+// The documented default of MQTRACE_PRODUCER_UTC_OFFSET_MINUTES (UTC+8).
+const DEFAULT_PRODUCER_UTC_OFFSET_MINUTES = 480;
 
 export interface HttpHandlerDeps extends TraceApiDeps {
   logger: Logger;
+  /** The producers' time zone (MQTRACE_PRODUCER_UTC_OFFSET_MINUTES), for the journey's trace window; default UTC+8. */
+  producerUtcOffsetMinutes?: number;
   /** Authenticates bearer tokens on the API routes. */
   access: AccessControl;
   version: string;
   /** The chat routes of every platform and the internal event that finishes a deferred reply; absent: 404. */
   chat?: ChatApi;
+  /** The web page's files, read on the first request for one; absent: no page (404). */
+  webAssets?: WebAssetSource;
 }
 
 type RouteHandler = (event: HttpEvent, context: FcContext) => Promise<FcHttpResponse>;
@@ -26,10 +36,25 @@ type RouteHandler = (event: HttpEvent, context: FcContext) => Promise<FcHttpResp
 /** Builds the HTTP-trigger handler from its dependencies. */
 export function createHttpHandler(deps: HttpHandlerDeps) {
   const traceApi = createTraceApi(deps);
+  const scopeApi = createScopeApi(deps);
   let openApi: string | undefined;
+  // Find and journey load on their first request: their schemas stay off the lookup path's cold start.
+  let findApi: Promise<FindApi> | undefined;
+  const explore = (): Promise<FindApi> => {
+    findApi ??= import('../../shared/http/find-api').then(({ createFindApi }) =>
+      createFindApi({ ...deps, producerUtcOffsetMinutes: deps.producerUtcOffsetMinutes ?? DEFAULT_PRODUCER_UTC_OFFSET_MINUTES }),
+    );
+    findApi.catch(() => {
+      findApi = undefined;
+    });
+    return findApi;
+  };
   const route = createRouter<RouteHandler>([
     { name: 'trace.get', method: 'GET', path: '/v1/trace', handle: traceApi.get },
     { name: 'trace.post', method: 'POST', path: '/v1/trace', handle: traceApi.post },
+    { name: 'messages.get', method: 'GET', path: '/v1/messages', handle: async (event, context) => (await explore()).messages(event, context) },
+    { name: 'journey.get', method: 'GET', path: '/v1/journey', handle: async (event, context) => (await explore()).journey(event, context) },
+    { name: 'scope', method: 'GET', path: '/v1/scope', handle: scopeApi.get },
     { name: 'healthz', method: 'GET', path: '/healthz', handle: async () => jsonResponse(200, { status: 'ok', version: deps.version }) },
     {
       name: 'openapi',
@@ -41,6 +66,7 @@ export function createHttpHandler(deps: HttpHandlerDeps) {
         return { ...jsonResponse(200, null), body: openApi };
       },
     },
+    ...(deps.webAssets ? createWebPageRoutes(deps.webAssets) : []),
     // One POST and one GET route per platform of the registry; a platform that is not configured answers 404.
     ...(deps.chat ? chatRoutes(deps.chat) : []),
   ]);

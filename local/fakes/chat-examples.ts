@@ -1,4 +1,5 @@
 import { DEMO_5X_INSTANCE } from '../runner/explain-examples';
+import { findDemos } from '../runner/find-examples';
 import type { LocalStack } from '../runner/local-stack';
 import {
   buildDingTalkCallbackBody,
@@ -49,6 +50,13 @@ export function chatExamples(stack: LocalStack): string[] {
       `  ${send} dingtalk ${shellQuote(command5x)} ${where}`,
     );
   }
+  const { v4, v5 } = findDemos(stack);
+  if (v4 || v5) lines.push('  # find a message without its ID, and its whole journey (journey, or 轨迹)');
+  if (v4?.key) lines.push(`  ${send} slack ${shellQuote(`find ${v4.topic} key:${v4.key}`)} ${where}`);
+  if (v4) lines.push(`  ${send} dingtalk ${shellQuote(`find ${v4.topic} -1h..now`)} ${where}`);
+  if (v4?.deadMsgId) lines.push(`  ${send} slack ${shellQuote(`journey ${v4.deadTopic ?? v4.topic} ${v4.deadMsgId}`)} ${where}`);
+  if (v5?.deadMsgId) lines.push(`  ${send} dingtalk ${shellQuote(`轨迹 ${v5.deadTopic ?? v5.topic} ${v5.deadMsgId} ${v5.instanceId}`)} ${where}`);
+  if (v5?.key) lines.push(`  ${send} slack ${shellQuote(`find ${v5.topic} key:${v5.key} ${v5.instanceId}`)} ${where}`);
   if (stack.emulator) {
     lines.push(
       '  # a slow upstream: every platform acknowledges at once and the answer follows from the async invocation',

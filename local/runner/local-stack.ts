@@ -26,6 +26,8 @@ export interface LocalStackOptions {
 export interface LocalStack {
   url: string;
   spec: FunctionSpec;
+  /** How many instances may serve at once. */
+  maxInstances: number;
   runner: FcRunner;
   /** Present when the stack runs against the embedded emulator. */
   emulator: OnsBackend['emulator'];
@@ -35,6 +37,8 @@ export interface LocalStack {
 }
 
 const ROOT = join(import.meta.dirname, '..', '..');
+/** The runner's own default (`createFcRunner`). */
+const DEFAULT_MAX_INSTANCES = 8;
 
 /**
  * Starts the HTTP function from s.yaml behind a local HTTP trigger. Without real credentials in
@@ -94,7 +98,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     credentials,
     accountId,
     hostEnv: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
-    ...(options.maxInstances ? { maxInstances: options.maxInstances } : {}),
+    maxInstances: options.maxInstances ?? DEFAULT_MAX_INSTANCES,
   });
   const server = createHttpTriggerServer({ runner, accountId });
   const port = await listen(server, options.port ?? 9000);
@@ -102,6 +106,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   return {
     url: `http://127.0.0.1:${port}`,
     spec,
+    maxInstances: options.maxInstances ?? DEFAULT_MAX_INSTANCES,
     runner,
     emulator,
     chat: { fakes, invokeApi, invokeUrl },

@@ -161,7 +161,7 @@ export async function checkDeployment(sYamlPath: string, env: Env = process.env)
   const resources = project.success ? Object.entries(project.data.resources) : [];
   for (const [resource, { props }] of resources) {
     // Read leniently: props the fc3 schema refused (reported above) still carry the rest of the environment.
-    const { code, region, functionName, environmentVariables, timerPayload, httpAuthTypes } = lenientProps(props);
+    const { code, region, functionName, environmentVariables, timerPayload, httpAuthTypes, hasVpc } = lenientProps(props);
     if (region !== undefined && !isKnownRegion(region)) add(problems, resource, [{ key: 'region', message: UNKNOWN_REGION_MESSAGE, phase: 'deploy' }]);
     const fn = code === undefined ? '' : basename(code);
     if (code === undefined || !isDeployedFunction(fn)) continue;
@@ -169,6 +169,7 @@ export async function checkDeployment(sYamlPath: string, env: Env = process.env)
     const report = checkFunctionEnv(fn, environmentVariables, { codeDir, deployedCodeDir: FC_CODE_DIR, timerPayload });
     add(problems, resource, report.problems);
     add(warnings, resource, report.warnings);
+    add(warnings, resource, redisOutsideVpc(environmentVariables, hasVpc));
     if (fn === 'http') {
       add(problems, resource, [
         ...staleConfigCopy(environmentVariables, baseDir, codeDir),
@@ -204,8 +205,9 @@ function lenientProps(props: unknown): {
   timerPayload: string | undefined;
   /** Each HTTP trigger's `authType`, by its props path. */
   httpAuthTypes: Array<{ path: string; authType: unknown }>;
+  hasVpc: boolean;
 } {
-  const p = (props ?? {}) as { code?: unknown; region?: unknown; functionName?: unknown; environmentVariables?: unknown; triggers?: unknown };
+  const p = (props ?? {}) as { code?: unknown; region?: unknown; functionName?: unknown; environmentVariables?: unknown; triggers?: unknown; vpcConfig?: unknown };
   const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
   const vars = p.environmentVariables && typeof p.environmentVariables === 'object' ? Object.entries(p.environmentVariables) : [];
   const triggers = Array.isArray(p.triggers) ? (p.triggers as Array<{ triggerType?: unknown; triggerConfig?: { payload?: unknown } }>) : [];
@@ -219,6 +221,7 @@ function lenientProps(props: unknown): {
     environmentVariables: Object.fromEntries(vars.filter((entry): entry is [string, string] => typeof entry[1] === 'string')),
     // A payload that is no JSON at all is reported by the props check already.
     timerPayload: payload === undefined || payload.trim() === '' || isJson(payload) ? payload : undefined,
+    hasVpc: p.vpcConfig !== undefined && p.vpcConfig !== null,
     httpAuthTypes: triggers.flatMap((t, i) => (t?.triggerType === 'http' ? [{ path: `triggers.${i}.triggerConfig.authType`, authType: (t.triggerConfig as { authType?: unknown } | undefined)?.authType }] : [])),
   };
 }
@@ -230,6 +233,16 @@ function isJson(text: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * ApsaraDB for Redis / Tair is reached over its VPC endpoint; a function without `vpcConfig` can
+ * reach it only through a public endpoint (which must be enabled and whitelisted). A warning, not
+ * a problem: a public endpoint works.
+ */
+function redisOutsideVpc(functionEnv: Env, hasVpc: boolean): EnvProblem[] {
+  if (!functionEnv.MQTRACE_REDIS_URL?.trim() || hasVpc) return [];
+  return [{ key: 'MQTRACE_REDIS_URL', message: 'is set but the function has no vpcConfig: it can reach Redis only through a public endpoint (docs/deploying.md, "Shared state: Redis")', phase: 'per-request' }];
 }
 
 /** `MQTRACE_CONFIG=mqtrace.json` reads the copy `npm run build` made of config/mqtrace.json. */

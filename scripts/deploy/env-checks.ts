@@ -16,6 +16,7 @@ import { APP_CONFIG_ENV, loadAppConfig, type AppConfig } from '../../shared/conf
 import { ChatEnvSchema, loadChatConfig } from '../../shared/config/chat-config-schema';
 import { PLATFORM_LIST } from '../../shared/platforms/registry';
 import { EnvSchema, loadHttpConfig } from '../../shared/config/config-schema';
+import { loadRedisConfig, RedisEnvSchema } from '../../shared/config/redis-config-schema';
 import { loadSpotCheckConfig, SpotCheckEnvSchema, type SpotCheckConfig } from '../../shared/config/spot-check-config';
 import { ConfigError, InvalidInputError, type FieldIssue } from '../../shared/errors';
 import type { DeployedFunction } from '../../shared/ons/actions';
@@ -81,17 +82,18 @@ export function checkFunctionEnv(fn: DeployedFunction, env: Env, options: Functi
   const coldStart = (issues: readonly FieldIssue[]) => problems.push(...issues.map((i) => ({ key: i.path, message: i.message, phase: 'cold-start' as const })));
 
   if (fn === 'http') {
-    // functions/http/index.ts: loadHttpConfig, loadChatConfig, loadAppConfig, at module scope.
+    // functions/http/index.ts: loadHttpConfig, loadChatConfig, loadRedisConfig, loadAppConfig, at module scope.
     coldStart(loaderIssues(loadHttpConfig, env).issues);
     coldStart(loaderIssues(loadChatConfig, env).issues);
+    coldStart(loaderIssues(loadRedisConfig, env).issues);
     const app = checkAppConfig(env, options);
     coldStart(app.issues);
     if (app.config) problems.push(...chatPairProblems(env, app.config));
     if (!env[APP_CONFIG_ENV]?.trim()) {
-      warnings.push({ key: APP_CONFIG_ENV, message: 'is not set: every call but /healthz is refused (see config/mqtrace-config.example.jsonc)', phase: 'per-request' });
+      warnings.push({ key: APP_CONFIG_ENV, message: 'is not set: every API call is refused; only /healthz and the web page answer (see config/mqtrace-config.example.jsonc)', phase: 'per-request' });
     }
   } else {
-    // functions/spot-check/index.ts: loadSpotCheckConfig (which runs loadHttpConfig first).
+    // functions/spot-check/index.ts: loadSpotCheckConfig (which runs loadHttpConfig and loadRedisConfig first).
     const loaded = loaderIssues(loadSpotCheckConfig, env);
     coldStart(loaded.issues);
     if (options.timerPayload !== undefined) {
@@ -359,7 +361,12 @@ export function checkRamInputs(env: Env): EnvProblem[] {
 }
 
 /** Every variable some function's loader reads. */
-const FUNCTION_ENV_KEYS = new Set([...Object.keys(EnvSchema.shape), ...Object.keys(ChatEnvSchema.shape), ...Object.keys(SpotCheckEnvSchema.shape)]);
+const FUNCTION_ENV_KEYS = new Set([
+  ...Object.keys(EnvSchema.shape),
+  ...Object.keys(ChatEnvSchema.shape),
+  ...Object.keys(RedisEnvSchema.shape),
+  ...Object.keys(SpotCheckEnvSchema.shape),
+]);
 
 /**
  * Function settings the deployer set but s.yaml passes to no function: they only work locally.

@@ -5,13 +5,16 @@ import { ForbiddenError } from '../errors';
 import { authenticateBearer } from './bearer';
 import { matchesAnyGlob } from './glob';
 
-/** Where a lookup came from: the JSON API, a chat platform of the registry, or `timer` (the spot-check function). */
-export type Channel = 'http' | 'timer' | PlatformName;
+/**
+ * Where a lookup came from: the JSON API, a chat platform of the registry, `timer` (the spot-check
+ * function), or `cli` (the terminal command in direct mode).
+ */
+export type Channel = 'http' | 'timer' | 'cli' | PlatformName;
 
 /** Who asked, as the audit log and the deferred chat event carry it. Never a secret. */
 export interface CallerIdentity {
   channel: Channel;
-  /** Token name; `org/conversation` on chat (Slack `team/channel`, DingTalk `corp/conversation`, …); `timer:<trigger>`. */
+  /** Token name; `org/conversation` on chat (Slack `team/channel`, DingTalk `corp/conversation`, …); `timer:<trigger>`; `cli:<user>`. */
   id: string;
 }
 
@@ -61,6 +64,17 @@ export interface AccessControl {
   assertPermitted(caller: Caller, target: LookupTarget): void;
   /** The aliases whose instance the caller may look up, for help texts. */
   aliasesFor(caller: Caller): string[];
+  /**
+   * The instances a caller can pick without typing an ID: its default (its own, else the global
+   * one) and every alias whose instance its scope allows, for the web page and `GET /v1/scope`.
+   */
+  instanceChoices(caller: Caller): InstanceChoices;
+}
+
+/** A caller's default instance and the aliases it may use; each alias with the ID it stands for. */
+export interface InstanceChoices {
+  defaultInstance: string | undefined;
+  aliases: Array<{ alias: string; instanceId: string }>;
 }
 
 /** Creates the {@link AccessControl} for a parsed document. Build it once per instance. */
@@ -87,6 +101,7 @@ export function createAccessControl(config: AppConfig): AccessControl {
     }
     return undefined;
   };
+  const aliasesOf = (who: Caller) => Object.entries(config.aliases).filter(([, id]) => matchesAnyGlob(who.scope.instances, id));
   const permits = (who: Caller, target: LookupTarget) =>
     matchesAnyGlob(who.scope.instances, target.instanceId) && matchesAnyGlob(who.scope.topics, target.topic);
 
@@ -97,7 +112,7 @@ export function createAccessControl(config: AppConfig): AccessControl {
     },
     chatCaller,
     callerFor(identity) {
-      if (identity.channel === 'timer') return undefined;
+      if (identity.channel === 'timer' || identity.channel === 'cli') return undefined;
       if (identity.channel === 'http') {
         const entry = config.httpTokens.find((t) => t.name === identity.id);
         return entry ? caller('http', entry.name, entry) : undefined;
@@ -114,9 +129,13 @@ export function createAccessControl(config: AppConfig): AccessControl {
       if (!permits(who, target)) throw new ForbiddenError();
     },
     aliasesFor(who) {
-      return Object.entries(config.aliases)
-        .filter(([, id]) => matchesAnyGlob(who.scope.instances, id))
-        .map(([alias]) => alias);
+      return aliasesOf(who).map(([alias]) => alias);
+    },
+    instanceChoices(who) {
+      return {
+        defaultInstance: who.defaultInstance ?? config.defaultInstance,
+        aliases: aliasesOf(who).map(([alias, instanceId]) => ({ alias, instanceId })),
+      };
     },
   };
 }

@@ -12,6 +12,15 @@ export function alertActions(target: { topic: string; msgId: string; instanceId:
 
 /** The exact text to send to re-check `msgId` after the platform's invocation, e.g. `/mqtrace trace orders 0A00…01A4 MQ_INST_…`. */
 export function recheckCommand(invocation: string, target: { topic: string; msgId: string; instanceId: string }): string {
-  const recheck = alertActions(target).find((a) => a.id === 'recheck');
-  return `${invocation} ${recheck?.command ?? ''}`.trim();
+  return followUpCommand('recheck', invocation, target);
+}
+
+/** The exact text to see `msgId`'s whole journey (every attempt per group, the dead-lettering), e.g. `@mqtrace journey orders 0A00…01A4 MQ_INST_…`. */
+export function journeyCommand(invocation: string, target: { topic: string; msgId: string; instanceId: string }): string {
+  return followUpCommand('journey', invocation, target);
+}
+
+function followUpCommand(id: string, invocation: string, target: { topic: string; msgId: string; instanceId: string }): string {
+  const action = alertActions(target).find((a) => a.id === id);
+  return `${invocation} ${action?.command ?? ''}`.trim();
 }

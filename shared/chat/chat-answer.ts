@@ -1,5 +1,7 @@
 import type { ErrorCode } from '../errors';
 import type { LooseMessage, MessageKey } from '../i18n/translator';
+import type { FindReport } from '../trace/find-schema';
+import type { JourneyReport } from '../trace/journey-schema';
 import type { TraceReport } from '../trace/report-schema';
 import type { HelpDoc } from './command-registry';
 
@@ -20,7 +22,11 @@ export type ChatAnswer =
       /** Follow-ups (buttons, or paste-ready commands where a platform cannot call back). */
       actions?: readonly ChatAction[];
     }
-  /** `because`: why the answer comes later, in the words of the hand-off (an error code, UPSTREAM_SLOW or EXPLAIN_BUDGET). */
+  /** A find: the messages of a key or a time window, each with its verdict; each listed one offers its journey. */
+  | { kind: 'find'; report: FindReport }
+  /** A journey: the send, the store and every delivery attempt per group (`explore-view.ts` words it as a compact timeline). */
+  | { kind: 'journey'; report: JourneyReport; actions?: readonly ChatAction[] }
+  /** `because`: why the answer comes later, in the words of the hand-off (an error code, UPSTREAM_SLOW, EXPLAIN_BUDGET or TRACE_TASK). */
   | { kind: 'pending'; target: ChatTarget; because?: string }
   | { kind: 'help'; help: HelpDoc }
   | { kind: 'usage'; problem: LooseMessage; help: HelpDoc }
@@ -59,6 +65,8 @@ export interface ChatAction {
   id: string;
   label: MessageKey;
   command: string;
+  /** What the button is about when several share a label (a found message's ID), shown after the label. */
+  subject?: string;
 }
 
 export type ChatMarker = 'CRITICAL' | 'WARNING' | 'INFO' | 'SKIPPED';

@@ -9,6 +9,7 @@ import type { InvokerPort } from '../invoke/invoker-port';
 import type { LookupService } from '../trace/lookup-service';
 import { createHttpClient, type FetchLike } from '../outbound/http-client';
 import { platformNamed } from '../platforms/registry';
+import { createChatExplore } from './chat-explore';
 import { createChatLookup } from './chat-lookup';
 import type { ChatInternalEvent, ChatRequest, ChatResponse } from './chat-request';
 import { createChatRoute } from './chat-route';
@@ -32,6 +33,8 @@ export interface ChatApiDeps {
   /** Where human-facing times are shown. */
   timeZone: TimeZoneSetting;
   now: () => number;
+  /** The producers' time zone (MQTRACE_PRODUCER_UTC_OFFSET_MINUTES), for the journey's trace window; default UTC+8. */
+  producerUtcOffsetMinutes?: number;
 }
 
 /** The chat routes of every platform in the registry, and the internal event that finishes a deferred reply. */
@@ -54,6 +57,7 @@ export function createChatApi(deps: ChatApiDeps): ChatApi {
     config,
     now,
     lookup: createChatLookup({ lookups: deps.lookups, credentials: deps.credentials, now }),
+    explore: createChatExplore({ lookups: deps.lookups, credentials: deps.credentials, now, producerUtcOffsetMinutes: deps.producerUtcOffsetMinutes ?? 480 }),
     http: createHttpClient(deps.fetch),
     idempotency: deps.idempotency,
     invoker: deps.invoker,

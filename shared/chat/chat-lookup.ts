@@ -47,6 +47,8 @@ export interface ChatRunOptions {
   callTimeoutMs?: number;
   /** The user asked `why`; an unconsumed message is explained without it when time allows. */
   why?: boolean;
+  /** The user asked `--fresh`: ask the broker, not the verdict cache. */
+  fresh?: boolean;
   /** Default inline: explain only if it fits the budget. */
   phase?: ChatPhase;
 }
@@ -82,7 +84,7 @@ export function createChatLookup(deps: ChatLookupDeps): ChatLookup {
   // Per instance, like the rest of module state on FC: one request at a time, so no races.
   let deferUntil = 0;
   return {
-    async run(caller, input, { context, log, budgetMs, deferrable, callTimeoutMs, why = false, phase = 'inline' }) {
+    async run(caller, input, { context, log, budgetMs, deferrable, callTimeoutMs, why = false, fresh = false, phase = 'inline' }) {
       let target: ChatTarget;
       try {
         target = deps.lookups.resolve(caller, { instance: input.instance, topic: input.topic, msgId: input.msgId });
@@ -98,6 +100,7 @@ export function createChatLookup(deps: ChatLookupDeps): ChatLookup {
           log,
           deadline: createDeadline(budgetMs, deps.now),
           ...(callTimeoutMs ? { callTimeoutMs } : {}),
+          ...(fresh ? { fresh: true } : {}),
           explain: (report, plan) => {
             const decision = chatExplainDecision(report, plan, { why, phase, deferrable });
             if (phase === 'inline' && plan.estimateMs > plan.remainingMs && decision !== 'skip') {

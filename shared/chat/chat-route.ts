@@ -89,8 +89,7 @@ export function createChatRoute(rt: ChatRuntime, manifest: PlatformManifest, ada
       deferrable: canDefer,
     });
     if (outcome.kind === 'usage') return answer({ kind: 'usage', problem: outcome.problem, help });
-    const { target } = outcome;
-    Object.assign(fields, target);
+    Object.assign(fields, outcome.target);
     if (outcome.kind === 'answer') {
       fields.mode = 'inline';
       if (outcome.report) fields.verdict = outcome.report.verdict;
@@ -98,6 +97,7 @@ export function createChatRoute(rt: ChatRuntime, manifest: PlatformManifest, ada
       return answer(outcome.answer);
     }
 
+    const { target } = outcome;
     fields.mode = 'deferred';
     fields.deferredBecause = outcome.because;
     const failure = await rt.handOff(
@@ -109,6 +109,7 @@ export function createChatRoute(rt: ChatRuntime, manifest: PlatformManifest, ada
         command: outcome.resume,
         caller: { channel: platform, id: caller.id },
         locale,
+        invocation: delivery.invocation.slice(0, 64),
         reply: delivery.reply.job(ctx),
       },
       context,

@@ -12,6 +12,7 @@ import type { InvokerPort, InvokeTarget } from '../invoke/invoker-port';
 import type { HttpClient } from '../outbound/http-client';
 import type { ChatAdapter } from '../platforms/platform-port';
 import { platformNamed } from '../platforms/registry';
+import type { ChatExplore } from './chat-explore';
 import type { ChatLookup } from './chat-lookup';
 import type { CommandServices } from './command-handlers';
 import type { DeferredChatJobInput } from './deferred-job';
@@ -46,6 +47,7 @@ export interface ChatRuntime {
 export interface ChatRuntimeParts {
   config: ChatConfig;
   lookup: ChatLookup;
+  explore: ChatExplore;
   now: () => number;
   http: HttpClient;
   idempotency: IdempotencyStore;
@@ -65,7 +67,7 @@ export function createChatRuntime(parts: ChatRuntimeParts): ChatRuntime {
   return {
     config,
     lookup: parts.lookup,
-    services: { lookup: parts.lookup },
+    services: { lookup: parts.lookup, explore: parts.explore },
     now,
     idempotency: parts.idempotency,
     access: parts.access,

@@ -2,11 +2,14 @@ import type { z } from 'zod';
 import type { MessageKey } from '../i18n/translator';
 import type { TraceReport } from '../trace/report-schema';
 import { MessageIdSchema, TopicSchema } from '../trace/query-schema';
+import { PLATFORM_NAMES } from '../platforms/registry';
 import type { ChatAction, ChatTarget } from './chat-answer';
 
 export interface ChatArgSpec {
   name: string;
   optional?: boolean;
+  /** How the usage line shows it when not `<name>` (find's `key:<key>|<from>..<to>`). */
+  placeholder?: string;
   description: MessageKey;
   /** Validates the raw token; absent for arguments resolved later (instance aliases). */
   schema?: z.ZodType<string>;
@@ -22,6 +25,12 @@ export interface ChatCommandSpec {
   args: readonly ChatArgSpec[];
   /** Argument lists only; the invocation prefix is added per platform. */
   examples: readonly string[];
+  /**
+   * `positional` (the default): the arguments in order, switches by keyword. `prefixed`: after the
+   * first argument, words are told apart by their shape (`key:…`, `<from>..<to>`, `tag:…`); the
+   * parser has a binder per such command.
+   */
+  syntax?: 'positional' | 'prefixed';
 }
 
 export interface ChatOptionSpec {
@@ -52,6 +61,30 @@ export const CHAT_COMMANDS = [
     ],
     examples: [`orders ${EXAMPLE_MSG_ID}`, `orders ${EXAMPLE_MSG_ID} why`],
   },
+  {
+    name: 'find',
+    aliases: ['查找', '搜索'],
+    summary: 'cmd.find',
+    syntax: 'prefixed',
+    args: [
+      { name: 'topic', description: 'arg.findTopic', schema: TopicSchema },
+      { name: 'query', placeholder: 'key:<key>|<from>..<to>', description: 'arg.findQuery' },
+      { name: 'tag', optional: true, placeholder: 'tag:<tag>', description: 'arg.tag' },
+      { name: 'instance', optional: true, description: 'arg.instance' },
+    ],
+    examples: ['orders key:order-20261201-0042', 'orders -1h..now', 'orders -1h..now tag:order-paid'],
+  },
+  {
+    name: 'journey',
+    aliases: ['轨迹'],
+    summary: 'cmd.journey',
+    args: [
+      { name: 'topic', description: 'arg.topic', schema: TopicSchema },
+      { name: 'msgId', description: 'arg.msgId', schema: MessageIdSchema },
+      { name: 'instance', optional: true, description: 'arg.instance' },
+    ],
+    examples: [`orders ${EXAMPLE_MSG_ID}`],
+  },
   { name: 'help', aliases: ['帮助'], summary: 'cmd.help', args: [], examples: [] },
 ] as const satisfies readonly ChatCommandSpec[];
 
@@ -60,6 +93,8 @@ export type ChatCommandName = (typeof CHAT_COMMANDS)[number]['name'];
 export const CHAT_OPTIONS: readonly ChatOptionSpec[] = [
   { flag: '--public', summary: 'option.public', platforms: ['slack'] },
   { flag: '--private', summary: 'option.private', platforms: ['slack'] },
+  // A lookup's answer may come from the verdict cache (CONSUMED answers only); every platform can ask past it.
+  { flag: '--fresh', summary: 'option.fresh', platforms: PLATFORM_NAMES },
 ];
 
 /** Words that also ask for help. */
@@ -73,8 +108,8 @@ export function findCommand(word: string): ChatCommandSpec | undefined {
 
 /**
  * Follow-ups a report offers, in order: buttons on platforms that call back (Slack, Feishu), a
- * paste-ready command elsewhere. A new follow-up (e.g. `journey`) is one entry here and one label
- * in the catalogue.
+ * paste-ready command elsewhere. A new follow-up is one entry here and one label in the catalogue.
+ * Alerts offer the same ones for each failing message.
  */
 export interface ChatFollowUp {
   id: string;
@@ -86,7 +121,18 @@ export interface ChatFollowUp {
 export const CHAT_FOLLOW_UPS: readonly ChatFollowUp[] = [
   { id: 'recheck', label: 'action.recheck', command: (t) => `trace ${t.topic} ${t.msgId} ${t.instanceId}` },
   { id: 'why', label: 'action.why', command: (t, report) => (report?.diagnosis ? undefined : `trace ${t.topic} ${t.msgId} ${t.instanceId} why`) },
+  { id: 'journey', label: 'action.journey', command: (t) => journeyCommandText(t) },
 ];
+
+/** `journey <topic> <msgId> <instance>`: the follow-up that shows a message's every attempt, wherever a reply suggests it. */
+export function journeyCommandText(t: ChatTarget): string {
+  return `journey ${t.topic} ${t.msgId} ${t.instanceId}`;
+}
+
+/** The Journey follow-up for one message (a find's entry, a partial journey's "ask again"). */
+export function journeyFollowUp(t: ChatTarget): ChatAction {
+  return { id: 'journey', label: 'action.journey', command: journeyCommandText(t) };
+}
 
 /** The follow-ups that apply to an answer about `target`. */
 export function followUpsFor(target: ChatTarget, report: TraceReport | undefined): ChatAction[] {
@@ -117,7 +163,7 @@ export interface HelpDoc {
 
 /** `trace <topic> <msgId> [instance]`, prefixed with the invocation. */
 export function usageOf(command: ChatCommandSpec, invocation: string): string {
-  const args = command.args.map((a) => (a.optional ? `[${a.name}]` : `<${a.name}>`));
+  const args = command.args.map((a) => (a.optional ? `[${a.placeholder ?? a.name}]` : (a.placeholder ?? `<${a.name}>`)));
   return [invocation, command.name, ...args].filter(Boolean).join(' ');
 }
 

@@ -25,11 +25,15 @@ export const DeferredChatJobSchema = z.object({
     name: z.string().min(1).max(40),
     args: z.record(z.string().max(40), z.string().max(300)),
     switches: z.array(z.string().max(40)).max(10),
+    /** Options the deferred run honours too (`--fresh`: ask the broker, not the verdict cache). */
+    flags: z.array(z.string().max(40)).max(10).optional(),
   }),
   /** Who asked, as the front half resolved it; the deferred run finds the caller again and re-checks its scope. */
   caller: z.object({ channel: z.enum(PLATFORM_NAMES), id: z.string().min(1).max(300) }),
   /** The reply language the front half used. */
   locale: LocaleSchema,
+  /** How the user addressed the bot (e.g. the slash command they used), for the commands the answer shows. */
+  invocation: z.string().max(64).optional(),
   /** The platform's reply target (a response_url, a sessionWebhook, a message to reply to). */
   reply: z.record(z.string(), z.unknown()),
 });

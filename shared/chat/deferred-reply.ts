@@ -33,7 +33,15 @@ export function createDeferredReply(rt: ChatRuntime) {
       fields.rejected = error.code === ErrorCode.UNAUTHENTICATED ? error.message : 'internal event: malformed job';
       return { status: error.code === ErrorCode.UNAUTHENTICATED ? 401 : 400 };
     }
-    Object.assign(fields, { platform: job.platform, originRequestId: job.originRequestId, ...job.target, mode: 'deferred', ...(job.command.switches.includes('why') ? { why: true } : {}) });
+    Object.assign(fields, {
+      platform: job.platform,
+      originRequestId: job.originRequestId,
+      ...job.target,
+      mode: 'deferred',
+      command: job.command.name,
+      ...(job.command.switches.includes('why') ? { why: true } : {}),
+      ...(job.command.flags?.includes('--fresh') ? { fresh: true } : {}),
+    });
 
     const manifest = platformNamed(job.platform);
     const adapter = await rt.adapter(job.platform);
@@ -52,7 +60,7 @@ export function createDeferredReply(rt: ChatRuntime) {
       fields.outcome = 'session_expired';
       return { status: 200, json: { status: 'not_delivered' } };
     }
-    const view = { presenter: rt.presenter(job.locale), invocation: manifest.invocation };
+    const view = { presenter: rt.presenter(job.locale), invocation: job.invocation ?? manifest.invocation };
 
     // The configuration may have changed since the hand-off: the caller must still exist, and the
     // lookup use case checks its scope again.

@@ -1,11 +1,17 @@
 import type { LooseMessage } from '../i18n/translator';
+import { keyProblem, parseChatTime, tagProblem } from '../trace/find-query';
+import { TopicSchema } from '../trace/query-schema';
 import { CHAT_COMMANDS, CHAT_OPTIONS, HELP_WORDS, findCommand, type ChatCommandName, type ChatCommandSpec } from './command-registry';
 
 /** A command as typed in chat, after tolerant parsing, bound against its registry entry. */
 export type ParsedCommand =
   | {
       name: Exclude<ChatCommandName, 'help'>;
-      /** Positional arguments by their registry name; optional ones absent when not given. */
+      /**
+       * Arguments by their registry name; optional ones absent when not given. `find` gives
+       * `topic`, then `key` or the window's `from` and `to` (still text: the clock reads them
+       * when the command runs), `tag` and `instance`.
+       */
       args: Readonly<Record<string, string | undefined>>;
       /** Keyword switches that were given, by their registry name (e.g. `why`). */
       switches: ReadonlySet<string>;
@@ -69,7 +75,7 @@ export function parseChatCommand(text: string): ParsedCommand {
   const unknownFlag = [...flags].find((f) => !CHAT_OPTIONS.some((o) => o.flag === f));
   if (unknownFlag) return { name: 'invalid', problem: { key: 'problem.unknownOption', params: { flag: clip(unknownFlag) } }, command: spec.name };
 
-  const bound = bindArgs(spec, args);
+  const bound = spec.syntax === 'prefixed' ? bindFind(args) : bindArgs(spec, args);
   if (!bound.ok) return { name: 'invalid', problem: bound.problem, command: spec.name };
   return { name: spec.name as Exclude<ChatCommandName, 'help'>, args: bound.values, switches: bound.switches, flags };
 }
@@ -114,10 +120,60 @@ function bindArgs(spec: ChatCommandSpec, allArgs: string[]): Bound {
       continue;
     }
     const result = arg.schema.safeParse(raw);
-    if (!result.success) return { ok: false, problem: { key: 'problem.invalidArg', params: { arg: arg.name, value: clip(raw), detail: { domain: result.error.issues[0]?.message ?? 'is not valid' } } } };
+    if (!result.success) return invalidArg(arg.name, raw, result.error.issues[0]?.message);
     values[arg.name] = result.data;
   }
   return { ok: true, values, switches };
+}
+
+/** find's words: the topic, then `key:…` or a window `<from>..<to>`, `tag:…` and an instance in any order. */
+function bindFind(args: string[]): Bound {
+  const problem = (key: LooseMessage['key'], params?: LooseMessage['params']): Bound => ({ ok: false, problem: { key, ...(params ? { params } : {}) } });
+  const values: Record<string, string | undefined> = Object.create(null) as Record<string, string | undefined>;
+  const [topicWord, ...rest] = args;
+  if (topicWord === undefined) return problem('problem.findMissingTopic');
+  const topic = TopicSchema.safeParse(topicWord);
+  if (!topic.success) return invalidArg('topic', topicWord, topic.error.issues[0]?.message);
+  values.topic = topic.data;
+  let query: 'key' | 'window' | undefined;
+  const others: string[] = [];
+  for (const word of rest) {
+    const lower = word.toLowerCase();
+    if (lower.startsWith('key:')) {
+      if (query) return problem('problem.findKeyAndWindow');
+      const key = word.slice(4);
+      const bad = keyProblem(key);
+      if (bad) return invalidArg('key', key, bad);
+      query = 'key';
+      values.key = key;
+    } else if (lower.startsWith('tag:')) {
+      const tag = word.slice(4);
+      const bad = tagProblem(tag);
+      if (bad) return invalidArg('tag', tag, bad);
+      values.tag = tag;
+    } else if (word.includes('..')) {
+      if (query) return problem('problem.findKeyAndWindow');
+      const at = word.indexOf('..');
+      const ends = { from: word.slice(0, at), to: word.slice(at + 2) };
+      for (const [end, text] of Object.entries(ends)) {
+        // The syntax only: the clock reads relative times when the command runs.
+        if (parseChatTime(text, 0) === undefined) return problem('problem.findBadTime', { end, value: clip(text) });
+      }
+      query = 'window';
+      Object.assign(values, ends);
+    } else {
+      others.push(word);
+    }
+  }
+  if (!query) return others[0] === undefined ? problem('problem.findMissingQuery') : problem('problem.findMissingQueryHint', { word: clip(others[0]) });
+  if (values.tag !== undefined && query === 'key') return problem('problem.findTagWithKey');
+  if (others.length > 1) return problem('problem.findTooMany', { words: others.map((o) => `"${clip(o)}"`).join(', ') });
+  values.instance = others[0];
+  return { ok: true, values, switches: new Set() };
+}
+
+function invalidArg(arg: string, value: string, detail: string | undefined): Bound {
+  return { ok: false, problem: { key: 'problem.invalidArg', params: { arg, value: clip(value), detail: { domain: detail ?? 'is not valid' } } } };
 }
 
 // Echoed input is clipped so a pasted essay does not come back as the error.

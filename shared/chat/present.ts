@@ -130,12 +130,14 @@ function refText(p: Presenter, ref: ChatReference): string {
 export function pendingReason(p: Presenter, because: string | undefined): string {
   if (because === 'EXPLAIN_BUDGET') return p.t('pending.EXPLAIN_BUDGET');
   if (because === 'THROTTLED') return p.t('pending.THROTTLED');
+  if (because === 'TRACE_TASK') return p.t('pending.TRACE_TASK');
   return p.t('pending.SLOW');
 }
 
 /** A follow-up's label. */
 export function actionLabel(p: Presenter, action: ChatAction): string {
-  return p.loose({ key: action.label });
+  const label = p.loose({ key: action.label });
+  return action.subject ? `${label} · ${action.subject}` : label;
 }
 
 function capitalise(text: string): string {

@@ -6,6 +6,7 @@ import { LocaleSchema, type Locale } from '../i18n/locale';
 import { PLATFORM_LIST } from '../platforms/registry';
 import { emptyAsUndefined, intFromEnv } from './env-values';
 import { loadHttpConfig, type HttpConfig } from './config-schema';
+import { loadRedisConfig, type RedisConfig } from './redis-config-schema';
 
 
 
@@ -62,6 +63,11 @@ const SpotCheckOwnEnvSchema = z.object({
   MQTRACE_STATE_FILE: z
     .preprocess(emptyAsUndefined, z.string().optional())
     .describe('Path of a local file that holds the state instead of OSS (local runs). Set this or `MQTRACE_STATE_OSS_BUCKET`, not both.'),
+  MQTRACE_STATE_REDIS: z
+    .preprocess(emptyAsUndefined, z.enum(['true', 'false'], { error: 'must be "true" or "false"' }).optional().transform((v) => v === 'true'))
+    .describe(
+      'true: keep the state in the Redis of `MQTRACE_REDIS_URL` (one key, `<prefix>spot-check:state`) instead of OSS or a file. Set one state store only.',
+    ),
 });
 
 /**
@@ -82,6 +88,7 @@ export interface AlertPlatformConfig {
 export type SpotCheckStateConfig =
   | { kind: 'oss'; bucket: string; object: string; region: string; endpoint?: string }
   | { kind: 'file'; path: string }
+  | { kind: 'redis' }
   | { kind: 'none' };
 
 /** Resolved configuration of the spot-check function. */
@@ -98,6 +105,8 @@ export interface SpotCheckConfig {
   /** MQTRACE_ALERT_LOCALE; undefined: each platform's default. */
   alertLocale: Locale | undefined;
   state: SpotCheckStateConfig;
+  /** The fleet's shared state: Redis, the verdict cache. */
+  shared: RedisConfig;
   /** Values that must never reach a log line: webhook URLs (their tokens) and the robot secret. */
   secrets: string[];
 }
@@ -111,8 +120,15 @@ export function loadSpotCheckConfig(env: Record<string, string | undefined>): Sp
   const result = SpotCheckEnvSchema.safeParse(env);
   if (!result.success) throw new ConfigError(toFieldIssues(result.error));
   const e = result.data as z.output<typeof SpotCheckOwnEnvSchema> & Record<string, unknown>;
+  const shared = loadRedisConfig(env);
   if (e.MQTRACE_STATE_OSS_BUCKET && e.MQTRACE_STATE_FILE) {
     throw new ConfigError([{ path: 'MQTRACE_STATE_OSS_BUCKET/MQTRACE_STATE_FILE', message: 'set one state store, not both' }]);
+  }
+  if (e.MQTRACE_STATE_REDIS && (e.MQTRACE_STATE_OSS_BUCKET || e.MQTRACE_STATE_FILE)) {
+    throw new ConfigError([{ path: 'MQTRACE_STATE_REDIS', message: 'asks for the Redis state, but MQTRACE_STATE_OSS_BUCKET or MQTRACE_STATE_FILE is set too: set one state store' }]);
+  }
+  if (e.MQTRACE_STATE_REDIS && !shared.redis) {
+    throw new ConfigError([{ path: 'MQTRACE_STATE_REDIS', message: 'asks for the Redis state, but MQTRACE_REDIS_URL is not set' }]);
   }
   const problems = PLATFORM_LIST.flatMap((m) => m.alerts?.problems?.(e) ?? []);
   if (problems.length > 0) throw new ConfigError(problems);
@@ -130,7 +146,9 @@ export function loadSpotCheckConfig(env: Record<string, string | undefined>): Sp
       }
     : e.MQTRACE_STATE_FILE
       ? { kind: 'file', path: e.MQTRACE_STATE_FILE }
-      : { kind: 'none' };
+      : e.MQTRACE_STATE_REDIS
+        ? { kind: 'redis' }
+        : { kind: 'none' };
   return {
     ons,
     checks: parseConfiguredChecks(e.MQTRACE_SPOT_CHECKS),
@@ -141,9 +159,11 @@ export function loadSpotCheckConfig(env: Record<string, string | undefined>): Sp
     alerts,
     alertLocale: e.MQTRACE_ALERT_LOCALE,
     state,
-    secrets: alerts
-      .flatMap((a) => PLATFORM_LIST.find((m) => m.name === a.platform)?.alerts?.secrets(a.settings) ?? [])
-      .filter((s) => s.length > 1),
+    shared,
+    secrets: [
+      ...shared.secrets,
+      ...alerts.flatMap((a) => PLATFORM_LIST.find((m) => m.name === a.platform)?.alerts?.secrets(a.settings) ?? []),
+    ].filter((s) => s.length > 1),
   };
 }
 

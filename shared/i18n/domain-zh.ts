@@ -1,4 +1,4 @@
-import type { FindingCode } from '../trace/findings';
+import { OFFSET_COMMIT_INTERVAL_MS, type FindingCode } from '../trace/findings';
 import type { EvidenceValue, Finding } from '../trace/report-schema';
 
 /**
@@ -110,10 +110,23 @@ export const ZH_DOMAIN_TEXTS: ReadonlyMap<string, string> = new Map([
     'Treat it as unknown. Check the message trace in the console, and tell the mqtrace maintainers about the new value.',
     '请当作未知处理。在控制台查看消息轨迹，并把这个新值告诉 mqtrace 的维护者。',
   ],
+  // What a journey's send status means (4.x trace-status-table.ts, 5.x status-table.ts).
+  ['Sent: the broker stored the message.', '已发送：Broker 已存储这条消息。'],
+  ['The send failed: the broker did not store the message, so no group can get it.', '发送失败：Broker 没有存储这条消息，没有消费组能收到它。'],
+  ['A transactional message that was rolled back: it is never delivered.', '已回滚的事务消息：永远不会投递。'],
+  ['A transactional message not committed yet: no group gets it until the producer commits it.', '尚未提交的事务消息：生产者提交之前，没有消费组会收到它。'],
+  ['A scheduled or delayed message, waiting for its delivery time.', '定时或延时消息，正在等待投递时间。'],
+  ['A status mqtrace does not know; it is shown exactly as returned.', 'mqtrace 不认识的状态，已按原样显示。'],
+  // A find's hints on narrowing it (find-service.ts).
+  ['Search a time window instead (from/to, e.g. the hour it was sent), or raise limit (at most 50).', '请改为搜索时间窗口（from/to，例如发送的那个小时），或调大 limit（最多 50）。'],
+  ['Narrow the window (from/to), filter by tag, or raise limit (at most 50).', '请缩小时间窗口（from/to）、按 Tag 过滤，或调大 limit（最多 50）。'],
 ]);
 
 /** Input problems the domain words with values in them: a pattern and its Chinese. */
-export const ZH_DOMAIN_PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
+/** A pattern's Chinese: a replacement string, or a function of the match's groups (to translate a part again). */
+type ZhReplacement = string | ((match: string, ...groups: string[]) => string);
+
+export const ZH_DOMAIN_PATTERNS: ReadonlyArray<readonly [RegExp, ZhReplacement]> = [
   [/^"(.+)" is neither an instance ID \((.+)\) nor a configured alias\. Known aliases: (.+)\.$/s, '“$1”既不是实例 ID（$2），也不是已配置的别名。已知别名：$3。'],
   [/^"(.+)" is neither an instance ID \((.+)\) nor a configured alias\. No aliases are configured for this caller\.$/s, '“$1”既不是实例 ID（$2），也不是已配置的别名。这里没有配置别名。'],
   [/^is required$/, '是必填项'],
@@ -125,13 +138,45 @@ export const ZH_DOMAIN_PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
     /^holds a comma-separated list \(a batch send returns one\); look up one ID at a time, or use POST \/v1\/trace with "lookups"$/,
     '是逗号分隔的列表（批量发送会返回这种格式）；请一次查询一个 ID，或使用 POST /v1/trace 的 "lookups"',
   ],
+  // Verdict summaries (shared/trace/verdict.ts), as a find's messages and a journey carry them.
+  [/^No consumer group subscribes to this topic, so nothing will consume the message\.$/, '没有消费组订阅这个 Topic，因此不会有人消费这条消息。'],
+  [/^All (\d+) subscribing group\(s\) filter this message out by tag, so none was meant to consume it\.$/, '订阅的 $1 个消费组都按 Tag 过滤掉了这条消息，本来就没有组应当消费它。'],
+  [/^All (\d+) subscribing group\(s\) consumed the message\.$/, '订阅的 $1 个消费组都已消费这条消息。'],
+  [/^(\d+) of (\d+) group\(s\) consumed it; not yet: (.+)\.$/s, '$2 个消费组中 $1 个已消费；尚未消费：$3。'],
+  [/^No group has consumed it yet; waiting on: (.+)\.$/s, '还没有消费组消费它；等待中：$1。'],
+  [/^The status of (\d+) group\(s\) cannot be determined; (\d+) consumed it\.$/, '$1 个消费组的状态无法确定；$2 个已消费。'],
+  [/^The status of (\d+) group\(s\) cannot be determined\.$/, '$1 个消费组的状态无法确定。'],
+  [/^Could not be checked: (.+)\.$/s, '无法检查：$1。'],
+  // A find cut short (shared/trace/find-service.ts), and how to narrow it.
+  [/^The time ran out after (\d+) message\(s\)\. (.+)$/s, (_m, n, hint) => `检查了 ${n} 条消息后时间用完了。${zhDomainText(hint)}`],
+  [/^The account's rate budget ran out after (\d+) message\(s\): ask again in a minute\. (.+)$/s, (_m, n, hint) => `检查了 ${n} 条消息后账号的调用额度用完了：请一分钟后再查。${zhDomainText(hint)}`],
+  [/^Stopped at (\d+) message\(s\)\. (.+)$/s, (_m, n, hint) => `已在 ${n} 条消息处停止。${zhDomainText(hint)}`],
+  // A journey that is partial (shared/ons/trace-journey.ts, shared/trace/journey-service.ts).
+  [
+    /^The trace query task was still working when the time ran out \(after (\d+) poll\(s\)\); ask again in a few seconds: the same task is polled, no new one is created\.$/,
+    '时间用完时轨迹查询任务仍在运行（已轮询 $1 次）；请几秒后再查：会继续轮询同一个任务，不会新建任务。',
+  ],
+  [/^The trace query was refused: (.+)\. The verdict above still stands\.$/s, '轨迹查询被拒绝：$1。上面的结论仍然成立。'],
+  [/^The trace query failed \((\w+)\): (.+)\. The verdict above still stands\.$/s, '轨迹查询失败（$1）：$2。上面的结论仍然成立。'],
+  // Find's input (shared/trace/find-query.ts).
+  [/^is (\d+) characters long; RocketMQ message keys are at most (\d+)$/, '长 $1 个字符；RocketMQ 的消息 Key 最多 $2 个字符'],
+  [/^holds a space; a message key never does \(RocketMQ separates keys with spaces\): search for one key$/, '包含空格；消息 Key 不会包含空格（RocketMQ 用空格分隔多个 Key）：请只搜索一个 Key'],
+  [/^is one tag: no spaces and no "\|"$/, '只能是一个 Tag：不能有空格和 "|"'],
+  [/^is in the future \((.+); now is (.+)\): search a window that has begun$/, '在未来（$1；现在是 $2）：请搜索已经开始的时间窗口'],
+  [/^is in the future \((.+); now is (.+)\): end the window at now or earlier$/, '在未来（$1；现在是 $2）：请让窗口在现在或更早结束'],
+  [/^must be after from: the window is reversed or empty$/, '必须晚于 from：时间窗口颠倒或为空'],
+  [/^makes the window (.+) wide; it may be at most (.+): move from later or to earlier$/, '使时间窗口宽达 $1；最多 $2：请把 from 往后或把 to 往前移'],
 ];
 
 /** The Chinese of a domain sentence, or the sentence itself when there is none. */
 export function zhDomainText(text: string): string {
   const exact = ZH_DOMAIN_TEXTS.get(text);
   if (exact) return exact;
-  for (const [pattern, replacement] of ZH_DOMAIN_PATTERNS) if (pattern.test(text)) return text.replace(pattern, replacement);
+  for (const [pattern, replacement] of ZH_DOMAIN_PATTERNS) {
+    if (!pattern.test(text)) continue;
+    // Two calls: replace's overloads take a string or a function, not their union.
+    return typeof replacement === 'string' ? text.replace(pattern, replacement) : text.replace(pattern, replacement);
+  }
   return text;
 }
 
@@ -204,6 +249,32 @@ export const ZH_FINDINGS: Readonly<Record<FindingCode, (f: Finding, w: FindingWo
     title: `${f.group ?? ''} 尚未完成负载均衡`,
     detail: `ONS 报告 ${f.group ?? ''} 的队列没有均匀分配给它的 ${num(f.evidence.clients) ?? '?'} 个客户端（RebalanceOK=false），部分队列可能没有消费者。这通常发生在客户端加入或离开、或客户端订阅不一致之后，应在几秒内恢复。`,
   }),
+  CONSUMED_BUT_LAST_ATTEMPT_FAILED: (f) => {
+    const dead = f.evidence.deadLettered === true;
+    const status = str(f.evidence.lastAttemptStatus) ?? '?';
+    return {
+      title: `${f.group ?? ''} 显示 CONSUMED，但最近一次投递${status === 'CONSUME_NOT_RETURN' ? '没有返回结果' : '失败了'}`,
+      detail: `结论是 CONSUMED，但轨迹中 ${f.group ?? ''} 最近一次投递是 ${status}${dead ? '，消息已进入其死信队列' : ''}。CONSUMED 表示位点已越过这条消息：失败的消息会转入重试队列。请在消费者日志中查找失败原因。`,
+    };
+  },
+  ATTEMPTED_BUT_OFFSET_BEHIND: (f, w) => {
+    const succeeded = (num(f.evidence.succeededAttempts) ?? 0) > 0;
+    return {
+      title: `${f.group ?? ''} 有 ${num(f.evidence.attempts) ?? '?'} 次投递，但位点还没有越过这条消息`,
+      detail: succeeded
+        ? `轨迹显示 ${f.group ?? ''} 已消费它，但该组的位点仍落后于它：客户端大约每 ${w.duration(OFFSET_COMMIT_INTERVAL_MS)} 提交一次位点，请稍后再查；如果一直如此，说明位点被重置或某个队列卡住了。`
+        : `${f.group ?? ''} 收到了它但还没有消费成功（投递都没有成功），在某次投递成功或进入死信之前，位点会一直落后于它。`,
+    };
+  },
+  NO_ATTEMPTS: (f) => {
+    const consumed = f.evidence.trackType === 'CONSUMED';
+    return {
+      title: `轨迹中没有 ${f.group ?? ''} 的投递记录`,
+      detail: consumed
+        ? `${f.group ?? ''} 的位点已越过这条消息，但它的客户端没有留下投递轨迹：它们可能没有记录轨迹（客户端设置，或较旧的 SDK）。`
+        : `轨迹中没有这条消息投递到 ${f.group ?? ''} 的记录：该组可能离线或落后，或者它的客户端不记录轨迹。发送“trace … 为什么”查看它的堆积和客户端。`,
+    };
+  },
   NO_CAUSE_FOUND: (f) => ({
     title: `mqtrace 看不出 ${f.group ?? ''} 的原因`,
     detail: `${f.group ?? ''} 在线，消息前面没有堆积，客户端订阅一致，队列已均衡，消息也不在死信队列中。请一分钟后再查；如果仍是 ${str(f.evidence.trackType) ?? ''}，请查看消费者日志。`,

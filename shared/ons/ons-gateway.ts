@@ -47,7 +47,8 @@ export function createOnsGateway(options: OnsGatewayOptions): OnsGateway {
   const sleep = options.sleep ?? realSleep;
   const policy = options.retry ?? DEFAULT_RETRY_POLICY;
   const pool = createRpcClientPool({ factory: options.clientFactory, endpoint: options.endpoint, apiVersion: ONS_API_VERSION });
-  const limiterFor = (action: OnsAction) => options.limiters(`ons-4x:${action}`, options.rateLimits?.[action] ?? ONS_ACTIONS[action].rateLimit);
+  const limiterFor = (action: OnsAction, credentials: Credentials) =>
+    options.limiters(`ons-4x:${action}`, options.rateLimits?.[action] ?? ONS_ACTIONS[action].rateLimit, { accessKeyId: credentials.accessKeyId });
 
   async function call<S extends z.ZodType>(
     credentials: Credentials,
@@ -63,7 +64,7 @@ export function createOnsGateway(options: OnsGatewayOptions): OnsGateway {
     const retryable = new WeakSet<object>();
     return retryWithBackoff(
       async (attempt) => {
-        await limiterFor(action).acquire(ctx.deadline);
+        await limiterFor(action, credentials).acquire(ctx.deadline);
         const timeout = Math.min(ctx.callTimeoutMs ?? options.callTimeoutMs, ctx.deadline.remainingMs());
         if (timeout < MIN_CALL_MS) {
           throw new UpstreamTimeoutError(`${action}: the lookup deadline passed before the call`, { upstream: { action } });

@@ -77,6 +77,7 @@ const WaitSecondsSchema = z
   .max(MAX_WAIT_SECONDS, `must be at most ${MAX_WAIT_SECONDS}`);
 
 const EXPLAIN_DESCRIPTION = 'Also diagnose why groups have not consumed it (extra OpenAPI calls, each within its rate limit).';
+const FRESH_DESCRIPTION = 'Ask the broker even when a cached CONSUMED answer is at hand (see report.cached).';
 const WAIT_DESCRIPTION =
   'Poll until the verdict is CONSUMED or this many seconds pass, capped by the function timeout minus the lookup deadline.';
 
@@ -84,6 +85,7 @@ const WAIT_DESCRIPTION =
 export const TraceRequestInputSchema = TraceQueryInputSchema.extend({
   explain: z.boolean({ error: 'must be true or false' }).optional().meta({ description: EXPLAIN_DESCRIPTION }),
   waitSeconds: WaitSecondsSchema.optional().meta({ description: WAIT_DESCRIPTION }),
+  fresh: z.boolean({ error: 'must be true or false' }).optional().meta({ description: FRESH_DESCRIPTION }),
 }).meta({ id: 'TraceRequest' });
 
 /** The same options as query-string parameters, where every value is a string (`explain=true`). */
@@ -97,6 +99,10 @@ export const TraceRequestQuerySchema = TraceQueryInputSchema.extend({
     .regex(/^\d{1,6}$/, 'must be a whole number of seconds')
     .transform(Number)
     .pipe(WaitSecondsSchema)
+    .optional(),
+  fresh: z
+    .enum(['true', 'false'], { error: 'must be "true" or "false"' })
+    .transform((value) => value === 'true')
     .optional(),
 });
 

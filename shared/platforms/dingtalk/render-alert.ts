@@ -1,5 +1,5 @@
 import { alertHeadline, failingCheckSummary, type AlertContent, type AlertFailingCheck } from '../../alerts/alert-content';
-import { recheckCommand } from '../../alerts/recheck-command';
+import { journeyCommand, recheckCommand } from '../../alerts/recheck-command';
 import type { Presenter } from '../../i18n/translator';
 
 /** The custom robot rejects bodies over 20,000 bytes (errcode 460101); chat.md §1.6 advises ≤ ~15 KB. */
@@ -15,15 +15,16 @@ export interface DingTalkAlertMessage {
 const BR = '  \n';
 
 /**
- * Renders one failing check as a DingTalk markdown block, examples with their re-check commands
+ * Renders one failing check as a DingTalk markdown block, examples with their re-check and journey commands
  * (the custom robot cannot call back, so they are paste-ready text).
  */
 export function renderDingTalkFailingCheck(check: AlertFailingCheck, p: Presenter, invocation = '@mqtrace'): string {
   const lines = [`**${check.name}** · ${p.t('alert.topic')} ${check.topic} · ${check.instanceId}${check.repeat ? ` · ${p.t('alert.stillFailing')}` : ''}`];
   lines.push(failingCheckSummary(check, p));
-  const examples = check.examples.map(
-    (e) => `- ${e.msgId}: ${e.reasons}${BR}  ${p.t('alert.recheck')} ${recheckCommand(invocation, { topic: check.topic, msgId: e.msgId, instanceId: check.instanceId })}`,
-  );
+  const examples = check.examples.map((e) => {
+    const target = { topic: check.topic, msgId: e.msgId, instanceId: check.instanceId };
+    return `- ${e.msgId}: ${e.reasons}${BR}  ${p.t('alert.recheck')} ${recheckCommand(invocation, target)}${BR}  ${p.t('alert.journey')} ${journeyCommand(invocation, target)}`;
+  });
   const more = check.failed - check.examples.length;
   if (more > 0) examples.push(`- ${p.t('alert.moreExamples', { n: more })}`);
   return [lines.join(BR), ...(examples.length ? [examples.join('\n')] : [])].join('\n\n');

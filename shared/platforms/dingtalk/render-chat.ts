@@ -17,7 +17,9 @@ import {
 } from '../../chat/present';
 import type { Presenter } from '../../i18n/translator';
 import type { TraceReport } from '../../trace/report-schema';
+import { exploreView, type ExploreEntry, type ExploreView } from '../../chat/explore-view';
 import type { RenderView } from '../platform-port';
+import { exploreSymbol, MARKER_SYMBOLS, VERDICT_SYMBOLS } from '../symbols';
 
 /**
  * DingTalk's custom robot refuses more than 20,000 bytes and the OpenAPI's msgParam more than
@@ -38,10 +40,6 @@ export interface DingTalkMarkdownMessage {
 export interface DingTalkMention {
   staffId: string | undefined;
 }
-
-/** Each marker and verdict as a Unicode symbol. */
-export const DINGTALK_MARKERS = { CRITICAL: '🔴', WARNING: '🟠', INFO: '🔵', SKIPPED: '⚪' } as const;
-export const DINGTALK_VERDICT_SYMBOLS = { CONSUMED: '✅', PARTIALLY_CONSUMED: '🟡', NOT_CONSUMED: '🔴', NO_SUBSCRIBERS: '🚫', UNKNOWN: '❓' } as const;
 
 /**
  * Neutralises markdown control characters in text that came from outside. `<` and `>` become
@@ -82,6 +80,9 @@ function content(answer: ChatAnswer, view: RenderView): { title: string; blocks:
   switch (answer.kind) {
     case 'report':
       return reportContent(p, answer.report, reportSections(p, answer), nextSteps(view, answer.actions ?? []));
+    case 'find':
+    case 'journey':
+      return exploreContent(p, exploreView(p, answer), view);
     case 'pending': {
       const { topic, msgId, instanceId } = answer.target;
       return {
@@ -135,14 +136,14 @@ function sectionBlock(s: ChatSection, maxBytes: number): string {
 
 // One list line per item: DingTalk's markdown subset has no reliable nested blocks inside a list.
 function itemLine(item: ChatSectionItem): string {
-  const parts = [`- ${DINGTALK_MARKERS[item.marker]} **${esc(item.title)}**`];
+  const parts = [`- ${MARKER_SYMBOLS[item.marker]} **${esc(item.title)}**`];
   if (item.detail) parts.push(` ${esc(clipText(item.detail, 600))}`);
   if (item.evidence && item.evidence.length > 0) parts.push(` *(${esc(item.evidence.join(' · '))})*`);
   return clipText(parts.join(''), MAX_LINE);
 }
 
 function reportContent(p: Presenter, report: TraceReport, extra: readonly ChatSection[], next: string[]): { title: string; blocks: string[] } {
-  const verdict = `${DINGTALK_VERDICT_SYMBOLS[report.verdict]} ${verdictTitle(p, report.verdict)}`;
+  const verdict = `${VERDICT_SYMBOLS[report.verdict]} ${verdictTitle(p, report.verdict)}`;
   const head = [
     `### ${verdict}`,
     `**${esc(p.t('report.topic'))}** ${esc(report.topic)} · **${esc(p.t('report.msgId'))}** ${esc(report.msgId)} · **${esc(p.t('report.instance'))}** ${esc(report.instanceId)}`,
@@ -187,4 +188,31 @@ function reportContent(p: Presenter, report: TraceReport, extra: readonly ChatSe
 
 function bytes(text: string): number {
   return Buffer.byteLength(text, 'utf8');
+}
+
+// One list line per entry (no nested lists in DingTalk's subset): a step under a group is marked.
+function entryLine(entry: ExploreEntry, invocation: string): string {
+  const parts = [`- ${entry.nested ? '↳ ' : ''}${entry.icon ? `${exploreSymbol(entry.icon)} ` : ''}${esc(entry.text)}`];
+  if (entry.detail) parts.push(` *${esc(clipText(entry.detail, 300))}*`);
+  if (entry.follow) parts.push(` · ${esc(pasteReady(invocation, entry.follow.command))}`);
+  return clipText(parts.join(''), MAX_LINE);
+}
+
+/** A find or a journey: the headline, the entries within the byte budget ("… and N more lines"), the notes, the next steps, the reference. */
+function exploreContent(p: Presenter, v: ExploreView, view: RenderView): { title: string; blocks: string[] } {
+  const head = [`### ${v.verdict ? `${VERDICT_SYMBOLS[v.verdict]} ` : ''}${esc(v.title)}`, `**${esc(v.headline)}**`];
+  const notes = fitEntries(
+    v.notes.map((n) => clipText(`- ${n.marker ? `${MARKER_SYMBOLS[n.marker]} ` : ''}${esc(n.text)}`, MAX_LINE)),
+    { max: DINGTALK_MAX_BYTES / 4, size: bytes, separatorSize: 1, more: (hidden) => `- *${esc(p.t('explore.moreNotes', { n: hidden }))}*` },
+  );
+  const tail = [...(notes.length > 0 ? [notes.join('\n')] : []), ...nextSteps(view, v.actions), `> ${esc(v.reference)}`];
+  // Room for the mention and the separators.
+  const allowance = 120;
+  const entries = fitEntries(v.entries.map((e) => entryLine(e, view.invocation)), {
+    max: DINGTALK_MAX_BYTES - bytes([...head, ...tail].join('\n\n')) - allowance,
+    size: bytes,
+    separatorSize: 1,
+    more: (hidden) => `- *${esc(p.t('explore.moreLines', { n: hidden }))}*`,
+  });
+  return { title: v.title, blocks: [...head, ...(entries.length > 0 ? [entries.join('\n')] : []), ...tail] };
 }

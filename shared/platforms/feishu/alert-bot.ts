@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { alertHeadline, failingCheckSummary, type AlertContent, type AlertDestination } from '../../alerts/alert-content';
 import { deliverWithRetry, type AttemptResult } from '../../alerts/deliver-with-retry';
-import { recheckCommand } from '../../alerts/recheck-command';
+import { journeyCommand, recheckCommand } from '../../alerts/recheck-command';
 import { clipText } from '../../chat/chat-answer';
 import type { Presenter } from '../../i18n/translator';
 import { HttpPostError, readJsonObject, type HttpPost } from '../../outbound/http-client';
@@ -38,7 +38,10 @@ export function renderFeishuAlert(content: AlertContent, p: Presenter, invocatio
   tail.push({ tag: 'note', elements: [{ tag: 'plain_text', content: p.t('alert.footer', { runId: content.runId, at: p.time.format(content.checkedAt) }) }] });
   const checks = content.failing.map((check): FeishuElement => {
     const lines = [`${check.name} · ${p.t('alert.topic')} ${check.topic} · ${check.instanceId}${check.repeat ? ` · ${p.t('alert.stillFailing')}` : ''}`, failingCheckSummary(check, p)];
-    for (const e of check.examples) lines.push(`• ${e.msgId}: ${e.reasons}`, `  ${p.t('alert.recheck')} ${recheckCommand(invocation, { topic: check.topic, msgId: e.msgId, instanceId: check.instanceId })}`);
+    for (const e of check.examples) {
+      const target = { topic: check.topic, msgId: e.msgId, instanceId: check.instanceId };
+      lines.push(`• ${e.msgId}: ${e.reasons}`, `  ${p.t('alert.recheck')} ${recheckCommand(invocation, target)}`, `  ${p.t('alert.journey')} ${journeyCommand(invocation, target)}`);
+    }
     const more = check.failed - check.examples.length;
     if (more > 0) lines.push(`• ${p.t('alert.moreExamples', { n: more })}`);
     return { tag: 'div', text: { tag: 'plain_text', content: clipText(lines.join('\n'), 2000) } };

@@ -18,6 +18,8 @@ import {
 import type { Presenter } from '../../i18n/translator';
 import type { TraceReport } from '../../trace/report-schema';
 import type { RenderView } from '../platform-port';
+import { exploreButtons, exploreView, type ExploreView } from '../../chat/explore-view';
+import { exploreSymbol, MARKER_SYMBOLS, VERDICT_SYMBOLS } from '../symbols';
 import { FEISHU_COMMAND_KEY } from './event';
 
 /**
@@ -59,8 +61,6 @@ const bold = (content: string): FeishuElement => ({ tag: 'div', text: { tag: 'la
 const note = (content: string): FeishuElement => ({ tag: 'note', elements: [{ tag: 'plain_text', content: clipText(content, MAX_TEXT) }] });
 
 const TEMPLATES = { CONSUMED: 'green', PARTIALLY_CONSUMED: 'yellow', NOT_CONSUMED: 'red', NO_SUBSCRIBERS: 'grey', UNKNOWN: 'grey' } as const;
-const MARKERS = { CRITICAL: '🔴', WARNING: '🟠', INFO: '🔵', SKIPPED: '⚪' } as const;
-const SYMBOLS = { CONSUMED: '✅', PARTIALLY_CONSUMED: '🟡', NOT_CONSUMED: '🔴', NO_SUBSCRIBERS: '🚫', UNKNOWN: '❓' } as const;
 
 /** The bytes of the reply request that would carry `card`. */
 export function feishuRequestBytes(card: unknown): number {
@@ -83,6 +83,9 @@ export function renderFeishuCard(answer: ChatAnswer, view: RenderView, options: 
   switch (answer.kind) {
     case 'report':
       return reportCard(p, view, answer.report, reportSections(p, answer), answer.actions ?? [], options.buttons);
+    case 'find':
+    case 'journey':
+      return exploreCard(p, view, exploreView(p, answer), options.buttons);
     case 'pending': {
       const { topic, msgId, instanceId } = answer.target;
       return card(p.t('pending.title', { msgId }), 'blue', [
@@ -135,7 +138,7 @@ function groupElement(p: Presenter, group: TraceReport['groups'][number]): Feish
 
 function sectionElements(s: ChatSection, items: number): FeishuElement[] {
   const shown = (s.items ?? []).slice(0, items).map((item) => {
-    const lines = [`${MARKERS[item.marker]} ${item.title}`];
+    const lines = [`${MARKER_SYMBOLS[item.marker]} ${item.title}`];
     if (item.detail) lines.push(clipText(item.detail, 600));
     if (item.evidence && item.evidence.length > 0) lines.push(`(${item.evidence.join(' · ')})`);
     return lines.join('\n');
@@ -146,7 +149,7 @@ function sectionElements(s: ChatSection, items: number): FeishuElement[] {
 }
 
 function reportCard(p: Presenter, view: RenderView, report: TraceReport, sections: readonly ChatSection[], actions: readonly ChatAction[], buttons: boolean): FeishuCard {
-  const title = `${SYMBOLS[report.verdict]} ${verdictTitle(p, report.verdict)} · ${report.topic}`;
+  const title = `${VERDICT_SYMBOLS[report.verdict]} ${verdictTitle(p, report.verdict)} · ${report.topic}`;
   const fields = (label: string, value: string) => ({ is_short: true, text: { tag: 'lark_md' as const, content: `**${escapeLarkMd(label)}**\n${escapeLarkMd(value)}` } });
   const head: FeishuElement[] = [
     plain(summaryOf(p, report)),
@@ -183,5 +186,48 @@ function reportCard(p: Presenter, view: RenderView, report: TraceReport, section
   while (feishuRequestBytes(card) > FEISHU_MAX_REQUEST_BYTES && items > 5) card = build(groups, (items = Math.max(5, Math.floor(items / 2))));
   while (feishuRequestBytes(card) > FEISHU_MAX_REQUEST_BYTES && groups > 0) card = build((groups = Math.floor(groups * 0.8)), items);
   while (feishuRequestBytes(card) > FEISHU_MAX_REQUEST_BYTES && items > 0) card = build(groups, (items = Math.floor(items / 2)));
+  return card;
+}
+
+/**
+ * A find or a journey: the headline, the entries as plain text (each line with its paste-ready
+ * command), the buttons, the notes and the reference; entries give way ("… and N more lines")
+ * until the request fits.
+ */
+function exploreCard(p: Presenter, view: RenderView, v: ExploreView, buttons: boolean): FeishuCard {
+  const lines = v.entries.map((e) => {
+    const pad = e.nested ? '    ' : '';
+    const out = [`${pad}${e.icon ? `${exploreSymbol(e.icon)} ` : '• '}${e.text}`];
+    if (e.detail) out.push(`${pad}    ${clipText(e.detail, 300)}`);
+    if (e.follow) out.push(`${pad}    ${pasteReady(view.invocation, e.follow.command)}`);
+    return out.join('\n');
+  });
+  const notes = v.notes.map((n) => `${n.marker ? MARKER_SYMBOLS[n.marker] : '•'} ${n.text}`);
+  const build = (shown: number): FeishuCard => {
+    const kept = lines.slice(0, shown);
+    if (shown < lines.length) kept.push(p.t('explore.moreLines', { n: lines.length - shown }));
+    // A div holds at most MAX_TEXT characters: whole lines go into as many as they need.
+    const chunks: string[] = [];
+    for (const line of kept) {
+      const last = chunks.length - 1;
+      if (last >= 0 && (chunks[last] as string).length + line.length + 1 <= MAX_TEXT) chunks[last] = `${chunks[last]}\n${line}`;
+      else chunks.push(line);
+    }
+    return {
+      config: { wide_screen_mode: true },
+      header: { template: v.verdict ? TEMPLATES[v.verdict] : 'blue', title: { tag: 'plain_text', content: clipText(`${v.verdict ? `${VERDICT_SYMBOLS[v.verdict]} ` : ''}${v.title}`, 100) } },
+      elements: [
+        plain(v.headline),
+        { tag: 'hr' },
+        ...chunks.map(plain),
+        ...followUps(p, view, buttons ? exploreButtons(v) : v.actions, buttons),
+        ...(notes.length > 0 ? [{ tag: 'hr' } as FeishuElement, plain(notes.join('\n'))] : []),
+        note(v.reference),
+      ],
+    };
+  };
+  let shown = lines.length;
+  let card = build(shown);
+  while (feishuRequestBytes(card) > FEISHU_MAX_REQUEST_BYTES && shown > 0) card = build((shown = Math.floor(shown * 0.8)));
   return card;
 }

@@ -1,3 +1,6 @@
+import type { ExploreIcon } from '../../chat/explore-view';
+import type { Verdict } from '../../trace/verdict';
+
 /**
  * Block Kit, once for chat replies and alerts alike: the limits (chat.md §3.6), the block types
  * mqtrace sends, mrkdwn escaping, and the buttons of follow-up actions.
@@ -97,3 +100,20 @@ export const SLACK_VERDICT_EMOJI = {
   NO_SUBSCRIBERS: ':no_entry_sign:',
   UNKNOWN: ':grey_question:',
 } as const;
+
+/** Each step of a find or journey as a Slack emoji shortcode. */
+const SLACK_STEP_EMOJI = {
+  send: ':outbox_tray:',
+  store: ':package:',
+  group: ':busts_in_silhouette:',
+  deadLetter: ':skull:',
+  'attempt:SUCCEEDED': ':white_check_mark:',
+  'attempt:FAILED': ':x:',
+  'attempt:PENDING': ':hourglass_flowing_sand:',
+  'attempt:UNKNOWN': ':grey_question:',
+} as const;
+
+/** The shortcode of a find's or a journey's entry. */
+export function slackExploreEmoji(icon: ExploreIcon): string {
+  return icon.startsWith('verdict:') ? SLACK_VERDICT_EMOJI[icon.slice(8) as Verdict] : SLACK_STEP_EMOJI[icon as keyof typeof SLACK_STEP_EMOJI];
+}

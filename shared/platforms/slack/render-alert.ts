@@ -1,5 +1,5 @@
 import { alertHeadline, failingCheckSummary, type AlertContent, type AlertFailingCheck } from '../../alerts/alert-content';
-import { alertActions, recheckCommand } from '../../alerts/recheck-command';
+import { alertActions, journeyCommand, recheckCommand } from '../../alerts/recheck-command';
 import { actionLabel } from '../../chat/present';
 import type { Presenter } from '../../i18n/translator';
 import { actionsBlock, clip, escapeMrkdwn, SLACK_LIMITS, type SlackBlock } from './block-kit';
@@ -15,13 +15,14 @@ const esc = escapeMrkdwn;
 /** Escapes the three characters Slack's mrkdwn reserves (the alert renderer's name for it). */
 export const escapeSlack = escapeMrkdwn;
 
-/** Renders one failing check as a mrkdwn section, examples with their paste-ready commands. */
+/** Renders one failing check as a mrkdwn section, examples with their paste-ready re-check and journey commands. */
 export function renderSlackFailingCheck(check: AlertFailingCheck, p: Presenter, invocation: string): SlackBlock {
   const head = `*${esc(check.name)}* · ${esc(p.t('alert.topic'))} \`${esc(check.topic)}\` · \`${esc(check.instanceId)}\`${check.repeat ? ` · _${esc(p.t('alert.stillFailing'))}_` : ''}`;
   const body = failingCheckSummary(check, p, esc, (code) => `\`${esc(code)}\``);
-  const examples = check.examples.map(
-    (e) => `• \`${esc(e.msgId)}\`: ${esc(e.reasons)}\n    \`${esc(recheckCommand(invocation, { topic: check.topic, msgId: e.msgId, instanceId: check.instanceId }))}\``,
-  );
+  const examples = check.examples.map((e) => {
+    const target = { topic: check.topic, msgId: e.msgId, instanceId: check.instanceId };
+    return `• \`${esc(e.msgId)}\`: ${esc(e.reasons)}\n    \`${esc(recheckCommand(invocation, target))}\`\n    ${esc(p.t('alert.journey'))} \`${esc(journeyCommand(invocation, target))}\``;
+  });
   const more = check.failed - check.examples.length;
   if (more > 0) examples.push(`• ${esc(p.t('alert.moreExamples', { n: more }))}`);
   return { type: 'section', text: { type: 'mrkdwn', text: clip([head, body, ...examples].join('\n'), SLACK_LIMITS.sectionText) } };

@@ -7,6 +7,7 @@ import {
   helpView,
   messageIdLines,
   moreGroupsText,
+  pasteReady,
   pendingReason,
   referenceText,
   reportSections,
@@ -14,6 +15,7 @@ import {
   verdictTitle,
   type HelpView,
 } from '../../chat/present';
+import { exploreButtons, exploreView, type ExploreEntry, type ExploreView } from '../../chat/explore-view';
 import type { SlackVisibility } from './manifest';
 import type { Presenter } from '../../i18n/translator';
 import type { TraceReport } from '../../trace/report-schema';
@@ -29,6 +31,7 @@ import {
   SLACK_LIMITS,
   SLACK_MARKERS,
   SLACK_VERDICT_EMOJI,
+  slackExploreEmoji,
   type SlackBlock,
   type SlackTextObject,
 } from './block-kit';
@@ -55,6 +58,9 @@ export function renderSlackMessage(answer: ChatAnswer, view: RenderView, visibil
   switch (answer.kind) {
     case 'report':
       return renderReport(p, answer.report, reportSections(p, answer), answer.actions ?? [], visibility);
+    case 'find':
+    case 'journey':
+      return renderExplore(p, exploreView(p, answer), view.invocation, visibility);
     case 'pending': {
       const { topic, msgId, instanceId } = answer.target;
       const text = `:mag: ${p.rich(esc, 'pending.lookingUp', { msgId: { markup: `\`${esc(msgId)}\`` }, topic: { markup: `*${esc(topic)}*` }, instance: instanceId })}`;
@@ -168,4 +174,53 @@ function itemText(item: ChatSectionItem): string {
   if (item.evidence && item.evidence.length > 0) lines.push(`_${esc(item.evidence.join(' · '))}_`);
   // One item never takes a whole section: the others must still have room.
   return clip(lines.join('\n'), 1_000);
+}
+
+function entryText(entry: ExploreEntry, invocation: string): string {
+  const pad = entry.nested ? '      ' : '';
+  const lines = [`${pad}${entry.icon ? `${slackExploreEmoji(entry.icon)} ` : '• '}${esc(entry.text)}`];
+  if (entry.detail) lines.push(`${pad}      _${esc(entry.detail)}_`);
+  if (entry.follow) lines.push(`${pad}      \`${esc(pasteReady(invocation, entry.follow.command))}\``);
+  // One entry never takes a whole section.
+  return clip(lines.join('\n'), 1_000);
+}
+
+/**
+ * A find or a journey: the headline, then the entries packed into sections within Slack's limits
+ * (what does not fit becomes "… and N more lines"), the buttons, then the notes and the reference.
+ */
+function renderExplore(p: Presenter, view: ExploreView, invocation: string, visibility: SlackVisibility): SlackMessage {
+  const head: SlackBlock[] = [header(view.title), section(`${view.verdict ? `${SLACK_VERDICT_EMOJI[view.verdict]} ` : ''}*${esc(view.headline)}*`)];
+  const notes = fitEntries(
+    view.notes.map((n) => `${n.marker ? SLACK_MARKERS[n.marker] : '•'} ${esc(n.text)}`),
+    { max: SLACK_LIMITS.sectionText, size: (t) => t.length, separatorSize: 1, more: (hidden) => `_${esc(p.t('explore.moreNotes', { n: hidden }))}_` },
+  );
+  const tail: SlackBlock[] = [
+    ...buttons(p, exploreButtons(view)),
+    ...(notes.length > 0 ? [{ type: 'divider' } as SlackBlock, section(notes.join('\n'))] : []),
+    context(esc(view.reference)),
+  ];
+  const fixed = [...head, ...tail].reduce((sum, b) => sum + blockTextLength(b), 0);
+  // Sections hold whole entries; the block count leaves room for the head and the tail.
+  const sectionsLeft = SLACK_LIMITS.blocks - head.length - tail.length;
+  const entries = fitEntries(view.entries.map((e) => entryText(e, invocation)), {
+    max: Math.min(SLACK_LIMITS.totalText - fixed, sectionsLeft * (SLACK_LIMITS.sectionText - 1_000)),
+    size: (t) => t.length,
+    separatorSize: 1,
+    more: (hidden) => `_${esc(p.t('explore.moreLines', { n: hidden }))}_`,
+  });
+  const body: SlackBlock[] = [];
+  let current: string[] = [];
+  let size = 0;
+  for (const entry of entries) {
+    if (current.length > 0 && size + entry.length + 1 > SLACK_LIMITS.sectionText) {
+      body.push(section(current.join('\n')));
+      current = [];
+      size = 0;
+    }
+    current.push(entry);
+    size += entry.length + 1;
+  }
+  if (current.length > 0) body.push(section(current.join('\n')));
+  return { response_type: visibility, text: clip(`${view.title}: ${view.headline}`, SLACK_LIMITS.fallbackText), blocks: [...head, ...body.slice(0, sectionsLeft), ...tail] };
 }

@@ -1,6 +1,6 @@
 import { alertHeadline, failingCheckSummary, type AlertContent } from '../../alerts/alert-content';
-import { recheckCommand } from '../../alerts/recheck-command';
-import { clipBytes, utf8Bytes, type ChatAction, type ChatAnswer } from '../../chat/chat-answer';
+import { journeyCommand, recheckCommand } from '../../alerts/recheck-command';
+import { clipBytes, fitEntries, utf8Bytes, type ChatAction, type ChatAnswer } from '../../chat/chat-answer';
 import {
   actionLabel,
   caveatLines,
@@ -16,7 +16,9 @@ import {
   verdictTitle,
 } from '../../chat/present';
 import type { Presenter } from '../../i18n/translator';
+import { exploreView } from '../../chat/explore-view';
 import type { RenderView } from '../platform-port';
+import { exploreSymbol, MARKER_SYMBOLS, VERDICT_SYMBOLS } from '../symbols';
 
 /**
  * Byte caps (UTF-8): app `markdown` and `text` messages, and passive text replies, take at most
@@ -28,8 +30,6 @@ export const WECOM_ROBOT_MAX_BYTES = 4096;
 
 export type WeComStyle = 'markdown' | 'text';
 
-const SYMBOLS = { CONSUMED: '✅', PARTIALLY_CONSUMED: '🟡', NOT_CONSUMED: '🔴', NO_SUBSCRIBERS: '🚫', UNKNOWN: '❓' } as const;
-const MARKERS = { CRITICAL: '🔴', WARNING: '🟠', INFO: '🔵', SKIPPED: '⚪' } as const;
 
 /**
  * Neutralises WeCom markdown in text from outside: the marks become their full-width look-alikes,
@@ -77,7 +77,7 @@ export function renderWeComMessage(answer: ChatAnswer, view: RenderView, style: 
     case 'report': {
       const { report } = answer;
       const head = [
-        s.heading(`${SYMBOLS[report.verdict]} ${s.esc(verdictTitle(p, report.verdict))} · ${s.esc(report.topic)}`),
+        s.heading(`${VERDICT_SYMBOLS[report.verdict]} ${s.esc(verdictTitle(p, report.verdict))} · ${s.esc(report.topic)}`),
         s.esc(summaryOf(p, report)),
         `${s.esc(p.t('report.msgId'))} ${s.esc(report.msgId)} · ${s.esc(p.t('report.instance'))} ${s.esc(report.instanceId)}`,
       ];
@@ -97,10 +97,26 @@ export function renderWeComMessage(answer: ChatAnswer, view: RenderView, style: 
       const why = reportSections(p, answer).map((section) => [
         s.bold(s.esc(section.title)),
         ...section.lines.map(s.esc),
-        ...(section.items ?? []).map((item) => `${MARKERS[item.marker]} ${s.esc(item.title)}${item.evidence?.length ? ` (${s.esc(item.evidence.join(' · '))})` : ''}`),
+        ...(section.items ?? []).map((item) => `${MARKER_SYMBOLS[item.marker]} ${s.esc(item.title)}${item.evidence?.length ? ` (${s.esc(item.evidence.join(' · '))})` : ''}`),
       ]);
       const caveats = [s.bold(s.esc(p.t('report.caveats'))), ...caveatLines(p, report).map((c) => `• ${s.esc(c)}`)];
       return fit([...head, ...groups], [...next(answer.actions ?? []), ...why, [reference], caveats], maxBytes);
+    }
+    case 'find':
+    case 'journey': {
+      // Few bytes: each line keeps its paste-ready command, details are cut short, lines that do not fit are counted.
+      const v = exploreView(p, answer);
+      const head = [s.heading(`${v.verdict ? `${VERDICT_SYMBOLS[v.verdict]} ` : ''}${s.esc(v.title)}`), s.bold(s.esc(v.headline))];
+      const lines = v.entries.map((e) => {
+        const text = `${e.nested ? '  ↳ ' : ''}${e.icon ? `${exploreSymbol(e.icon)} ` : '• '}${s.esc(e.text)}`;
+        const detail = e.detail ? ` ${s.esc(clipBytes(e.detail, 120))}` : '';
+        return clipBytes(`${text}${detail}${e.follow ? ` · ${s.esc(pasteReady(view.invocation, e.follow.command))}` : ''}`, 600);
+      });
+      const reference = s.quote(s.esc(v.reference));
+      const notes = v.notes.map((n) => `${n.marker ? MARKER_SYMBOLS[n.marker] : '•'} ${s.esc(n.text)}`);
+      const budget = maxBytes - utf8Bytes([...head, reference, ...(next(v.actions)[0] ?? [])].join('\n')) - 40;
+      const shown = fitEntries(lines, { max: budget, size: utf8Bytes, separatorSize: 1, more: (hidden) => `• ${s.esc(p.t('explore.moreLines', { n: hidden }))}` });
+      return fit([...head, ...shown], [...next(v.actions), [reference], ...notes.map((n) => [n])], maxBytes);
     }
     case 'pending': {
       const { topic, msgId, instanceId } = answer.target;
@@ -123,13 +139,16 @@ export function renderWeComMessage(answer: ChatAnswer, view: RenderView, style: 
   }
 }
 
-/** An alert as group-robot markdown within {@link WECOM_ROBOT_MAX_BYTES}, examples with their paste-ready commands. */
+/** An alert as group-robot markdown within {@link WECOM_ROBOT_MAX_BYTES}, examples with their paste-ready re-check and journey commands. */
 export function renderWeComAlert(content: AlertContent, p: Presenter, invocation: string): string {
   const esc = escapeWeComMarkdown;
   const checks = content.failing.map((check) => [
     `**${esc(check.name)}** · ${esc(p.t('alert.topic'))} ${esc(check.topic)} · ${esc(check.instanceId)}${check.repeat ? ` · ${esc(p.t('alert.stillFailing'))}` : ''}`,
     esc(failingCheckSummary(check, p)),
-    ...check.examples.map((e) => `> ${esc(e.msgId)}: ${esc(e.reasons)}\n> ${esc(p.t('alert.recheck'))} ${esc(recheckCommand(invocation, { topic: check.topic, msgId: e.msgId, instanceId: check.instanceId }))}`),
+    ...check.examples.map((e) => {
+      const target = { topic: check.topic, msgId: e.msgId, instanceId: check.instanceId };
+      return `> ${esc(e.msgId)}: ${esc(e.reasons)}\n> ${esc(p.t('alert.recheck'))} ${esc(recheckCommand(invocation, target))}\n> ${esc(p.t('alert.journey'))} ${esc(journeyCommand(invocation, target))}`;
+    }),
   ]);
   const tail = [
     ...(content.recovered.length > 0 ? [`**${esc(p.t('alert.recoveredTitle'))}**`, ...content.recovered.map((r) => `${esc(r.name)} (${esc(r.topic)} · ${esc(r.instanceId)}): ${esc(p.t('alert.recoveredLine', { checked: r.checked }))}`)] : []),

@@ -67,6 +67,17 @@ describe('Function: createAccessControl', () => {
       expect(access.aliasesFor(orders)).toEqual(['prod']);
       expect(access.aliasesFor(ops)).toEqual(['prod', 'staging']);
     });
+
+    it('offers each caller its own default, else the global one, and the aliases its scope allows with their IDs', () => {
+      expect(access.instanceChoices(orders)).toEqual({ defaultInstance: PROD, aliases: [{ alias: 'prod', instanceId: PROD }] });
+      expect(access.instanceChoices(ops)).toEqual({
+        defaultInstance: STAGING,
+        aliases: [
+          { alias: 'prod', instanceId: PROD },
+          { alias: 'staging', instanceId: STAGING },
+        ],
+      });
+    });
   });
 
   describe('Given Slack callers', () => {

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { alertHeadline } from '../../../../shared/alerts/alert-content';
 import { DINGTALK_MAX_TEXT_BYTES, renderDingTalkAlert } from '../../../../shared/platforms/dingtalk/render-alert';
-import { recheckCommand } from '../../../../shared/alerts/recheck-command';
+import { journeyCommand, recheckCommand } from '../../../../shared/alerts/recheck-command';
 import { parseChatCommand } from '../../../../shared/chat/parse-command';
 import { SLACK_LIMITS } from '../../../../shared/platforms/slack/block-kit';
+import { renderFeishuAlert } from '../../../../shared/platforms/feishu/alert-bot';
 import { escapeSlack, renderSlackAlert } from '../../../../shared/platforms/slack/render-alert';
+import { renderWeComAlert } from '../../../../shared/platforms/wecom/render';
 import { EN_UTC, ZH_SHANGHAI } from '../../../builders/build-presenter';
 import { buildAlertContent, buildAlertFailingCheck, buildMsgId, CHECK_INSTANCE } from '../../../builders/build-spot-check';
 
@@ -31,6 +33,12 @@ describe('Function: recheckCommand()', () => {
 
     expect(parseChatCommand(typed)).toMatchObject({ name: 'trace', args: { topic: 'orders', msgId: buildMsgId(1), instance: CHECK_INSTANCE } });
   });
+
+  it.each(['/mqtrace', '@mqtrace'])('has a journey command the parser reads back (%s)', (invocation) => {
+    const typed = invocation === '/mqtrace' ? journeyCommand(invocation, target).replace(/^\/mqtrace /, '') : journeyCommand(invocation, target);
+    expect(typed).toContain(`journey orders ${buildMsgId(1)} ${CHECK_INSTANCE}`);
+    expect(parseChatCommand(typed)).toMatchObject({ name: 'journey', args: { topic: 'orders', msgId: buildMsgId(1), instance: CHECK_INSTANCE } });
+  });
 });
 
 describe('Function: alertHeadline()', () => {
@@ -53,6 +61,7 @@ describe('Function: renderDingTalkAlert()', () => {
     expect(markdown.text).toContain(`**orders** · topic orders · ${CHECK_INSTANCE}`);
     expect(markdown.text).toContain('2 of 20 messages failed (CONSUMED 18, NOT_CONSUMED 2)');
     expect(markdown.text).toContain(`- ${buildMsgId(1)}: GID_shipping NOT_CONSUME_YET  \n  re-check: @mqtrace trace orders ${buildMsgId(1)} ${CHECK_INSTANCE}`);
+    expect(markdown.text).toContain(`  journey: @mqtrace journey orders ${buildMsgId(1)} ${CHECK_INSTANCE}`);
     expect(markdown.text).toContain('mqtrace run run-1');
   });
 
@@ -94,6 +103,7 @@ describe('Function: renderSlackAlert()', () => {
     expect(message.blocks.map((b) => b.type)).toEqual(['header', 'section', 'actions', 'context']);
     const section = message.blocks[1] as { text: { text: string } };
     expect(section.text.text).toContain(`\`/mqtrace trace orders ${buildMsgId(1)} ${CHECK_INSTANCE}\``);
+    expect(section.text.text).toContain(`journey: \`/mqtrace journey orders ${buildMsgId(1)} ${CHECK_INSTANCE}\``);
     expect(section.text.text).toContain('2 of 20 messages failed (CONSUMED 18, NOT_CONSUMED 2)');
   });
 
@@ -122,6 +132,7 @@ describe('Alerts in Chinese', () => {
     expect(markdown.title).toBe('mqtrace：1 项抽查失败');
     expect(markdown.text).toContain('20 条消息中 2 条失败（CONSUMED 18, NOT_CONSUMED 2）');
     expect(markdown.text).toContain(`重新检查 @mqtrace trace orders ${buildMsgId(1)} ${CHECK_INSTANCE}`);
+    expect(markdown.text).toContain(`消息轨迹 @mqtrace journey orders ${buildMsgId(1)} ${CHECK_INSTANCE}`);
     expect(markdown.text).toMatch(/mqtrace 运行 run-1 · \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC\+08:00/);
   });
 
@@ -131,6 +142,25 @@ describe('Alerts in Chinese', () => {
     expect(actions && actions.type === 'actions' ? actions.elements.map((e) => [e.action_id, e.value]) : []).toEqual([
       ['mqtrace.recheck', `trace orders ${buildMsgId(1)} ${CHECK_INSTANCE}`],
       ['mqtrace.why', `trace orders ${buildMsgId(1)} ${CHECK_INSTANCE} why`],
+      ['mqtrace.journey', `journey orders ${buildMsgId(1)} ${CHECK_INSTANCE}`],
     ]);
+  });
+});
+
+describe('Alerts link the journey of each example on every platform', () => {
+  const journey = `journey orders ${buildMsgId(1)} ${CHECK_INSTANCE}`;
+
+  it.each([
+    ['Slack', () => JSON.stringify(renderSlackAlert(buildAlertContent(), EN_UTC).blocks), `journey: \`/mqtrace ${journey}\``],
+    ['DingTalk', () => renderDingTalkAlert(buildAlertContent(), EN_UTC).markdown.text, `journey: @mqtrace ${journey}`],
+    ['Feishu/Lark', () => JSON.stringify(renderFeishuAlert(buildAlertContent(), EN_UTC, '@mqtrace')), `journey: @mqtrace ${journey}`],
+    ['WeCom', () => renderWeComAlert(buildAlertContent(), EN_UTC, '@mqtrace'), `journey: @mqtrace ${journey}`],
+  ])('%s shows the paste-ready journey command', (_platform, render, expected) => {
+    expect(render()).toContain(expected);
+  });
+
+  it('words the label in Chinese on a zh-CN alert', () => {
+    expect(renderWeComAlert(buildAlertContent(), ZH_SHANGHAI, '@mqtrace')).toContain(`消息轨迹 @mqtrace ${journey}`);
+    expect(JSON.stringify(renderFeishuAlert(buildAlertContent(), ZH_SHANGHAI, '@mqtrace'))).toContain(`消息轨迹 @mqtrace ${journey}`);
   });
 });

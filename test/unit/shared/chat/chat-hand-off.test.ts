@@ -74,6 +74,7 @@ describe('Function: ChatRuntime.handOff (through the chat routes)', () => {
         lookup: {} as ChatRuntimeParts['lookup'],
         http: {} as ChatRuntimeParts['http'],
         timeZone: { kind: 'offset', minutes: 0 },
+        explore: {} as ChatRuntimeParts['explore'],
         idempotency: createMemoryIdempotencyStore({ maxEntries: 10, now: () => HANDLER_NOW_MS }),
         access: {} as ChatRuntimeParts['access'],
       });

@@ -59,6 +59,18 @@ describe('Function: parseChatCommand', () => {
     });
   });
 
+  describe('Given --fresh', () => {
+    it.each([
+      ['--fresh', true],
+      ['\u2014fresh (a phone’s em dash)', true],
+      ['nothing', false],
+    ])('reads %s as fresh: %s', (flag, fresh) => {
+      const parsed = parseChatCommand(`trace orders ${MSG} ${flag === 'nothing' ? '' : flag.split(' ')[0]} why`);
+      expect(flat(parsed)).toMatchObject({ name: 'trace', why: true });
+      expect(parsed.name === 'trace' && parsed.flags.has('--fresh')).toBe(fresh);
+    });
+  });
+
   describe('Given a request for help', () => {
     it.each(['', '   ', 'help', 'HELP', '?', '--help', '-h', '帮助', '@mqtrace', '<@U024BE7LH>', `trace --help`])('answers %j with help', (text) => {
       expect(parseChatCommand(text)).toEqual({ name: 'help' });
@@ -67,7 +79,7 @@ describe('Function: parseChatCommand', () => {
 
   describe('Given a malformed command', () => {
     it.each([
-      ['an unknown command', 'find orders x', 'Unknown command "find". Commands: trace, help.'],
+      ['an unknown command', 'search orders x', 'Unknown command "search". Commands: trace, find, journey, help.'],
       ['no arguments', 'trace', 'Missing topic and msgId.'],
       ['no message ID', 'trace orders', 'Missing msgId.'],
       ['the topic left out', 'trace 0A000C22303918B4AAC244F9ABC301A3', 'Missing topic: "0A000C22303918B4AAC244F9ABC301A3" looks like the msgId; write trace <topic> <msgId>.'],
@@ -143,5 +155,46 @@ describe('Function: parseChatCommand (Chinese)', () => {
     expect(parsed.name === 'invalid' && ZH_SHANGHAI.loose(parsed.problem)).toBe('缺少 msgId。');
     const bad = parseChatCommand('trace orders 12345');
     expect(bad.name === 'invalid' && ZH_SHANGHAI.loose(bad.problem)).toContain('必须是 32 或 56 位十六进制字符');
+  });
+});
+
+describe('Function: parseChatCommand (find and journey)', () => {
+  const MSG_ID = '0A000C2435F118B4AAC2452C4E120104';
+
+  it.each([
+    ['a key', 'find orders key:order-20261201-0042', { topic: 'orders', key: 'order-20261201-0042', instance: undefined }],
+    ['a key and an instance', 'find orders key:Order-42 prod', { key: 'Order-42', instance: 'prod' }],
+    ['a relative window', 'find orders -1h..now', { from: '-1h', to: 'now' }],
+    ['an ISO window, a tag and an instance', 'find orders 2026-12-01T09:00Z..2026-12-01T10:00Z tag:order-paid rmq-cn-demo5x0001', { from: '2026-12-01T09:00Z', to: '2026-12-01T10:00Z', tag: 'order-paid', instance: 'rmq-cn-demo5x0001' }],
+    ['smart quotes and a full-width colon', '“find” orders key：order-1', { key: 'order-1' }],
+    ['its Chinese form', '查找 orders key:order-1', { topic: 'orders', key: 'order-1' }],
+  ])('reads %s', (_name, text, expected) => {
+    const parsed = parseChatCommand(text);
+    expect(flat(parsed)).toMatchObject({ name: 'find', ...expected });
+    // A find takes a key or a window, never both.
+    expect(parsed.name === 'find' && (parsed.args.key === undefined) !== (parsed.args.from === undefined)).toBe(true);
+  });
+
+  it.each([
+    ['no query', 'find orders', 'Missing the key or the window'],
+    ['a bare word where the key goes', 'find orders order-42', 'did you mean key:order-42?'],
+    ['a key and a window', 'find orders key:k -1h..now', 'Give one key, or one window, not both.'],
+    ['a key with the tag filter', 'find orders key:k tag:paid', 'filters a time window only'],
+    ['a time that is not one', 'find orders yesterday..now', 'from "yesterday" is not a time'],
+    ['a key over the limit', `find orders key:${'k'.repeat(129)}`, 'RocketMQ message keys are at most 128'],
+    ['too many words', 'find orders -1h..now prod extra', 'Too many words'],
+    ['a bad topic', 'find ord$ers key:k', 'topic "ord$ers" may contain only letters'],
+  ])('explains %s', (_name, text, problem) => {
+    const parsed = parseChatCommand(text);
+    expect(parsed).toMatchObject({ name: 'invalid', command: 'find' });
+    expect(parsed.name === 'invalid' && EN_UTC.loose(parsed.problem)).toContain(problem);
+    // Every problem has its Chinese wording too.
+    expect(parsed.name === 'invalid' && ZH_SHANGHAI.loose(parsed.problem)).toMatch(/[\u4e00-\u9fff]/);
+  });
+
+  it('reads journey and its alias 轨迹, with an optional instance', () => {
+    expect(flat(parseChatCommand(`journey orders ${MSG_ID.toLowerCase()}`))).toMatchObject({ name: 'journey', topic: 'orders', msgId: MSG_ID, instance: undefined });
+    expect(flat(parseChatCommand(`轨迹 orders ${MSG_ID} prod --public`))).toMatchObject({ name: 'journey', msgId: MSG_ID, instance: 'prod' });
+    expect(parseChatCommand('journey orders nope')).toMatchObject({ name: 'invalid', command: 'journey' });
   });
 });

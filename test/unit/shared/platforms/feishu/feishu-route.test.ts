@@ -75,7 +75,10 @@ describe('The Feishu/Lark route (through createHttpHandler)', () => {
       expect(JSON.stringify(card)).toContain('UTC+08:00');
       const buttons = card.elements.find((e) => e.tag === 'action')?.actions as Array<{ text: { content: string }; value: Record<string, string> }>;
       // The unconsumed message was explained inline, so "why" is not offered again.
-      expect(buttons.map((b) => [b.text.content, b.value.mqtrace_command])).toEqual([['重新检查', `trace orders ${MSG} ${CHAT_DEFAULT_INSTANCE}`]]);
+      expect(buttons.map((b) => [b.text.content, b.value.mqtrace_command])).toEqual([
+        ['重新检查', `trace orders ${MSG} ${CHAT_DEFAULT_INSTANCE}`],
+        ['消息轨迹', `journey orders ${MSG} ${CHAT_DEFAULT_INSTANCE}`],
+      ]);
       expect(JSON.stringify(card)).toContain('原因');
       expect(accessLine(harness)).toMatchObject({ platform: 'feishu', mode: 'inline', verdict: 'PARTIALLY_CONSUMED', replyDelivered: true, tenantKey: TEST_FEISHU.tenantKey, locale: 'zh-CN' });
       expect(harness.rawLogs.join('\n')).not.toContain('t-test-tenant-token');

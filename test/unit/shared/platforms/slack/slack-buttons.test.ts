@@ -13,13 +13,14 @@ const accessLine = (harness: ChatHandlerHarness) => harness.logs().filter((l) =>
 const COMMAND = `trace orders ${MSG} ${CHAT_DEFAULT_INSTANCE}`;
 
 describe('Slack buttons', () => {
-  it('puts "Re-check" and "Why?" buttons on a report, each carrying its command', async () => {
+  it('puts "Re-check", "Why?" and "Journey" buttons on a report, each carrying its command', async () => {
     const harness = buildChatHandler({ respond: () => CONSUMED });
     const response = await harness.invoke(buildSlackCommandEvent(buildSignedSlackCommand({ text: `trace orders ${MSG}` }, { timestampSec: NOW_SEC })), buildFcContext());
     const actions = (JSON.parse(response.body).blocks as Array<{ type: string; elements?: Array<{ action_id: string; value: string; text: { text: string } }> }>).find((b) => b.type === 'actions');
     expect(actions?.elements?.map((e) => [e.text.text, e.action_id, e.value])).toEqual([
       ['Re-check', 'mqtrace.recheck', COMMAND],
       ['Why?', 'mqtrace.why', `${COMMAND} why`],
+      ['Journey', 'mqtrace.journey', `journey orders ${MSG} ${CHAT_DEFAULT_INSTANCE}`],
     ]);
   });
 
