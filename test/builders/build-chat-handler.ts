@@ -4,6 +4,7 @@ import { createChatApi } from '../../shared/chat/chat-api';
 import { createCredentialsProvider } from '../../shared/credentials';
 import { createMemoryIdempotencyStore } from '../../shared/idempotency';
 import { createLookupService } from '../../shared/trace/lookup-service';
+import { createMemoryVerdictCache } from '../../shared/trace/verdict-cache';
 import type { FetchLike } from '../../shared/outbound/http-client';
 import { chatSecrets, loadChatConfig } from '../../shared/config/chat-config-schema';
 import type { FcContext } from '../../shared/fc-context';
@@ -93,6 +94,8 @@ export interface ChatHandlerOptions {
   invokeFailure?: unknown;
   /** Where reply times are shown; default UTC. */
   timeZone?: TimeZoneSetting;
+  /** Keep CONSUMED answers in an in-memory verdict cache this long; default no cache. */
+  verdictCacheTtlMs?: number;
 }
 
 /** What each platform's endpoint answers when it takes the call. */
@@ -136,7 +139,13 @@ export function buildChatHandler(options: ChatHandlerOptions = {}): ChatHandlerH
   const config = loadChatConfig(env);
   const access = createAccessControl(buildAppConfig({ ...CHAT_TEST_CONFIG, ...options.config }));
   const gatewayDeps = {
-    lookups: createLookupService({ brokers: fake.brokers, access, now: clock.now, producerUtcOffsetMinutes: 480 }),
+    lookups: createLookupService({
+      brokers: fake.brokers,
+      access,
+      now: clock.now,
+      producerUtcOffsetMinutes: 480,
+      ...(options.verdictCacheTtlMs ? { verdictCache: createMemoryVerdictCache({ maxEntries: 100, now: clock.now }), verdictCacheTtlMs: options.verdictCacheTtlMs } : {}),
+    }),
     credentials: createCredentialsProvider(undefined),
     access,
     lookupDeadlineMs: 8000,
