@@ -6,8 +6,11 @@ import { EN, type MessageKey } from '../../../../shared/i18n/messages-en';
 import { ZH_CN } from '../../../../shared/i18n/messages-zh-cn';
 import { templateNames } from '../../../../shared/i18n/template';
 import { CONSUME_STATUS_TABLE, DERIVED_GUIDES } from '../../../../shared/rocketmq5/status-table';
+import { SEND_STATUS_TABLE } from '../../../../shared/ons/trace-status-table';
+import { PRODUCE_STATUS_TABLE } from '../../../../shared/rocketmq5/status-table';
 import { ANSWER_CAVEATS } from '../../../../shared/trace/broker-port';
-import { describeCaveats } from '../../../../shared/trace/caveats';
+import { describeCaveats, describeReportCaveat, EXPLORE_CAVEATS } from '../../../../shared/trace/caveats';
+import { keyProblem, tagProblem, windowProblems } from '../../../../shared/trace/find-query';
 import { FINDING_CODES } from '../../../../shared/trace/findings';
 import { decodeMessageId } from '../../../../shared/trace/message-id';
 import { guideFor } from '../../../../shared/trace/track-types';
@@ -38,6 +41,10 @@ describe('The message catalogues', () => {
 
   it.each(ANSWER_CAVEATS)('words the caveat %s in English exactly as the JSON report does', (code) => {
     expect(EN[`caveat.${code}`]).toBe(describeCaveats([code])[0]?.text);
+  });
+
+  it.each(EXPLORE_CAVEATS)('words the find and journey caveat %s in English exactly as the JSON report does', (code) => {
+    expect(EN[`caveat.${code}`]).toBe(describeReportCaveat(code).text);
   });
 });
 
@@ -90,6 +97,52 @@ describe('What the domain writes in English', () => {
     ['is required', '是必填项'],
   ])('translates the input problem "%s"', (english, chinese) => {
     expect(zhDomainText(english)).toContain(chinese);
+  });
+
+  it.each([...new Set([...SEND_STATUS_TABLE.values(), ...PRODUCE_STATUS_TABLE.values()].map((g) => g.text))])("has Chinese for the journey's send status \"%s\"", (text) => {
+    expect(zhDomainText(text)).toMatch(/[\u4e00-\u9fff]/);
+  });
+
+  it('translates every verdict summary a find or a journey carries, for any mix of groups', () => {
+    const track = fc.record({
+      consumerGroup: fc.constantFrom('GID_a', 'GID_b', 'GID_c'),
+      trackType: fc.constantFrom('CONSUMED', 'CONSUMED_BUT_FILTERED', 'NOT_CONSUME_YET', 'NOT_ONLINE', 'UNKNOWN'),
+    });
+    fc.assert(
+      fc.property(fc.array(track, { maxLength: 5 }), (tracks) => {
+        expect(zhDomainText(decideVerdict(tracks).summary)).toMatch(/[\u4e00-\u9fff]/);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("translates find's input problems, as the parser and the window check word them", () => {
+    const now = Date.UTC(2026, 11, 1, 10);
+    const problems = [
+      keyProblem('k'.repeat(200)),
+      keyProblem('two keys'),
+      tagProblem('a|b'),
+      ...windowProblems(now + 3_600_000, now + 7_200_000, now).map((i) => i.message),
+      ...windowProblems(now, now - 1, now).map((i) => i.message),
+      ...windowProblems(now - 3 * 86_400_000, now, now).map((i) => i.message),
+    ];
+    expect(problems.length).toBeGreaterThanOrEqual(6);
+    for (const problem of problems) expect(zhDomainText(problem ?? '')).toMatch(/[\u4e00-\u9fff]/);
+  });
+
+  it.each([
+    'The trace query task was still working when the time ran out (after 3 poll(s)); ask again in a few seconds: the same task is polled, no new one is created.',
+    'The trace query was refused: OnsTraceQueryByMsgId is not permitted. The verdict above still stands.',
+    'The trace query failed (UPSTREAM_TIMEOUT): the endpoint did not answer in time. The verdict above still stands.',
+    'The time ran out after 4 message(s). Narrow the window (from/to), filter by tag, or raise limit (at most 50).',
+    "The account's rate budget ran out after 2 message(s): ask again in a minute. Search a time window instead (from/to, e.g. the hour it was sent), or raise limit (at most 50).",
+    'Stopped at 20 message(s). Search a time window instead (from/to, e.g. the hour it was sent), or raise limit (at most 50).',
+    'Could not be checked: the endpoint did not answer in time.',
+  ])('translates the journey or find sentence "%s"', (english) => {
+    const chinese = zhDomainText(english);
+    expect(chinese).toMatch(/[\u4e00-\u9fff]/);
+    // The hint inside a cut-short find is translated too.
+    expect(chinese).not.toMatch(/Narrow|Search|ran out|Stopped/);
   });
 
   it('leaves a sentence it has no Chinese for as it is, rather than inventing one', () => {
