@@ -57,6 +57,9 @@ export function chatExamples(stack: LocalStack): string[] {
   if (v4?.deadMsgId) lines.push(`  ${send} slack ${shellQuote(`journey ${v4.deadTopic ?? v4.topic} ${v4.deadMsgId}`)} ${where}`);
   if (v5?.deadMsgId) lines.push(`  ${send} dingtalk ${shellQuote(`轨迹 ${v5.deadTopic ?? v5.topic} ${v5.deadMsgId} ${v5.instanceId}`)} ${where}`);
   if (v5?.key) lines.push(`  ${send} slack ${shellQuote(`find ${v5.topic} key:${v5.key} ${v5.instanceId}`)} ${where}`);
+  if (v4?.key) lines.push(`  ${send} feishu ${shellQuote(`查找 ${v4.topic} key:${v4.key}`)} ${where}   # a "消息轨迹" button per message`);
+  if (v5?.deadMsgId) lines.push(`  ${send} wecom ${shellQuote(`journey ${v5.deadTopic ?? v5.topic} ${v5.deadMsgId} ${v5.instanceId}`)} ${where}`);
+  if (message && topic) lines.push(`  ${send} slack ${shellQuote(`${command} --fresh`)} ${where}   # asks the broker, not the verdict cache`);
   if (stack.emulator) {
     lines.push(
       '  # a slow upstream: every platform acknowledges at once and the answer follows from the async invocation',

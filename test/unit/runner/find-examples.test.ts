@@ -45,6 +45,8 @@ describe('Function: findDemos / findJourneyExamples', () => {
     expect(lines.some((l) => l.includes("dingtalk 'find orders -1h..now'"))).toBe(true);
     expect(lines.some((l) => /slack 'journey orders [0-9A-F]{32}'/.test(l))).toBe(true);
     expect(lines.some((l) => l.includes(`dingtalk '轨迹 orders-5x `))).toBe(true);
+    expect(lines.some((l) => l.includes("feishu '查找 orders key:order-20261201-0042'"))).toBe(true);
+    expect(lines.some((l) => /wecom 'journey orders-5x [0-9A-F]+ rmq-/.test(l))).toBe(true);
   });
 
   it('prints nothing without an emulator (real credentials)', () => {
