@@ -7,8 +7,9 @@ import type { FcContext } from '../../shared/fc-context';
 import { httpBoundary, type BoundaryEvent, type HttpEvent } from '../../shared/http/http-boundary';
 import { emptyResponse, jsonResponse, type FcHttpResponse } from '../../shared/http/http-response';
 import type { ChatRequest, ChatResponse } from '../../shared/chat/chat-request';
-import { createRouter } from '../../shared/http/router';
+import { createRouter, type Route } from '../../shared/http/router';
 import { createScopeApi } from '../../shared/http/scope-api';
+import { PLATFORM_NAMES } from '../../shared/platforms/registry';
 import { createTraceApi, type TraceApiDeps } from '../../shared/http/trace-api';
 import { createWebPageRoutes, type WebAssetSource } from '../../shared/http/web-assets';
 import type { Logger } from '../../shared/log';
@@ -24,7 +25,7 @@ export interface HttpHandlerDeps extends TraceApiDeps {
   /** Authenticates bearer tokens on the API routes. */
   access: AccessControl;
   version: string;
-  /** Slack and DingTalk routes and the internal event that finishes a deferred reply; absent: 404. */
+  /** The chat routes of every platform and the internal event that finishes a deferred reply; absent: 404. */
   chat?: ChatApi;
   /** The web page's files, read on the first request for one; absent: no page (404). */
   webAssets?: WebAssetSource;
@@ -66,13 +67,8 @@ export function createHttpHandler(deps: HttpHandlerDeps) {
       },
     },
     ...(deps.webAssets ? createWebPageRoutes(deps.webAssets) : []),
-    ...(deps.chat
-      ? [
-          { name: 'chat.slack', method: 'POST', path: '/chat/slack', handle: chatRoute(deps.chat.slack) },
-          { name: 'chat.slack.probe', method: 'GET', path: '/chat/slack', handle: chatRoute(deps.chat.slackProbe) },
-          { name: 'chat.dingtalk', method: 'POST', path: '/chat/dingtalk', handle: chatRoute(deps.chat.dingtalk) },
-        ]
-      : []),
+    // One POST and one GET route per platform of the registry; a platform that is not configured answers 404.
+    ...(deps.chat ? chatRoutes(deps.chat) : []),
   ]);
 
   return middy<unknown, FcHttpResponse>({ timeoutEarlyInMillis: 0 })
@@ -92,11 +88,21 @@ export function createHttpHandler(deps: HttpHandlerDeps) {
     });
 }
 
+function chatRoutes(chat: ChatApi): Array<Route<RouteHandler>> {
+  return PLATFORM_NAMES.flatMap((name) => [
+    { name: `chat.${name}`, method: 'POST', path: `/chat/${name}`, handle: chatRoute((request, context) => chat.post(name, request, context)) },
+    { name: `chat.${name}.probe`, method: 'GET', path: `/chat/${name}`, handle: chatRoute((request, context) => chat.get(name, request, context)) },
+  ]);
+}
+
 /** A chat route behind the HTTP trigger: the request's bytes and log in, the platform's answer out. */
 function chatRoute(handle: (request: ChatRequest, context: FcContext) => Promise<ChatResponse>): RouteHandler {
   return async (event, context) => toHttpResponse(await handle({ ...event.http, log: event.scope }, context));
 }
 
 function toHttpResponse(response: ChatResponse): FcHttpResponse {
+  if (response.text) {
+    return { statusCode: response.status, headers: { 'content-type': response.text.contentType, 'cache-control': 'no-store' }, isBase64Encoded: false, body: response.text.body };
+  }
   return response.json === undefined ? emptyResponse(response.status) : jsonResponse(response.status, response.json);
 }

@@ -105,6 +105,7 @@ export const handler = createHttpHandler({
       lookups,
       invoker,
       fetch: (url, init) => fetch(url, init),
+      timeZone: config.timeZone,
       credentials,
       idempotency: fleet.idempotency,
       access,

@@ -1,14 +1,12 @@
 import { createSpotCheckHandler } from './handler';
 import { createAccessControl } from '../../shared/access/access-control';
-import type { AlertDestination } from '../../shared/alerts/alert-content';
-import { createDingTalkRobotDestination } from '../../shared/alerts/dingtalk-robot';
-import { createFetchPost } from '../../shared/alerts/http-post';
-import { createSlackWebhookDestination } from '../../shared/alerts/slack-webhook';
+import { createAlertDestinations } from '../../shared/alerts/alert-destinations';
 import { createBrokerDirectory } from '../../shared/brokers/registry';
 import { EMPTY_APP_CONFIG } from '../../shared/config/app-config-schema';
 import { loadSpotCheckConfig } from '../../shared/config/spot-check-config';
 import { createCredentialsProvider } from '../../shared/credentials';
 import { createLogger } from '../../shared/log';
+import { createFetchPost } from '../../shared/outbound/http-client';
 import { onsEndpointFor } from '../../shared/ons/endpoint';
 import { createOnsBrokers } from '../../shared/ons/ons-broker';
 import { createOnsGateway } from '../../shared/ons/ons-gateway';
@@ -26,16 +24,15 @@ const config = loadSpotCheckConfig(process.env);
 const credentialSecrets = [config.ons.envCredentials?.accessKeySecret, config.ons.envCredentials?.securityToken].filter(
   (s): s is string => typeof s === 'string',
 );
-const post = createFetchPost();
-const destinations: AlertDestination[] = [];
-if (config.dingtalk) {
-  destinations.push(
-    createDingTalkRobotDestination({ ...config.dingtalk, post, now: Date.now, sleep, callTimeoutMs: config.alertTimeoutMs }),
-  );
-}
-if (config.slack) {
-  destinations.push(createSlackWebhookDestination({ ...config.slack, post, sleep, callTimeoutMs: config.alertTimeoutMs }));
-}
+// One destination per platform of the registry whose alert settings are set.
+const destinations = createAlertDestinations(config.alerts, {
+  post: createFetchPost(),
+  now: Date.now,
+  sleep,
+  callTimeoutMs: config.alertTimeoutMs,
+  locale: config.alertLocale,
+  timeZone: config.ons.timeZone,
+});
 const state = config.state;
 const logger = createLogger({ level: config.ons.logLevel, secrets: [...credentialSecrets, ...config.secrets] });
 // The limiters (one budget per account and action with the HTTP function's instances) and the

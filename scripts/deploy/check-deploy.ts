@@ -11,6 +11,8 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { ChatEnvSchema } from '../../shared/config/chat-config-schema';
+import { PLATFORM_LIST } from '../../shared/platforms/registry';
 import { RESOURCE_PLACEHOLDERS } from '../../shared/ram/api-calls';
 import { DEPLOY_CONFIG_PATH } from '../build';
 import {
@@ -262,15 +264,17 @@ function functionNameMismatch(env: Env, functionName: string): EnvProblem[] {
   return [{ key, message: 'does not name the HTTP function of s.yaml: the policy ram:policy --render writes would let it invoke another function, and deferred chat replies fail', phase: 'per-request' }];
 }
 
-/** Slack and DingTalk post unsigned (by Alibaba Cloud): a chat secret needs an anonymous HTTP trigger. */
+/** Chat platforms post unsigned (by Alibaba Cloud): a platform that is turned on needs an anonymous HTTP trigger. */
 function signedTriggerWithChat(functionEnv: Env, authTypes: ReadonlyArray<{ path: string; authType: unknown }>): EnvProblem[] {
-  const chat = ['SLACK_SIGNING_SECRET', 'DINGTALK_APP_SECRET'].filter((key) => functionEnv[key]?.trim());
+  const parsed = ChatEnvSchema.safeParse(functionEnv);
+  const chat = parsed.success ? PLATFORM_LIST.filter((m) => m.chat.settings(parsed.data as Record<string, unknown>) !== undefined) : [];
   if (chat.length === 0) return [];
+  const keys = chat.map((m) => Object.keys(m.chat.env.shape)[0] as string);
   return authTypes
     .filter((t) => t.authType !== 'anonymous')
     .map((t) => ({
       key: t.path,
-      message: `is not anonymous, but ${chat.join(' and ')} ${chat.length === 1 ? 'is' : 'are'} set: Slack and DingTalk cannot sign their requests for FC, so the chat routes never receive them (s.yaml, the HTTP trigger)`,
+      message: `is not anonymous, but ${keys.join(' and ')} ${keys.length === 1 ? 'is' : 'are'} set: ${chat.map((m) => m.title).join(' and ')} cannot sign their requests for FC, so the chat routes never receive them (s.yaml, the HTTP trigger)`,
       phase: 'per-request' as const,
     }));
 }

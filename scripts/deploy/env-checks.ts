@@ -14,6 +14,7 @@ import { parse } from 'yaml';
 import { INSTANCE_RULES, type InstanceIdRule } from '../../shared/brokers/instance-rules';
 import { APP_CONFIG_ENV, loadAppConfig, type AppConfig } from '../../shared/config/app-config-schema';
 import { ChatEnvSchema, loadChatConfig } from '../../shared/config/chat-config-schema';
+import { PLATFORM_LIST } from '../../shared/platforms/registry';
 import { EnvSchema, loadHttpConfig } from '../../shared/config/config-schema';
 import { loadRedisConfig, RedisEnvSchema } from '../../shared/config/redis-config-schema';
 import { loadSpotCheckConfig, SpotCheckEnvSchema, type SpotCheckConfig } from '../../shared/config/spot-check-config';
@@ -147,12 +148,18 @@ function checkTimerPayload(payload: string, config: SpotCheckConfig | undefined)
 /** Chat secrets and the allow-lists of MQTRACE_CONFIG only work together. */
 function chatPairProblems(env: Env, config: AppConfig): EnvProblem[] {
   const problems: EnvProblem[] = [];
-  const pairs = [
-    { secret: 'SLACK_SIGNING_SECRET', entries: config.slackChannels.length, list: 'slack.channels', route: '/chat/slack', platform: 'Slack' },
-    { secret: 'DINGTALK_APP_SECRET', entries: config.dingtalkConversations.length, list: 'dingtalk.conversations', route: '/chat/dingtalk', platform: 'DingTalk' },
-  ];
+  const parsed = ChatEnvSchema.safeParse(env);
+  // One pair per platform of the registry: its first env var stands for its settings.
+  const pairs = PLATFORM_LIST.map((m) => ({
+    secret: Object.keys(m.chat.env.shape)[0] as string,
+    on: parsed.success && m.chat.settings(parsed.data as Record<string, unknown>) !== undefined,
+    entries: config.chatCallers[m.name]?.length ?? 0,
+    list: `${m.name}.${m.callers.list}`,
+    route: `/chat/${m.name}`,
+    platform: m.title,
+  }));
   for (const pair of pairs) {
-    const secretSet = Boolean(env[pair.secret]?.trim());
+    const secretSet = pair.on;
     if (secretSet && pair.entries === 0) {
       problems.push({ key: `${APP_CONFIG_ENV}.${pair.list}`, message: `lists nobody, but ${pair.secret} is set: every ${pair.platform} command is refused`, phase: 'per-request' });
     }

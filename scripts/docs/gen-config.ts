@@ -53,7 +53,7 @@ export const ENV_SECTIONS: readonly EnvSection[] = [
   {
     title: 'HTTP function: chat',
     source: '`shared/config/chat-config-schema.ts` (`ChatEnvSchema`)',
-    intro: 'The Slack and DingTalk routes and the deferred reply read these. See [chat.md](chat.md).',
+    intro: 'The chat routes of every platform (Slack, DingTalk, Feishu/Lark, WeCom) and the deferred reply read these. See [chat.md](chat.md).',
     schema: ChatEnvSchema,
   },
   {

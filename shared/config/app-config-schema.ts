@@ -2,6 +2,9 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError, type FieldIssue } from '../errors';
+import { LocaleSchema, type Locale } from '../i18n/locale';
+import type { PlatformManifest } from '../platforms/platform-port';
+import { PLATFORM_LIST } from '../platforms/registry';
 import { InstanceIdSchema } from '../trace/query-schema';
 import { toFieldIssues } from '../validation';
 
@@ -48,31 +51,32 @@ export const HttpTokenSchema = z
   })
   .strict();
 
-export const SlackCallerSchema = z
-  .object({
-    teamId: z.string().regex(/^[TE][A-Z0-9]{2,20}$/, 'must be a Slack team or enterprise ID like T0123ABCD'),
-    channelId: z.string().regex(/^(?:[CGD][A-Z0-9]{2,20}|\*)$/, 'must be a Slack channel ID like C0123ABCD, or "*" for every channel of the team'),
-    scope: ScopeSchema,
-    defaultInstance: InstanceRefSchema.optional(),
-    visibility: z.enum(['ephemeral', 'in_channel'], { error: 'must be ephemeral or in_channel' }).optional().describe('Default reply visibility; default ephemeral.'),
-  })
-  .strict();
+/** The fields every chat caller entry has, whatever its platform. */
+const chatEntryCommon = {
+  scope: ScopeSchema,
+  defaultInstance: InstanceRefSchema.optional(),
+  locale: LocaleSchema.optional().describe('The reply language in this conversation: zh-CN or en. Default: the platform\'s (en on Slack, zh-CN elsewhere).'),
+};
 
-export const DingTalkCallerSchema = z
-  .object({
-    corpId: z.string().regex(/^[\w$.-]{2,80}$/, 'must be a DingTalk corp ID like ding0123abcd'),
-    conversationId: z
-      .string()
-      .regex(/^(?:[\w$.+/=-]{2,200}|\*)$/, 'must be a DingTalk conversation ID like cidAbC…==, or "*" for every conversation of the corp'),
-    scope: ScopeSchema,
-    defaultInstance: InstanceRefSchema.optional(),
-  })
-  .strict();
+/** One chat caller entry of a platform: its own fields (org, conversation, …) and the common ones. */
+export function chatCallerEntrySchema(manifest: PlatformManifest) {
+  return z.object({ ...manifest.callers.fields, ...chatEntryCommon }).strict();
+}
+
+/** The platform's section of the document, e.g. `slack: {channels: [...]}`. */
+function platformSection(manifest: PlatformManifest) {
+  return z
+    .object({ [manifest.callers.list]: z.array(chatCallerEntrySchema(manifest)) })
+    .strict()
+    .optional()
+    .describe(manifest.callers.describe);
+}
 
 /**
- * The one configuration document: who may ask (API tokens, Slack channels, DingTalk
- * conversations), what each may look up, instance aliases and the default instance. Everything is
- * denied unless a caller entry grants it. Secrets are not part of it: they stay in env vars.
+ * The one configuration document: who may ask (API tokens, and the conversations of each chat
+ * platform of the registry), what each may look up, instance aliases and the default instance.
+ * Everything is denied unless a caller entry grants it. Secrets are not part of it: they stay in
+ * env vars.
  */
 export const AppConfigSchema = z
   .object({
@@ -80,28 +84,37 @@ export const AppConfigSchema = z
     aliases: z.record(AliasNameSchema, InstanceIdSchema).optional().describe('Alias → instance ID, e.g. {"prod": "MQ_INST_…"}.'),
     defaultInstance: InstanceRefSchema.optional().describe('For callers without their own default; an alias or instance ID.'),
     http: z.object({ tokens: z.array(HttpTokenSchema) }).strict().optional(),
-    slack: z.object({ channels: z.array(SlackCallerSchema) }).strict().optional(),
-    dingtalk: z.object({ conversations: z.array(DingTalkCallerSchema) }).strict().optional(),
+    ...Object.fromEntries(PLATFORM_LIST.map((m) => [m.name, platformSection(m)])),
   })
   .strict();
 
 export type AppConfigDocument = z.output<typeof AppConfigSchema>;
 export type Scope = z.output<typeof ScopeSchema>;
 export type HttpToken = z.output<typeof HttpTokenSchema>;
-export type SlackCaller = z.output<typeof SlackCallerSchema>;
-export type DingTalkCaller = z.output<typeof DingTalkCallerSchema>;
+
+/** A chat caller entry, the same for every platform: its org, its conversation (or `*`) and what it may do. */
+export interface ChatCallerEntry {
+  org: string;
+  conversation: string;
+  scope: Scope;
+  /** An instance ID, resolved from an alias. */
+  defaultInstance?: string;
+  locale?: Locale;
+  /** Slack only: the channel's default reply visibility. */
+  visibility?: 'ephemeral' | 'in_channel';
+}
 
 /** The document with aliases resolved: every `defaultInstance` is an instance ID. */
 export interface AppConfig {
   aliases: Readonly<Record<string, string>>;
   defaultInstance: string | undefined;
   httpTokens: readonly HttpToken[];
-  slackChannels: readonly SlackCaller[];
-  dingtalkConversations: readonly DingTalkCaller[];
+  /** Per platform name of the registry, its caller entries. */
+  chatCallers: Readonly<Record<string, readonly ChatCallerEntry[]>>;
 }
 
 /** An empty document: no caller, so every lookup is refused. */
-export const EMPTY_APP_CONFIG: AppConfig = { aliases: {}, defaultInstance: undefined, httpTokens: [], slackChannels: [], dingtalkConversations: [] };
+export const EMPTY_APP_CONFIG: AppConfig = { aliases: {}, defaultInstance: undefined, httpTokens: [], chatCallers: {} };
 
 /**
  * Validates a parsed document and resolves its aliases. Throws {@link ConfigError} whose keys are
@@ -129,16 +142,26 @@ export function parseAppConfig(document: unknown): AppConfig {
   if (duplicates(tokens.map((t) => t.sha256)).length > 0) {
     issues.push({ path: `${APP_CONFIG_ENV}.http.tokens`, message: 'has two tokens with the same sha256' });
   }
+  const chatCallers: Record<string, ChatCallerEntry[]> = {};
+  for (const m of PLATFORM_LIST) {
+    const section = (doc as Record<string, unknown>)[m.name] as Record<string, Array<Record<string, unknown>>> | undefined;
+    chatCallers[m.name] = (section?.[m.callers.list] ?? []).map((entry, i) => {
+      const resolved = instance(entry.defaultInstance as string | undefined, `${m.name}.${m.callers.list}.${i}.defaultInstance`);
+      return {
+        org: entry[m.callers.org] as string,
+        conversation: entry[m.callers.conversation] as string,
+        scope: scope(entry.scope as Scope),
+        ...(resolved ? { defaultInstance: resolved } : {}),
+        ...(entry.locale ? { locale: entry.locale as Locale } : {}),
+        ...(entry.visibility ? { visibility: entry.visibility as 'ephemeral' | 'in_channel' } : {}),
+      };
+    });
+  }
   const config: AppConfig = {
     aliases,
     defaultInstance: instance(doc.defaultInstance, 'defaultInstance'),
     httpTokens: tokens.map((t, i) => withDefault({ ...t, scope: scope(t.scope) }, instance(t.defaultInstance, `http.tokens.${i}.defaultInstance`))),
-    slackChannels: (doc.slack?.channels ?? []).map((c, i) =>
-      withDefault({ ...c, scope: scope(c.scope) }, instance(c.defaultInstance, `slack.channels.${i}.defaultInstance`)),
-    ),
-    dingtalkConversations: (doc.dingtalk?.conversations ?? []).map((c, i) =>
-      withDefault({ ...c, scope: scope(c.scope) }, instance(c.defaultInstance, `dingtalk.conversations.${i}.defaultInstance`)),
-    ),
+    chatCallers,
   };
   if (issues.length > 0) throw new ConfigError(issues);
   return config;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ConfigError } from '../errors';
 import { toFieldIssues } from '../validation';
+import { TimeZoneEnvSchema, timeZoneForRegion, type TimeZoneSetting } from '../i18n/time-zone';
 import { emptyAsUndefined, intFromEnv } from './env-values';
 
 
@@ -52,6 +53,11 @@ export const EnvSchema = z.object({
   ).describe(
     "The producers' time zone, in minutes east of UTC (480 is UTC+8). mqtrace uses it to date the send time that a message ID holds.",
   ),
+  MQTRACE_TIME_ZONE: z
+    .preprocess(emptyAsUndefined, TimeZoneEnvSchema.optional())
+    .describe(
+      'Time zone of the times in chat replies and alerts: an IANA name (`Asia/Shanghai`) or an offset (`UTC+8`, `+05:30`, `UTC`). They show it with its offset, e.g. `2025-10-25 11:00:00 UTC+08:00`. Unset: from the region (`cn-*` and `cn-hongkong` give UTC+8; unknown regions UTC). JSON answers always use UTC.',
+    ),
   MQTRACE_LOG_LEVEL: z
     .preprocess(emptyAsUndefined, z.enum(['debug', 'info', 'warn', 'error']).optional().transform((v) => v ?? 'info'))
     .describe('The lowest level of log line that is written.'),
@@ -82,6 +88,8 @@ export interface HttpConfig {
   maxAttempts: number;
   traceRateLimit: number;
   producerUtcOffsetMinutes: number;
+  /** Where human-facing times are shown: MQTRACE_TIME_ZONE, else the region's zone. */
+  timeZone: TimeZoneSetting;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Credentials from the environment, for when the FC context carries none (local runs). */
   envCredentials: { accessKeyId: string; accessKeySecret: string; securityToken?: string } | undefined;
@@ -113,6 +121,7 @@ export function loadHttpConfig(env: Record<string, string | undefined>): HttpCon
     maxAttempts: e.MQTRACE_MAX_ATTEMPTS,
     traceRateLimit: e.MQTRACE_TRACE_RATE_LIMIT,
     producerUtcOffsetMinutes: e.MQTRACE_PRODUCER_UTC_OFFSET_MINUTES,
+    timeZone: e.MQTRACE_TIME_ZONE ?? timeZoneForRegion(region),
     logLevel: e.MQTRACE_LOG_LEVEL,
     envCredentials:
       e.ALIBABA_CLOUD_ACCESS_KEY_ID && e.ALIBABA_CLOUD_ACCESS_KEY_SECRET

@@ -1,5 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildDingTalkCallbackBody, buildSlashCommandBody, DEMO_CHAT, signDingTalkRequest, signSlackRequest } from '../../../local/fakes/chat-signing';
+import {
+  buildDingTalkCallbackBody,
+  buildFeishuCardAction,
+  buildFeishuMessageEvent,
+  buildSlackButtonBody,
+  buildSlashCommandBody,
+  buildWeComTextMessage,
+  DEMO_CHAT,
+  DEMO_FEISHU,
+  openWeComReply,
+  signDingTalkRequest,
+  signFeishuRequest,
+  signSlackRequest,
+  signWeComCallback,
+} from '../../../local/fakes/chat-signing';
 import { DEMO_AUTH_HEADERS } from '../../../local/runner/demo-access';
 import { DEMO_5X_INSTANCE } from '../../../local/runner/explain-examples';
 import { startLocalStack, type LocalStack } from '../../../local/runner/local-stack';
@@ -9,7 +23,9 @@ const HOUR = 3_600_000;
 
 /**
  * Find and journey end to end, as `npm start` runs them: the built bundle in the local FC runner,
- * pop-core and the 5.x SDK against the emulator's demo seed, over HTTP, Slack and DingTalk.
+ * pop-core and the 5.x SDK against the emulator's demo seed, over HTTP and every chat platform
+ * (Slack and WeCom answer in English and Chinese as their callers are configured, DingTalk and
+ * Feishu in Chinese).
  */
 describe('Find and journey through the local stack (demo seed)', () => {
   let stack: LocalStack;
@@ -35,6 +51,22 @@ describe('Find and journey through the local stack (demo seed)', () => {
     expect(response.status).toBe(200);
     const [post] = await stack.chat.fakes.waitForPosts(session.url, 1, 10_000);
     return (post?.body as { markdown: { text: string } }).markdown.text;
+  };
+  /** The first post at `url` that `matches`: a 4.x journey may post "Looking up…" before its deferred answer. */
+  const waitForPost = async <T>(url: string, read: (body: unknown) => T, matches: (value: T) => boolean): Promise<T> => {
+    for (let count = 1; count <= 3; count++) {
+      const posts = await stack.chat.fakes.waitForPosts(url, count, 15_000);
+      const value = read(posts[count - 1]?.body);
+      if (matches(value)) return value;
+    }
+    throw new Error(`no matching post at ${url}`);
+  };
+  type FeishuCard = { header: { title: { content: string } }; elements: Array<{ tag: string; actions?: Array<{ text: { content: string }; value: Record<string, string> }> }> };
+  const sendFeishu = async (signed: { body: string; headers: Record<string, string> }, messageId: string, count: number) => {
+    const response = await fetch(`${stack.url}/chat/feishu`, { method: 'POST', headers: signed.headers, body: signed.body });
+    expect(response.status).toBe(200);
+    const posts = await stack.chat.fakes.waitForPosts(messageId, count, 15_000);
+    return JSON.parse((posts[count - 1]?.body as { content: string }).content) as FeishuCard;
   };
 
   beforeAll(async () => {
@@ -76,18 +108,53 @@ describe('Find and journey through the local stack (demo seed)', () => {
       expect(blocks.match(/\/mqtrace journey orders [0-9A-F]{32} MQ_INST_1234567890123456_BXdemo01/g)).toHaveLength(3);
     });
 
-    it('summarises the last hour of a 4.x topic on DingTalk', async () => {
+    it('gives each found message a Journey button on Slack, whose press answers with that journey', async () => {
+      const { body } = await sendSlack('find orders key:order-20261201-0042');
+      const buttons = (body.blocks as Array<{ type: string; elements?: Array<{ action_id: string; value: string }> }>).flatMap((b) => (b.type === 'actions' ? (b.elements ?? []) : []));
+      expect(buttons.map((b) => b.action_id)).toEqual(['mqtrace.journey', 'mqtrace.journey', 'mqtrace.journey']);
+      const responseUrl = stack.chat.fakes.slack.mint({ teamId: DEMO_CHAT.slackTeamId });
+      const press = buildSlackButtonBody({ command: buttons[0]?.value ?? '', responseUrl, actionId: 'mqtrace.journey' });
+      expect((await fetch(`${stack.url}/chat/slack`, { method: 'POST', headers: signSlackRequest(press), body: press })).status).toBe(200);
+      const answer = await waitForPost(responseUrl, (b) => b as { text: string; replace_original?: boolean }, (b) => !b.text.startsWith('Looking up'));
+      expect(answer).toMatchObject({ replace_original: false, text: expect.stringMatching(/^Journey · orders · [0-9A-F]{32}/) });
+    });
+
+    it('summarises the last hour of a 4.x topic on DingTalk, in Chinese with the window in UTC+8', async () => {
       const text = await sendDingTalk('find orders -1h..now');
-      expect(text).toMatch(/### Find · orders · .+ … /);
-      expect(text).toMatch(/\d+ of \d+ message\(s\) seen checked: /);
+      expect(text).toMatch(/### 查找 · orders · \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC\+08:00 … /);
+      expect(text).toMatch(/看到 \d+ 条消息，检查了 \d+ 条：/);
     });
 
     it('shows a 5.x journey on DingTalk, attempt by attempt', async () => {
       const msgId = await idWithKey(DEMO_5X_INSTANCE, 'checkout-5x', 'checkout-77120');
       const text = await sendDingTalk(`轨迹 checkout-5x ${msgId} ${DEMO_5X_INSTANCE}`);
-      expect(text).toContain('GID_mailer_5x · CONSUMED · 2 attempts');
+      expect(text).toContain('GID_mailer_5x · CONSUMED · 2 次投递');
       expect(text).toContain('❌ #0');
       expect(text).toContain('✅ #1');
+      expect(text).toContain(`- 重新检查 @mqtrace trace checkout-5x ${msgId} ${DEMO_5X_INSTANCE}`);
+    });
+
+    it('finds by key on Feishu with a Journey button per message, and answers the press with the timeline', async () => {
+      const messageId = stack.chat.fakes.feishu.mintMessage(DEMO_FEISHU.chatId);
+      const found = await sendFeishu(signFeishuRequest(buildFeishuMessageEvent({ text: 'find orders key:order-20261201-0042', messageId }), { encryptKey: DEMO_FEISHU.encryptKey }), messageId, 1);
+      expect(found.header.title.content).toBe('查找 · orders · Key order-20261201-0042');
+      const buttons = found.elements.flatMap((e) => e.actions ?? []);
+      expect(buttons).toHaveLength(3);
+      expect(buttons[0]?.text.content).toMatch(/^消息轨迹 · …[0-9A-F]{8}$/);
+      const press = signFeishuRequest(buildFeishuCardAction({ command: buttons[0]?.value.mqtrace_command ?? '', messageId }), { encryptKey: DEMO_FEISHU.encryptKey });
+      expect((await fetch(`${stack.url}/chat/feishu`, { method: 'POST', headers: press.headers, body: press.body })).status).toBe(200);
+      const journey = await waitForPost(messageId, (b) => JSON.parse((b as { content: string }).content) as FeishuCard, (c) => c.header.title.content.includes('消息轨迹'));
+      expect(journey.header.title.content).toMatch(/消息轨迹 · orders · [0-9A-F]{32}$/);
+    });
+
+    it('answers a 5.x journey on WeCom in its passive reply, within its bytes', async () => {
+      const msgId = await idWithKey(DEMO_5X_INSTANCE, 'checkout-5x', 'checkout-77120');
+      const signed = signWeComCallback(buildWeComTextMessage({ text: `轨迹 checkout-5x ${msgId} ${DEMO_5X_INSTANCE}` }));
+      const response = await fetch(`${stack.url}/chat/wecom?${new URLSearchParams(signed.query)}`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: signed.body });
+      expect(response.status).toBe(200);
+      const reply = openWeComReply(await response.text());
+      expect(reply?.Content).toContain('GID_mailer_5x · CONSUMED · 2 次投递');
+      expect(Buffer.byteLength(reply?.Content ?? '')).toBeLessThanOrEqual(2048);
     });
 
     it('answers a bad window with the usage and what to change', async () => {

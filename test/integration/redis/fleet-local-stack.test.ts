@@ -1,9 +1,11 @@
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildSlashCommandBody, DEMO_CHAT, signSlackRequest } from '../../../local/fakes/chat-signing';
+import { buildDingTalkCallbackBody, buildSlashCommandBody, DEMO_CHAT, signDingTalkRequest, signSlackRequest } from '../../../local/fakes/chat-signing';
 import { startRedisServer, type RedisServer } from '../../../local/redis/redis-server';
 import { DEMO_AUTH_HEADERS } from '../../../local/runner/demo-access';
 import { startLocalStack, type LocalStack } from '../../../local/runner/local-stack';
+import { DINGTALK_MAX_SKEW_MS } from '../../../shared/platforms/dingtalk/verify';
+import { SLACK_MAX_SKEW_SECONDS } from '../../../shared/platforms/slack/verify';
 import { buildSeedFile } from '../../builders/seed';
 import { inspector } from './redis-harness';
 
@@ -70,6 +72,36 @@ describe('A fleet of local FC instances sharing one redis-server (npm start -- -
 
       // Assert
       expect(replies.map((r) => r.status)).toEqual([200, 200]);
+    });
+  });
+
+  describe('Given deliveries of different platforms', () => {
+    const newKey = async (before: readonly string[]) => (await look.keys('mqtrace:idem:*')).filter((k) => !before.includes(k));
+
+    it("remembers each delivery's key in Redis for its platform's own time, and answers a DingTalk redelivery with the acknowledgement", async () => {
+      // Act: a Slack command, then one DingTalk callback delivered to two instances at once
+      const beforeSlack = await look.keys('mqtrace:idem:*');
+      await deliverTwice(shared);
+      const [slackKey] = await newKey(beforeSlack);
+      const beforeDingTalk = await look.keys('mqtrace:idem:*');
+      const session = shared.chat.fakes.dingtalk.mint();
+      const body = JSON.stringify(buildDingTalkCallbackBody({ text: `trace orders ${CONSUMED_MSG}`, sessionWebhook: session.url, sessionWebhookExpiredTime: session.expiresAtMs }));
+      const headers = signDingTalkRequest();
+      const statuses = await Promise.all([0, 1].map(async () => (await fetch(`${shared.url}/chat/dingtalk`, { method: 'POST', headers, body })).status));
+      const posts = await shared.chat.fakes.waitForPosts(session.url, 1, 15_000);
+      const [dingtalkKey] = await newKey(beforeDingTalk);
+
+      // Assert: Slack's key lives twice its 5-minute signature window, DingTalk's twice its hour.
+      const slackTtl = await look.pttl(slackKey ?? '');
+      expect(slackTtl).toBeLessThanOrEqual(2 * SLACK_MAX_SKEW_SECONDS * 1000);
+      expect(slackTtl).toBeGreaterThan(2 * SLACK_MAX_SKEW_SECONDS * 1000 - 60_000);
+      const dingtalkTtl = await look.pttl(dingtalkKey ?? '');
+      expect(dingtalkTtl).toBeLessThanOrEqual(2 * DINGTALK_MAX_SKEW_MS);
+      expect(dingtalkTtl).toBeGreaterThan(2 * DINGTALK_MAX_SKEW_MS - 60_000);
+      expect(statuses).toEqual([200, 200]);
+      await shared.chat.invokeApi.settled();
+      expect(posts).toHaveLength(1);
+      expect(shared.chat.fakes.dingtalk.posts(session.url)).toHaveLength(1);
     });
   });
 

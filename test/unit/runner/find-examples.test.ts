@@ -9,7 +9,7 @@ import type { LocalStack } from '../../../local/runner/local-stack';
 async function demoStack(): Promise<LocalStack> {
   const seed = await loadSeedFile(DEMO_SEED_PATH);
   const handle = createEmulator({ seed });
-  const fakes = { origin: 'http://127.0.0.1:9100', slack: { mint: () => 'http://127.0.0.1:9100/slack/1' }, dingtalk: { mint: () => ({ url: 'http://127.0.0.1:9100/dt/1', expiresAtMs: 0 }) } };
+  const fakes = { origin: 'http://127.0.0.1:9100', slack: { mint: () => 'http://127.0.0.1:9100/slack/1' }, dingtalk: { mint: () => ({ url: 'http://127.0.0.1:9100/dt/1', expiresAtMs: 0 }) }, feishu: { mintMessage: () => 'om_demo0000000000001' } };
   return { url: 'http://127.0.0.1:9000', emulator: { seed: handle.seed, handle, url: 'http://127.0.0.1:9001' }, chat: { fakes } } as unknown as LocalStack;
 }
 
@@ -45,6 +45,8 @@ describe('Function: findDemos / findJourneyExamples', () => {
     expect(lines.some((l) => l.includes("dingtalk 'find orders -1h..now'"))).toBe(true);
     expect(lines.some((l) => /slack 'journey orders [0-9A-F]{32}'/.test(l))).toBe(true);
     expect(lines.some((l) => l.includes(`dingtalk '轨迹 orders-5x `))).toBe(true);
+    expect(lines.some((l) => l.includes("feishu '查找 orders key:order-20261201-0042'"))).toBe(true);
+    expect(lines.some((l) => /wecom 'journey orders-5x [0-9A-F]+ rmq-/.test(l))).toBe(true);
   });
 
   it('prints nothing without an emulator (real credentials)', () => {

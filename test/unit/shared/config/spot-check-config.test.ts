@@ -18,8 +18,8 @@ describe('Function: loadSpotCheckConfig()', () => {
       reserveMs: 10_000,
       quietPeriodMs: 3600_000,
       alertTimeoutMs: 3000,
-      dingtalk: undefined,
-      slack: undefined,
+      alerts: [],
+      alertLocale: undefined,
       state: { kind: 'none' },
       secrets: [],
     });
@@ -40,11 +40,14 @@ describe('Function: loadSpotCheckConfig()', () => {
     });
 
     expect(config.checks.map((c) => c.name)).toEqual(['orders']);
-    expect(config.dingtalk).toEqual({ webhookUrl: DINGTALK, secret: 'SECabcdefgh12345' });
-    expect(config.slack).toEqual({ webhookUrl: SLACK });
+    expect(config.alerts).toEqual([
+      { platform: 'slack', settings: { webhookUrl: SLACK } },
+      { platform: 'dingtalk', settings: { webhookUrl: DINGTALK, secret: 'SECabcdefgh12345' } },
+    ]);
+    expect(config.alertLocale).toBeUndefined();
     expect(config.state).toEqual({ kind: 'oss', bucket: 'mqtrace-state', object: 'mqtrace/spot-check-state.json', region: 'oss-cn-shanghai' });
     expect(config.quietPeriodMs).toBe(900_000);
-    expect(config.secrets).toEqual([DINGTALK, 'SECabcdefgh12345', SLACK, 'abcdef123456', '/services/T000/B000/XXXXSECRET']);
+    expect(config.secrets.sort()).toEqual([DINGTALK, 'SECabcdefgh12345', SLACK, 'abcdef123456', '/services/T000/B000/XXXXSECRET'].sort());
   });
 
   it('accepts {"checks": [...]} and a state file', () => {
