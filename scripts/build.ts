@@ -2,10 +2,10 @@
  * One esbuild bundle per function: functions/<name>/index.ts -> dist/<name>/index.js (CommonJS,
  * node20). CJS because FC treats `.js` as CommonJS and middy 6 is ESM-only (fc.md §6).
  */
-import { build, type Plugin } from 'esbuild';
+import { build, type Metafile, type Plugin } from 'esbuild';
 import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
 const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
@@ -21,6 +21,8 @@ export const LAZY_PACKAGES: Readonly<Record<string, string>> = {
   '@alicloud/fc20230330': 'fc3.js',
   // The 5.x SDK with openapi-core and its credential chain: loaded on the first 5.x lookup only.
   '@alicloud/rocketmq20220801': 'rocketmq5.js',
+  // The spot check's OSS state (~0.9 MB with urllib and iconv-lite): loaded only when MQTRACE_STATE_OSS_BUCKET is set.
+  'ali-oss': 'ali-oss.js',
 };
 
 const escape = (name: string) => name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
@@ -47,7 +49,29 @@ const popCoreRpcOnly: Plugin = {
   },
 };
 
-/** esbuild options shared by every function bundle (and the benchmark's reference bundle). */
+/**
+ * zod registers its English messages and exports ~45 other locales (~170 KiB minified) through
+ * `z.locales`, which mqtrace never reads: its messages are its own, and the rest fall back to the
+ * English locale that zod configures at import. Every locale index resolves to English only.
+ */
+const zodEnglishOnly: Plugin = {
+  name: 'zod-english-only',
+  setup(b) {
+    b.onResolve({ filter: /\/locales\/index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]v4[\\/]/.test(args.importer) ? { path: join(args.resolveDir, args.path), namespace: 'zod-english-only' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'zod-english-only' }, (args) => ({
+      contents: `export { default as en } from './en.js';`,
+      resolveDir: dirname(args.path),
+      loader: 'js',
+    }));
+  },
+};
+
+/**
+ * esbuild options shared by every function bundle and the benchmark's reference bundle. The
+ * functions add {@link functionPlugins}; the reference stays the bare handler anyone would bundle.
+ */
 export function bundleOptions(entry: string, outfile: string) {
   return {
     entryPoints: [entry],
@@ -67,16 +91,38 @@ export function bundleOptions(entry: string, outfile: string) {
   };
 }
 
+/** What a function bundle adds to {@link bundleOptions}: only the code that runs gets bundled. */
+export const functionPlugins: readonly Plugin[] = [lazyPackages, popCoreRpcOnly, zodEnglishOnly];
+
+/** One bundle's bytes by contributor (a package under node_modules, else a folder of mqtrace), largest first. */
+export function contributors(metafile: Metafile, outfile: string): Array<{ name: string; bytes: number }> {
+  const output = Object.entries(metafile.outputs).find(([path]) => outfile.endsWith(path.replace(/^(?:\.\.\/)+/, '')))?.[1];
+  const totals = new Map<string, number>();
+  for (const [path, input] of Object.entries(output?.inputs ?? {})) {
+    const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1];
+    const name = pkg ?? path.replace(/^(?:\.\.\/)+/, '').split('/').slice(0, 2).join('/');
+    totals.set(name, (totals.get(name) ?? 0) + input.bytesInOutput);
+  }
+  return [...totals].map(([name, bytes]) => ({ name, bytes })).sort((a, b) => b.bytes - a.bytes);
+}
+
 /** The deployer's MQTRACE_CONFIG document, copied beside the HTTP bundle when it exists. */
 export const DEPLOY_CONFIG_PATH = join(root, 'config', 'mqtrace.json');
 
-export async function buildFunctions(outRoot = join(root, 'dist')): Promise<Array<{ name: string; bytes: number }>> {
+export interface BuiltFunction {
+  name: string;
+  bytes: number;
+  /** Who the bytes of index.js belong to, largest first (esbuild's metafile). */
+  contributors: Array<{ name: string; bytes: number }>;
+}
+
+export async function buildFunctions(outRoot = join(root, 'dist')): Promise<BuiltFunction[]> {
   rmSync(outRoot, { recursive: true, force: true });
   const names = readdirSync(join(root, 'functions')).filter((n) => statSync(join(root, 'functions', n, 'index.ts'), { throwIfNoEntry: false }));
-  const built: Array<{ name: string; bytes: number }> = [];
+  const built: BuiltFunction[] = [];
   for (const name of names) {
     const outfile = join(outRoot, name, 'index.js');
-    const { metafile } = await build({ ...bundleOptions(join(root, 'functions', name, 'index.ts'), outfile), metafile: true });
+    const { metafile } = await build({ ...bundleOptions(join(root, 'functions', name, 'index.ts'), outfile), plugins: [...functionPlugins], metafile: true });
     const imported = new Set(Object.values(metafile.outputs).flatMap((o) => o.imports.map((i) => i.path)));
     for (const [pkg, file] of Object.entries(LAZY_PACKAGES)) {
       if (!imported.has(`./${file}`)) continue;
@@ -87,12 +133,16 @@ export async function buildFunctions(outRoot = join(root, 'dist')): Promise<Arra
     writeFileSync(join(outRoot, name, 'package.json'), '{"type":"commonjs"}\n');
     // The deployer's access document (gitignored), for MQTRACE_CONFIG=mqtrace.json; see README "Configuration".
     if (name === 'http' && existsSync(DEPLOY_CONFIG_PATH)) copyFileSync(DEPLOY_CONFIG_PATH, join(outRoot, name, 'mqtrace.json'));
-    built.push({ name, bytes: statSync(outfile).size });
+    built.push({ name, bytes: statSync(outfile).size, contributors: contributors(metafile, outfile) });
   }
   return built;
 }
 
 if (process.argv[1] && import.meta.filename === process.argv[1]) {
   const built = await buildFunctions();
-  for (const b of built) console.log(`dist/${b.name}/index.js  ${(b.bytes / 1024).toFixed(0)} KiB`);
+  const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`.padStart(10);
+  for (const b of built) {
+    console.log(`dist/${b.name}/index.js  ${(b.bytes / 1024).toFixed(0)} KiB; top contributors:`);
+    for (const c of b.contributors.slice(0, 8)) console.log(`  ${kib(c.bytes)}  ${c.name}`);
+  }
 }
