@@ -2,90 +2,129 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError, type FieldIssue } from '../errors';
-import { InstanceIdSchema } from '../trace/query-schema';
-import { toFieldIssues } from '../validation';
+import { fastInstanceId, InstanceIdSchema } from '../trace/query-schema';
+import {
+  fastArray,
+  fastMatch,
+  fastObject,
+  fastOptional,
+  hasOnlyKeys,
+  isObjectRecord,
+  isPlainRecord,
+  lazySchema,
+  OMIT,
+  REJECT,
+  toFieldIssues,
+  type FastField,
+} from '../validation';
 
 /** The environment variable that holds the document, or the path of a file that does. */
 export const APP_CONFIG_ENV = 'MQTRACE_CONFIG';
 
 const ALIAS = /^[a-z][a-z0-9_-]{0,31}$/;
 const INSTANCE_ID = /^MQ_INST_[0-9]{6,24}_[A-Za-z0-9]{4,32}$/;
+const INSTANCE_PATTERN = /^[A-Za-z0-9_*?-]+$/;
+const TOPIC_PATTERN = /^[%|A-Za-z0-9_*?-]+$/;
+const TOKEN_NAME = /^[\w.-]{1,64}$/;
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+const SLACK_TEAM = /^[TE][A-Z0-9]{2,20}$/;
+const SLACK_CHANNEL = /^(?:[CGD][A-Z0-9]{2,20}|\*)$/;
+const SLACK_VISIBILITIES = ['ephemeral', 'in_channel'] as const;
+const DINGTALK_CORP = /^[\w$.-]{2,80}$/;
+const DINGTALK_CONVERSATION = /^(?:[\w$.+/=-]{2,200}|\*)$/;
 
-export const AliasNameSchema = z.string().regex(ALIAS, 'must be a lower-case alias: a letter, then letters, digits, "-" or "_" (at most 32)');
+export const AliasNameSchema = lazySchema(() =>
+  z.string().regex(ALIAS, 'must be a lower-case alias: a letter, then letters, digits, "-" or "_" (at most 32)'),
+);
 
 /** An alias or an instance ID; which one is checked against `aliases` once the document is read. */
-const InstanceRefSchema = z.string().min(1, 'is required').max(64, 'is too long');
+const InstanceRefSchema = lazySchema(() => z.string().min(1, 'is required').max(64, 'is too long'));
 
-const InstancePatternSchema = z
-  .string()
-  .min(1, 'is required')
-  .max(64, 'is too long')
-  .regex(/^[A-Za-z0-9_*?-]+$/, 'must be an alias or an instance-ID pattern: letters, digits, "_", "-" and the wildcards * and ?');
+const InstancePatternSchema = lazySchema(() =>
+  z
+    .string()
+    .min(1, 'is required')
+    .max(64, 'is too long')
+    .regex(INSTANCE_PATTERN, 'must be an alias or an instance-ID pattern: letters, digits, "_", "-" and the wildcards * and ?'),
+);
 
-const TopicPatternSchema = z
-  .string()
-  .min(1, 'is required')
-  .max(127, 'is too long')
-  .regex(/^[%|A-Za-z0-9_*?-]+$/, 'must be a topic pattern: letters, digits, "%", "|", "_", "-" and the wildcards * and ?');
+const TopicPatternSchema = lazySchema(() =>
+  z
+    .string()
+    .min(1, 'is required')
+    .max(127, 'is too long')
+    .regex(TOPIC_PATTERN, 'must be a topic pattern: letters, digits, "%", "|", "_", "-" and the wildcards * and ?'),
+);
 
 /** What a caller may look up: both an instance and a topic pattern must match. Nothing matches an empty list. */
-export const ScopeSchema = z
-  .object({
-    instances: z.array(InstancePatternSchema).describe('Instance IDs, aliases or glob patterns (* and ? only), e.g. "MQ_INST_*_BXprod*" or "prod".'),
-    topics: z.array(TopicPatternSchema).describe('Topic glob patterns (* and ? only), e.g. "orders-*".'),
-  })
-  .strict();
+export const ScopeSchema = lazySchema(() =>
+  z
+    .object({
+      instances: z.array(InstancePatternSchema).describe('Instance IDs, aliases or glob patterns (* and ? only), e.g. "MQ_INST_*_BXprod*" or "prod".'),
+      topics: z.array(TopicPatternSchema).describe('Topic glob patterns (* and ? only), e.g. "orders-*".'),
+    })
+    .strict(),
+);
 
-export const HttpTokenSchema = z
-  .object({
-    name: z.string().regex(/^[\w.-]{1,64}$/, 'must be 1-64 letters, digits, ".", "-" or "_"').describe('Shown in the audit log as the caller.'),
-    sha256: z
-      .string()
-      .regex(/^[0-9a-f]{64}$/, 'must be 64 lower-case hex digits: the SHA-256 of the token (printf %s "$TOKEN" | sha256sum)')
-      .describe('SHA-256 of the bearer token, hex. The token itself is never configured.'),
-    scope: ScopeSchema,
-    defaultInstance: InstanceRefSchema.optional().describe('Used when a request names no instance; an alias or instance ID.'),
-  })
-  .strict();
+export const HttpTokenSchema = lazySchema(() =>
+  z
+    .object({
+      name: z.string().regex(TOKEN_NAME, 'must be 1-64 letters, digits, ".", "-" or "_"').describe('Shown in the audit log as the caller.'),
+      sha256: z
+        .string()
+        .regex(SHA256_HEX, 'must be 64 lower-case hex digits: the SHA-256 of the token (printf %s "$TOKEN" | sha256sum)')
+        .describe('SHA-256 of the bearer token, hex. The token itself is never configured.'),
+      scope: ScopeSchema,
+      defaultInstance: InstanceRefSchema.optional().describe('Used when a request names no instance; an alias or instance ID.'),
+    })
+    .strict(),
+);
 
-export const SlackCallerSchema = z
-  .object({
-    teamId: z.string().regex(/^[TE][A-Z0-9]{2,20}$/, 'must be a Slack team or enterprise ID like T0123ABCD'),
-    channelId: z.string().regex(/^(?:[CGD][A-Z0-9]{2,20}|\*)$/, 'must be a Slack channel ID like C0123ABCD, or "*" for every channel of the team'),
-    scope: ScopeSchema,
-    defaultInstance: InstanceRefSchema.optional(),
-    visibility: z.enum(['ephemeral', 'in_channel'], { error: 'must be ephemeral or in_channel' }).optional().describe('Default reply visibility; default ephemeral.'),
-  })
-  .strict();
+export const SlackCallerSchema = lazySchema(() =>
+  z
+    .object({
+      teamId: z.string().regex(SLACK_TEAM, 'must be a Slack team or enterprise ID like T0123ABCD'),
+      channelId: z.string().regex(SLACK_CHANNEL, 'must be a Slack channel ID like C0123ABCD, or "*" for every channel of the team'),
+      scope: ScopeSchema,
+      defaultInstance: InstanceRefSchema.optional(),
+      visibility: z.enum(SLACK_VISIBILITIES, { error: 'must be ephemeral or in_channel' }).optional().describe('Default reply visibility; default ephemeral.'),
+    })
+    .strict(),
+);
 
-export const DingTalkCallerSchema = z
-  .object({
-    corpId: z.string().regex(/^[\w$.-]{2,80}$/, 'must be a DingTalk corp ID like ding0123abcd'),
-    conversationId: z
-      .string()
-      .regex(/^(?:[\w$.+/=-]{2,200}|\*)$/, 'must be a DingTalk conversation ID like cidAbC…==, or "*" for every conversation of the corp'),
-    scope: ScopeSchema,
-    defaultInstance: InstanceRefSchema.optional(),
-  })
-  .strict();
+export const DingTalkCallerSchema = lazySchema(() =>
+  z
+    .object({
+      corpId: z.string().regex(DINGTALK_CORP, 'must be a DingTalk corp ID like ding0123abcd'),
+      conversationId: z
+        .string()
+        .regex(DINGTALK_CONVERSATION, 'must be a DingTalk conversation ID like cidAbC…==, or "*" for every conversation of the corp'),
+      scope: ScopeSchema,
+      defaultInstance: InstanceRefSchema.optional(),
+    })
+    .strict(),
+);
 
 /**
  * The one configuration document: who may ask (API tokens, Slack channels, DingTalk
  * conversations), what each may look up, instance aliases and the default instance. Everything is
  * denied unless a caller entry grants it. Secrets are not part of it: they stay in env vars.
  */
-export const AppConfigSchema = z
-  .object({
-    $schema: z.string().optional(),
-    aliases: z.record(AliasNameSchema, InstanceIdSchema).optional().describe('Alias → instance ID, e.g. {"prod": "MQ_INST_…"}.'),
-    defaultInstance: InstanceRefSchema.optional().describe('For callers without their own default; an alias or instance ID.'),
-    http: z.object({ tokens: z.array(HttpTokenSchema) }).strict().optional(),
-    slack: z.object({ channels: z.array(SlackCallerSchema) }).strict().optional(),
-    dingtalk: z.object({ conversations: z.array(DingTalkCallerSchema) }).strict().optional(),
-  })
-  .strict();
+const buildAppConfigSchema = () =>
+  z
+    .object({
+      $schema: z.string().optional(),
+      aliases: z.record(AliasNameSchema, InstanceIdSchema).optional().describe('Alias → instance ID, e.g. {"prod": "MQ_INST_…"}.'),
+      defaultInstance: InstanceRefSchema.optional().describe('For callers without their own default; an alias or instance ID.'),
+      http: z.object({ tokens: z.array(HttpTokenSchema) }).strict().optional(),
+      slack: z.object({ channels: z.array(SlackCallerSchema) }).strict().optional(),
+      dingtalk: z.object({ conversations: z.array(DingTalkCallerSchema) }).strict().optional(),
+    })
+    .strict();
 
-export type AppConfigDocument = z.output<typeof AppConfigSchema>;
+export const AppConfigSchema = lazySchema(buildAppConfigSchema, (document) => fastAppConfigDocument(document));
+
+export type AppConfigDocument = z.output<ReturnType<typeof buildAppConfigSchema>>;
 export type Scope = z.output<typeof ScopeSchema>;
 export type HttpToken = z.output<typeof HttpTokenSchema>;
 export type SlackCaller = z.output<typeof SlackCallerSchema>;
@@ -185,4 +224,89 @@ export function appConfigJsonSchema(): Record<string, unknown> {
 function withDefault<T extends { defaultInstance?: string | undefined }>(entry: T, resolved: string | undefined): T {
   const { defaultInstance: _, ...rest } = entry;
   return (resolved ? { ...rest, defaultInstance: resolved } : rest) as T;
+}
+
+const instanceRef = (value: unknown): FastField<string> => (typeof value === 'string' && value.length >= 1 && value.length <= 64 ? value : REJECT);
+const scopeKeys = new Set(['instances', 'topics']);
+const tokenKeys = new Set(['name', 'sha256', 'scope', 'defaultInstance']);
+const slackKeys = new Set(['teamId', 'channelId', 'scope', 'defaultInstance', 'visibility']);
+const dingTalkKeys = new Set(['corpId', 'conversationId', 'scope', 'defaultInstance']);
+const documentKeys = new Set(['$schema', 'aliases', 'defaultInstance', 'http', 'slack', 'dingtalk']);
+
+/** A strict object's fields, or REJECT when it is no object or has a key the schema does not. */
+function strictFields<T extends object>(value: unknown, keys: ReadonlySet<string>, fields: (record: Record<string, unknown>) => { value: T } | undefined): FastField<T> {
+  if (!isObjectRecord(value) || !hasOnlyKeys(value, keys)) return REJECT;
+  return fields(value)?.value ?? REJECT;
+}
+
+const scope = (value: unknown) =>
+  strictFields<Scope>(value, scopeKeys, (s) =>
+    fastObject<Scope>({
+      instances: fastArray(s.instances, fastMatch(INSTANCE_PATTERN, 1, 64)),
+      topics: fastArray(s.topics, fastMatch(TOPIC_PATTERN, 1, 127)),
+    }),
+  );
+
+const httpToken = (value: unknown) =>
+  strictFields<HttpToken>(value, tokenKeys, (t) =>
+    fastObject<HttpToken>({
+      name: fastMatch(TOKEN_NAME)(t.name),
+      sha256: fastMatch(SHA256_HEX)(t.sha256),
+      scope: scope(t.scope),
+      defaultInstance: fastOptional(t, 'defaultInstance', instanceRef),
+    }),
+  );
+
+const slackCaller = (value: unknown) =>
+  strictFields<SlackCaller>(value, slackKeys, (c) =>
+    fastObject<SlackCaller>({
+      teamId: fastMatch(SLACK_TEAM)(c.teamId),
+      channelId: fastMatch(SLACK_CHANNEL)(c.channelId),
+      scope: scope(c.scope),
+      defaultInstance: fastOptional(c, 'defaultInstance', instanceRef),
+      visibility: fastOptional(c, 'visibility', (v) => (SLACK_VISIBILITIES.some((s) => s === v) ? (v as SlackCaller['visibility']) : REJECT)),
+    }),
+  );
+
+const dingTalkCaller = (value: unknown) =>
+  strictFields<DingTalkCaller>(value, dingTalkKeys, (c) =>
+    fastObject<DingTalkCaller>({
+      corpId: fastMatch(DINGTALK_CORP)(c.corpId),
+      conversationId: fastMatch(DINGTALK_CONVERSATION)(c.conversationId),
+      scope: scope(c.scope),
+      defaultInstance: fastOptional(c, 'defaultInstance', instanceRef),
+    }),
+  );
+
+function aliasRecord(value: unknown): FastField<Record<string, string>> {
+  if (!isPlainRecord(value)) return REJECT;
+  const out: Record<string, string> = {};
+  for (const key of Reflect.ownKeys(value)) {
+    // zod's record skips this key, which JSON.parse keeps as an own property.
+    if (key === '__proto__') continue;
+    if (typeof key !== 'string' || !ALIAS.test(key)) return REJECT;
+    const instanceId = fastInstanceId(value[key]);
+    if (instanceId === undefined) return REJECT;
+    out[key] = instanceId;
+  }
+  return out;
+}
+
+/** The fast path ({@link FastPath}) of {@link AppConfigSchema}, for documents JSON.parse made. */
+export function fastAppConfigDocument(input: unknown): { value: AppConfigDocument } | undefined {
+  if (!isObjectRecord(input) || !hasOnlyKeys(input, documentKeys)) return undefined;
+  const section = <T>(key: string, list: string, item: (value: unknown) => FastField<T>) =>
+    fastOptional(input, key, (value) => (isObjectRecord(value) && hasOnlyKeys(value, new Set([list])) ? wrap(list, fastArray(value[list], item)) : REJECT));
+  return fastObject<AppConfigDocument>({
+    $schema: fastOptional(input, '$schema', (v) => (typeof v === 'string' ? v : REJECT)),
+    aliases: fastOptional(input, 'aliases', aliasRecord),
+    defaultInstance: fastOptional(input, 'defaultInstance', instanceRef),
+    http: section('http', 'tokens', httpToken) as FastField<AppConfigDocument['http']>,
+    slack: section('slack', 'channels', slackCaller) as FastField<AppConfigDocument['slack']>,
+    dingtalk: section('dingtalk', 'conversations', dingTalkCaller) as FastField<AppConfigDocument['dingtalk']>,
+  });
+}
+
+function wrap<T>(key: string, items: FastField<T[]>): FastField<Record<string, T[]>> {
+  return items === REJECT || items === OMIT ? REJECT : { [key]: items };
 }

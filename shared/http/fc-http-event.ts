@@ -1,25 +1,27 @@
 import { z } from 'zod';
 import { InvalidInputError, PayloadTooLargeError } from '../errors';
-import { toFieldIssues } from '../validation';
+import { fastObject, fastOptional, fastString, isObjectRecord, lazySchema, REJECT, toFieldIssues, type FastField } from '../validation';
 
 /**
  * Headers or query parameters as FC sends them: names to (comma-joined) strings. Not `z.record`:
  * zod's record check calls an object whose own `constructor` is a string "not a record" and drops
  * a `__proto__` key, while here every name is plain data. The output has no prototype.
  */
-const NameMapSchema = z
-  .custom<Record<string, unknown>>((value) => typeof value === 'object' && value !== null && !Array.isArray(value), {
-    error: 'expected an object of names to strings',
-  })
-  .superRefine((value, ctx) => {
-    for (const [name, item] of Object.entries(value)) {
-      if (typeof item !== 'string') ctx.addIssue({ code: 'custom', message: 'expected a string', path: [name] });
-    }
-  })
-  .transform((value) => toNameMap(value as Record<string, string>, (name) => name));
+const NameMapSchema = lazySchema(() =>
+  z
+    .custom<Record<string, unknown>>((value) => isObjectRecord(value), {
+      error: 'expected an object of names to strings',
+    })
+    .superRefine((value, ctx) => {
+      for (const [name, item] of Object.entries(value)) {
+        if (typeof item !== 'string') ctx.addIssue({ code: 'custom', message: 'expected a string', path: [name] });
+      }
+    })
+    .transform((value) => toNameMap(value as Record<string, string>, (name) => name)),
+);
 
 /** The FC 3.0 HTTP trigger envelope for built-in runtimes (fc.md §1.4). */
-export const FcHttpEventSchema = z.object({
+const buildFcHttpEventSchema = () => z.object({
   version: z.literal('v1'),
   rawPath: z.string(),
   body: z.string().optional().nullable(),
@@ -42,7 +44,54 @@ export const FcHttpEventSchema = z.object({
   }),
 });
 
-export type FcHttpEvent = z.infer<typeof FcHttpEventSchema>;
+export type FcHttpEvent = z.infer<ReturnType<typeof buildFcHttpEventSchema>>;
+
+export const FcHttpEventSchema = lazySchema(buildFcHttpEventSchema, (input) => fastFcHttpEvent(input));
+
+function nameMap(value: unknown): FastField<Record<string, string> | null> {
+  if (value === null) return null;
+  if (!isObjectRecord(value)) return REJECT;
+  for (const item of Object.values(value)) if (typeof item !== 'string') return REJECT;
+  return toNameMap(value as Record<string, string>, (name) => name);
+}
+
+type Context = FcHttpEvent['requestContext'];
+
+/** The fast path ({@link FastPath}) of {@link FcHttpEventSchema}: the same checks and the same output. */
+export function fastFcHttpEvent(input: unknown): { value: FcHttpEvent } | undefined {
+  if (!isObjectRecord(input)) return undefined;
+  const context = input.requestContext;
+  const http = isObjectRecord(context) ? context.http : undefined;
+  if (!isObjectRecord(context) || !isObjectRecord(http)) return undefined;
+  const outHttp = fastObject<Context['http']>({
+    method: typeof http.method === 'string' && http.method.length >= 1 ? http.method : REJECT,
+    path: fastString(http.path),
+    protocol: fastOptional(http, 'protocol', fastString),
+    sourceIp: fastOptional(http, 'sourceIp', fastString),
+    userAgent: fastOptional(http, 'userAgent', fastString),
+  });
+  const outContext =
+    outHttp &&
+    fastObject<Context>({
+      accountId: fastOptional(context, 'accountId', fastString),
+      domainName: fastOptional(context, 'domainName', fastString),
+      http: outHttp.value,
+      requestId: fastOptional(context, 'requestId', fastString),
+      time: fastOptional(context, 'time', fastString),
+      timeEpoch: fastOptional(context, 'timeEpoch', fastString),
+    });
+  return outContext
+    ? fastObject<FcHttpEvent>({
+        version: input.version === 'v1' ? 'v1' : REJECT,
+        rawPath: fastString(input.rawPath),
+        body: fastOptional(input, 'body', (body) => (body === null ? null : fastString(body))),
+        isBase64Encoded: fastOptional(input, 'isBase64Encoded', (flag) => (typeof flag === 'boolean' ? flag : REJECT)),
+        headers: fastOptional(input, 'headers', nameMap),
+        queryParameters: fastOptional(input, 'queryParameters', nameMap),
+        requestContext: outContext.value,
+      })
+    : undefined;
+}
 
 /**
  * An HTTP request after normalisation: lower-case header names, decoded body bytes. `headers` and
