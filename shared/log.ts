@@ -30,28 +30,53 @@ const SECRET_KEY = /secret|token|signature|password|authorization|credential|coo
 const MIN_SECRET_LENGTH = 6;
 export const REDACTED = '[REDACTED]';
 
+/** The logger a composition root builds: a {@link Logger} that can learn secrets later. */
+export interface RootLogger extends Logger {
+  /**
+   * Masks these values too, from now on, in this logger and every child of it: for secrets of a
+   * feature that is configured when it first starts (chat), before any of its code runs.
+   */
+  addSecrets(secrets: readonly string[]): void;
+}
+
 /** Builds a {@link Logger}. */
-export function createLogger(options: LoggerOptions = {}): Logger {
+export function createLogger(options: LoggerOptions = {}): RootLogger {
   const threshold = LEVELS[options.level ?? 'info'];
   const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
   const now = options.now ?? Date.now;
-  const secrets = usableSecrets(options.secrets ?? []);
+  const registered = { secrets: usableSecrets(options.secrets ?? []), version: 0 };
 
-  const make = (base: Record<string, unknown>, secrets: readonly string[]): Logger => {
+  const make = (base: Record<string, unknown>, extra: readonly string[]): Logger => {
+    let version = -1;
+    let secrets: readonly string[] = [];
+    const current = () => {
+      if (version !== registered.version) {
+        secrets = extra.length ? usableSecrets([...registered.secrets, ...extra]) : registered.secrets;
+        version = registered.version;
+      }
+      return secrets;
+    };
     const emit = (level: LogLevel, event: string, fields?: Record<string, unknown>) => {
       if (LEVELS[level] < threshold) return;
       const record = { time: new Date(now()).toISOString(), level, event, ...base, ...fields };
-      write(JSON.stringify(redact(record, secrets)));
+      write(JSON.stringify(redact(record, current())));
     };
     return {
       debug: (e, f) => emit('debug', e, f),
       info: (e, f) => emit('info', e, f),
       warn: (e, f) => emit('warn', e, f),
       error: (e, f) => emit('error', e, f),
-      child: (fields, extra = []) => make({ ...base, ...fields }, extra.length ? usableSecrets([...secrets, ...extra]) : secrets),
+      child: (fields, more = []) => make({ ...base, ...fields }, more.length ? [...extra, ...more] : extra),
     };
   };
-  return make(options.base ?? {}, secrets);
+  const root = make(options.base ?? {}, []);
+  return {
+    ...root,
+    addSecrets: (secrets) => {
+      registered.secrets = usableSecrets([...registered.secrets, ...secrets]);
+      registered.version += 1;
+    },
+  };
 }
 
 // Longest first, so a secret that contains another is masked whole.

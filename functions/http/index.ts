@@ -3,7 +3,6 @@ import { createAccessControl } from '../../shared/access/access-control';
 import { createBrokerDirectory } from '../../shared/brokers/registry';
 import { createLazyChatApi } from '../../shared/chat/lazy-chat-api';
 import { loadAppConfig } from '../../shared/config/app-config-schema';
-import { chatSecrets, loadChatConfig } from '../../shared/config/chat-config-schema';
 import { loadHttpConfig } from '../../shared/config/config-schema';
 import { createCredentialsProvider } from '../../shared/credentials';
 import { createMemoryIdempotencyStore } from '../../shared/idempotency';
@@ -19,12 +18,10 @@ import { createLookupService } from '../../shared/trace/lookup-service';
 declare const MQTRACE_VERSION: string;
 
 const config = loadHttpConfig(process.env);
-const chatConfig = loadChatConfig(process.env);
 // The bundle is CommonJS, so __dirname is the code directory that relative config paths start from.
 const access = createAccessControl(loadAppConfig(process.env, { codeDir: __dirname }));
-const secrets = [config.envCredentials?.accessKeySecret, config.envCredentials?.securityToken, ...chatSecrets(chatConfig)].filter(
-  (s): s is string => typeof s === 'string',
-);
+const secrets = [config.envCredentials?.accessKeySecret, config.envCredentials?.securityToken].filter((s): s is string => typeof s === 'string');
+const logger = createLogger({ level: config.logLevel, secrets });
 // One budget per action for this instance, shared by every channel and both brokers.
 const limiters = createLimiterRegistry((limit) => createRateLimiter(limit));
 const retry = { maxAttempts: config.maxAttempts, baseDelayMs: 100, maxDelayMs: 1000 };
@@ -57,15 +54,20 @@ const lookups = createLookupService({ brokers, access, now: Date.now, producerUt
 
 /** The FC entry point named in s.yaml (`index.handler`). */
 export const handler = createHttpHandler({
-  logger: createLogger({ level: config.logLevel, secrets }),
+  logger,
   version: typeof MQTRACE_VERSION === 'string' ? MQTRACE_VERSION : 'dev',
   now: Date.now,
   access,
   lookups,
   credentials,
   lookupDeadlineMs: config.lookupDeadlineMs,
-  // Chat code is evaluated on the first chat request only, keeping it off the lookup path's cold start.
+  // Chat code and its configuration are evaluated on the first chat request only, keeping them off the
+  // lookup path's cold start. A bad chat setting fails every chat request (CONFIG_INVALID, 500) before
+  // any chat code runs; `npm run check:deploy` catches it before deploy.
   chat: createLazyChatApi(async () => {
+    const { chatSecrets, loadChatConfig } = await import('../../shared/config/chat-config-schema');
+    const chatConfig = loadChatConfig(process.env);
+    logger.addSecrets(chatSecrets(chatConfig));
     const { endpoint, timeoutMs } = chatConfig.invoke;
     const [{ createChatApi }, invoker] = await Promise.all([
       import('../../shared/chat/chat-api'),
