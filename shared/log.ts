@@ -58,8 +58,7 @@ export function createLogger(options: LoggerOptions = {}): RootLogger {
     };
     const emit = (level: LogLevel, event: string, fields?: Record<string, unknown>) => {
       if (LEVELS[level] < threshold) return;
-      const record = { time: new Date(now()).toISOString(), level, event, ...base, ...fields };
-      write(JSON.stringify(redact(record, current())));
+      write(formatLogLine({ time: isoTime(now()), level, event, ...base, ...fields }, current()));
     };
     return {
       debug: (e, f) => emit('debug', e, f),
@@ -79,9 +78,71 @@ export function createLogger(options: LoggerOptions = {}): RootLogger {
   };
 }
 
+// A request's lines mostly share their millisecond.
+let lastMs = Number.NaN;
+let lastIso = '';
+function isoTime(ms: number): string {
+  if (ms !== lastMs) {
+    lastIso = new Date(ms).toISOString();
+    lastMs = ms;
+  }
+  return lastIso;
+}
+
 // Longest first, so a secret that contains another is masked whole.
 function usableSecrets(secrets: readonly string[]): string[] {
   return [...new Set(secrets.filter((s) => s.length >= MIN_SECRET_LENGTH))].sort((a, b) => b.length - a.length);
+}
+
+/**
+ * The JSON line of a log record: exactly `JSON.stringify(redact(record, secrets))`. Most records
+ * have nothing to redact; they are checked without a copy and serialised once.
+ */
+export function formatLogLine(record: Record<string, unknown>, secrets: readonly string[]): string {
+  if (secrets.every(isVerbatimInJson) && needsNoCopy(record, 0)) {
+    const line = JSON.stringify(record);
+    // A secret that JSON writes verbatim is in the line if it is in any string of the record.
+    if (!secrets.some((secret) => line.includes(secret))) return line;
+  }
+  return JSON.stringify(redact(record, secrets));
+}
+
+const verbatim = new Map<string, boolean>();
+function isVerbatimInJson(secret: string): boolean {
+  let known = verbatim.get(secret);
+  if (known === undefined) {
+    known = JSON.stringify(secret) === `"${secret}"`;
+    if (verbatim.size < 64) verbatim.set(secret, known);
+  }
+  return known;
+}
+
+// Log records use the same few dozen keys over and over.
+const secretKeys = new Map<string, boolean>();
+function isSecretKey(key: string): boolean {
+  let secret = secretKeys.get(key);
+  if (secret === undefined) {
+    secret = SECRET_KEY.test(key);
+    if (secretKeys.size < 512) secretKeys.set(key, secret);
+  }
+  return secret;
+}
+
+/** True when {@link redact} would return a copy that serialises as `value` itself does. */
+function needsNoCopy(value: unknown, depth: number): boolean {
+  if (depth > 8) return false;
+  if (value === null || (typeof value !== 'object' && typeof value !== 'bigint')) return true;
+  if (typeof value === 'bigint') return false;
+  if (Array.isArray(value)) return value.every((item) => needsNoCopy(item, depth + 1));
+  const prototype = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) return false;
+  // for…in allocates no key list; an inherited key can only send the record to the slow path.
+  for (const key in value) {
+    const item = (value as Record<string, unknown>)[key];
+    if (key === 'toJSON' || key === '__proto__' || (isSecretKey(key) && item !== undefined && item !== null && item !== '')) return false;
+    if (!needsNoCopy(item, depth + 1)) return false;
+  }
+  return true;
 }
 
 /** Returns a JSON-safe copy of `value` with secrets masked. Exported for reply bodies too. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { InvalidInputError, PayloadTooLargeError } from '../errors';
-import { fastObject, fastOptional, fastString, isObjectRecord, lazySchema, REJECT, toFieldIssues, type FastField } from '../validation';
+import { isObjectRecord, lazySchema, toFieldIssues } from '../validation';
 
 /**
  * Headers or query parameters as FC sends them: names to (comma-joined) strings. Not `z.record`:
@@ -48,49 +48,64 @@ export type FcHttpEvent = z.infer<ReturnType<typeof buildFcHttpEventSchema>>;
 
 export const FcHttpEventSchema = lazySchema(buildFcHttpEventSchema, (input) => fastFcHttpEvent(input));
 
-function nameMap(value: unknown): FastField<Record<string, string> | null> {
-  if (value === null) return null;
-  if (!isObjectRecord(value)) return REJECT;
-  for (const item of Object.values(value)) if (typeof item !== 'string') return REJECT;
-  return toNameMap(value as Record<string, string>, (name) => name);
+type Context = FcHttpEvent['requestContext'];
+const CONTEXT_TEXT = ['accountId', 'domainName'] as const;
+const CONTEXT_TEXT_AFTER = ['requestId', 'time', 'timeEpoch'] as const;
+const HTTP_TEXT = ['protocol', 'sourceIp', 'userAgent'] as const;
+
+/** `z.string().optional()` on `source[key]`, copied to `target` as zod's object copies it; false when zod would refuse it. */
+function copyOptionalText(source: Record<string, unknown>, target: Record<string, unknown>, key: string): boolean {
+  if (!(key in source)) return true;
+  const value = source[key];
+  if (value !== undefined && typeof value !== 'string') return false;
+  target[key] = value;
+  return true;
 }
 
-type Context = FcHttpEvent['requestContext'];
+/** `NameMapSchema.optional().nullable()` on `source[key]`, copied likewise. */
+function copyNameMap(source: Record<string, unknown>, target: Record<string, unknown>, key: string): boolean {
+  if (!(key in source)) return true;
+  const value = source[key];
+  if (value === undefined || value === null) {
+    target[key] = value;
+    return true;
+  }
+  if (!isObjectRecord(value)) return false;
+  for (const name of Object.keys(value)) if (typeof value[name] !== 'string') return false;
+  target[key] = toNameMap(value as Record<string, string>, (name) => name);
+  return true;
+}
 
-/** The fast path ({@link FastPath}) of {@link FcHttpEventSchema}: the same checks and the same output. */
+/**
+ * The fast path ({@link FastPath}) of {@link FcHttpEventSchema}: the same checks and the same
+ * output, written out because it runs on every request.
+ */
 export function fastFcHttpEvent(input: unknown): { value: FcHttpEvent } | undefined {
-  if (!isObjectRecord(input)) return undefined;
+  if (!isObjectRecord(input) || input.version !== 'v1' || typeof input.rawPath !== 'string') return undefined;
   const context = input.requestContext;
-  const http = isObjectRecord(context) ? context.http : undefined;
-  if (!isObjectRecord(context) || !isObjectRecord(http)) return undefined;
-  const outHttp = fastObject<Context['http']>({
-    method: typeof http.method === 'string' && http.method.length >= 1 ? http.method : REJECT,
-    path: fastString(http.path),
-    protocol: fastOptional(http, 'protocol', fastString),
-    sourceIp: fastOptional(http, 'sourceIp', fastString),
-    userAgent: fastOptional(http, 'userAgent', fastString),
-  });
-  const outContext =
-    outHttp &&
-    fastObject<Context>({
-      accountId: fastOptional(context, 'accountId', fastString),
-      domainName: fastOptional(context, 'domainName', fastString),
-      http: outHttp.value,
-      requestId: fastOptional(context, 'requestId', fastString),
-      time: fastOptional(context, 'time', fastString),
-      timeEpoch: fastOptional(context, 'timeEpoch', fastString),
-    });
-  return outContext
-    ? fastObject<FcHttpEvent>({
-        version: input.version === 'v1' ? 'v1' : REJECT,
-        rawPath: fastString(input.rawPath),
-        body: fastOptional(input, 'body', (body) => (body === null ? null : fastString(body))),
-        isBase64Encoded: fastOptional(input, 'isBase64Encoded', (flag) => (typeof flag === 'boolean' ? flag : REJECT)),
-        headers: fastOptional(input, 'headers', nameMap),
-        queryParameters: fastOptional(input, 'queryParameters', nameMap),
-        requestContext: outContext.value,
-      })
-    : undefined;
+  if (!isObjectRecord(context)) return undefined;
+  const http = context.http;
+  if (!isObjectRecord(http) || typeof http.method !== 'string' || http.method.length < 1 || typeof http.path !== 'string') return undefined;
+  const value: Record<string, unknown> = { version: 'v1', rawPath: input.rawPath };
+  if ('body' in input) {
+    const body = input.body;
+    if (body !== undefined && body !== null && typeof body !== 'string') return undefined;
+    value.body = body;
+  }
+  if ('isBase64Encoded' in input) {
+    const flag = input.isBase64Encoded;
+    if (flag !== undefined && typeof flag !== 'boolean') return undefined;
+    value.isBase64Encoded = flag;
+  }
+  if (!copyNameMap(input, value, 'headers') || !copyNameMap(input, value, 'queryParameters')) return undefined;
+  const outContext: Record<string, unknown> = {};
+  for (const key of CONTEXT_TEXT) if (!copyOptionalText(context, outContext, key)) return undefined;
+  const outHttp: Record<string, unknown> = { method: http.method, path: http.path };
+  for (const key of HTTP_TEXT) if (!copyOptionalText(http, outHttp, key)) return undefined;
+  outContext.http = outHttp;
+  for (const key of CONTEXT_TEXT_AFTER) if (!copyOptionalText(context, outContext, key)) return undefined;
+  value.requestContext = outContext as Context;
+  return { value: value as FcHttpEvent };
 }
 
 /**
@@ -130,7 +145,8 @@ export function parseFcHttpEvent(event: unknown, maxBodyBytes = MAX_BODY_BYTES):
     path: envelope.requestContext.http.path,
     // Names that differ only in case are one header; they are joined as FC joins repeats.
     headers: toNameMap(envelope.headers ?? {}, (name) => name.toLowerCase()),
-    query: toNameMap(envelope.queryParameters ?? {}, (name) => name),
+    // Parsing already made it a fresh copy without a prototype (NameMapSchema, fastFcHttpEvent).
+    query: envelope.queryParameters ?? toNameMap({}, (name) => name),
     rawBody,
     sourceIp: envelope.requestContext.http.sourceIp,
     eventRequestId: envelope.requestContext.requestId,
@@ -158,8 +174,9 @@ function parseEnvelope(event: unknown): FcHttpEvent {
  */
 function toNameMap(source: Readonly<Record<string, string>>, rename: (name: string) => string): Record<string, string> {
   const target = Object.create(null) as Record<string, string>;
-  for (const [name, value] of Object.entries(source)) {
+  for (const name of Object.keys(source)) {
     const key = rename(name);
+    const value = source[name] as string;
     target[key] = Object.hasOwn(target, key) ? `${target[key]},${value}` : value;
   }
   return target;

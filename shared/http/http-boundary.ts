@@ -33,12 +33,23 @@ export interface InternalEvent {
 /** Either kind of event the boundary hands to the handler. */
 export type BoundaryEvent = HttpEvent | InternalEvent;
 
+// The boundary's per-request state rides on middy's request object, which lives exactly as long.
+const STATE = Symbol('mqtrace.httpBoundary');
+
+interface BoundaryState {
+  scope: HttpScope;
+  audits: readonly AuditEntry[];
+  started: number;
+  internal: boolean;
+}
+
 interface MiddyRequest {
   event: unknown;
   context: FcContext;
   response: unknown;
   error: unknown;
   internal: Record<string, unknown>;
+  [STATE]?: BoundaryState;
 }
 
 export interface HttpBoundaryOptions {
@@ -52,10 +63,9 @@ export interface HttpBoundaryOptions {
  * every error through the HTTP error table, and writes one access-log line per request.
  */
 export function httpBoundary(options: HttpBoundaryOptions) {
-  const scopes = new WeakMap<object, { scope: HttpScope; audits: readonly AuditEntry[]; started: number; internal: boolean }>();
 
   const finish = (request: MiddyRequest, response: FcHttpResponse, errorCode?: string) => {
-    const state = scopes.get(request);
+    const state = request[STATE];
     if (!state) return;
     const { scope, started } = state;
     response.headers['x-mqtrace-request-id'] = scope.requestId;
@@ -77,8 +87,8 @@ export function httpBoundary(options: HttpBoundaryOptions) {
       const requestId = request.context?.requestId || randomUUID();
       const log = createRequestLog(requestId);
       const scope: HttpScope = Object.assign(log, { route: 'unmatched' });
-      const state = { scope, audits: log.audits, started: options.now(), internal: false };
-      scopes.set(request, state);
+      const state: BoundaryState = { scope, audits: log.audits, started: options.now(), internal: false };
+      request[STATE] = state;
       const parsed = parseFcEvent(request.event, options.maxBodyBytes);
       if (parsed.kind === 'internal') {
         state.internal = true;
@@ -92,7 +102,7 @@ export function httpBoundary(options: HttpBoundaryOptions) {
     },
     onError: async (request: MiddyRequest) => {
       const error = toAppError(request.error);
-      const requestId = scopes.get(request)?.scope.requestId ?? request.context?.requestId ?? randomUUID();
+      const requestId = request[STATE]?.scope.requestId ?? request.context?.requestId ?? randomUUID();
       if (error.code === 'INTERNAL' || error.code === 'CONFIG_INVALID') {
         const cause = error.cause ?? error;
         // The invocation's STS secret and token are masked even if an unexpected message holds them.

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { CallContext, MessageRef } from '../trace/broker-port';
 import type { OnsCaller } from './ons-gateway';
-import { fastArray, fastObject, fastOptional, fastString, isObjectRecord, lazySchema, REJECT, type FastField } from '../validation';
+import { isObjectRecord, lazySchema } from '../validation';
 
 /** One consumer group's status for a message, as OnsMessageTrace returns it. */
 export interface MessageTrack {
@@ -41,25 +41,48 @@ type Track = NonNullable<NonNullable<MessageTraceResponse['Data']>['MessageTrack
 
 export const MessageTraceResponseSchema = lazySchema(buildMessageTraceResponseSchema, (body) => fastMessageTraceResponse(body));
 
-const track = (value: unknown): FastField<Track> =>
-  isObjectRecord(value)
-    ? (fastObject<Track>({
-        ConsumerGroup: fastString(value.ConsumerGroup),
-        TrackType: fastString(value.TrackType),
-        InstanceId: fastOptional(value, 'InstanceId', fastString),
-        ExceptionDesc: fastOptional(value, 'ExceptionDesc', fastString),
-      })?.value ?? REJECT)
-    : REJECT;
+/** `z.string().optional()` on `source[key]`, copied as zod's object copies it; false when zod would refuse it. */
+function copyOptionalText(source: Record<string, unknown>, target: Record<string, unknown>, key: string): boolean {
+  if (!(key in source)) return true;
+  const value = source[key];
+  if (value !== undefined && typeof value !== 'string') return false;
+  target[key] = value;
+  return true;
+}
 
-/** The fast path ({@link FastPath}) of {@link MessageTraceResponseSchema}: the same checks, the same output. */
+function track(value: unknown): Track | undefined {
+  if (!isObjectRecord(value) || typeof value.ConsumerGroup !== 'string' || typeof value.TrackType !== 'string') return undefined;
+  const out: Record<string, unknown> = { ConsumerGroup: value.ConsumerGroup, TrackType: value.TrackType };
+  return copyOptionalText(value, out, 'InstanceId') && copyOptionalText(value, out, 'ExceptionDesc') ? (out as Track) : undefined;
+}
+
+/**
+ * The fast path ({@link FastPath}) of {@link MessageTraceResponseSchema}: the same checks, the
+ * same output, written out because it runs on every lookup.
+ */
 export function fastMessageTraceResponse(body: unknown): { value: MessageTraceResponse } | undefined {
-  if (!isObjectRecord(body)) return undefined;
-  return fastObject<MessageTraceResponse>({
-    RequestId: fastString(body.RequestId),
-    Data: fastOptional(body, 'Data', (data) =>
-      isObjectRecord(data) ? (fastObject<NonNullable<MessageTraceResponse['Data']>>({ MessageTrack: fastOptional(data, 'MessageTrack', (list) => fastArray(list, track)) })?.value ?? REJECT) : REJECT,
-    ),
-  });
+  if (!isObjectRecord(body) || typeof body.RequestId !== 'string') return undefined;
+  const value: MessageTraceResponse = { RequestId: body.RequestId };
+  if (!('Data' in body)) return { value };
+  const data = body.Data;
+  if (data === undefined) return { value: { ...value, Data: undefined } };
+  if (!isObjectRecord(data)) return undefined;
+  const outData: NonNullable<MessageTraceResponse['Data']> = {};
+  if ('MessageTrack' in data) {
+    const list = data.MessageTrack;
+    if (list !== undefined) {
+      if (!Array.isArray(list)) return undefined;
+      const tracks: Track[] = [];
+      for (const item of list) {
+        const checked = track(item);
+        if (checked === undefined) return undefined;
+        tracks.push(checked);
+      }
+      outData.MessageTrack = tracks;
+    } else outData.MessageTrack = undefined;
+  }
+  value.Data = outData;
+  return { value };
 }
 
 /** `OnsMessageTrace`: per-group consumption status of one message, camel-cased. */

@@ -33,26 +33,38 @@ const ONS_BUDGET: BrokerBudget = {
  * groups' offsets passed the message; the diagnostics and page query actions explain and sample.
  */
 export function createOnsBrokers(gateway: OnsGateway): BrokerFactory {
+  // One instance serves one request at a time, mostly with the same STS keys: the last broker is reused.
+  let last: { credentials: Credentials; broker: Broker } | undefined;
   return (credentials: Credentials): Broker => {
-    const caller = gateway.callerFor(credentials);
-    return {
-      kind: 'ons-4x',
-      budget: ONS_BUDGET,
-      async consumption(message, ctx) {
-        const { tracks, requestId } = await fetchMessageTrace(caller, message, ctx);
-        return {
-          requestId,
-          groups: tracks.map((t) => ({
-            consumerGroup: t.consumerGroup,
-            trackType: t.trackType,
-            ...guideFor(t.trackType),
-            ...(t.exceptionDesc ? { exceptionDesc: t.exceptionDesc } : {}),
-          })),
-          caveats: caveatsForTracks(tracks.map((t) => t.trackType)),
-        };
-      },
-      ...createOnsDiagnosticsPort(caller),
-      ...createMessagePagePort(caller),
-    };
+    if (last && sameCredentials(last.credentials, credentials)) return last.broker;
+    const broker = createOnsBroker(gateway, credentials);
+    last = { credentials: { ...credentials }, broker };
+    return broker;
+  };
+}
+
+const sameCredentials = (a: Credentials, b: Credentials) =>
+  a.accessKeyId === b.accessKeyId && a.accessKeySecret === b.accessKeySecret && a.securityToken === b.securityToken;
+
+function createOnsBroker(gateway: OnsGateway, credentials: Credentials): Broker {
+  const caller = gateway.callerFor(credentials);
+  return {
+    kind: 'ons-4x',
+    budget: ONS_BUDGET,
+    async consumption(message, ctx) {
+      const { tracks, requestId } = await fetchMessageTrace(caller, message, ctx);
+      return {
+        requestId,
+        groups: tracks.map((t) => ({
+          consumerGroup: t.consumerGroup,
+          trackType: t.trackType,
+          ...guideFor(t.trackType),
+          ...(t.exceptionDesc ? { exceptionDesc: t.exceptionDesc } : {}),
+        })),
+        caveats: caveatsForTracks(tracks.map((t) => t.trackType)),
+      };
+    },
+    ...createOnsDiagnosticsPort(caller),
+    ...createMessagePagePort(caller),
   };
 }

@@ -47,7 +47,16 @@ export function createOnsGateway(options: OnsGatewayOptions): OnsGateway {
   const sleep = options.sleep ?? realSleep;
   const policy = options.retry ?? DEFAULT_RETRY_POLICY;
   const pool = createRpcClientPool({ factory: options.clientFactory, endpoint: options.endpoint, apiVersion: ONS_API_VERSION });
-  const limiterFor = (action: OnsAction) => options.limiters(`ons-4x:${action}`, options.rateLimits?.[action] ?? ONS_ACTIONS[action].rateLimit);
+  // The registry hands out one limiter per key for good; looked up once per action here.
+  const limiters = new Map<OnsAction, ReturnType<RateLimiterFactory>>();
+  const limiterFor = (action: OnsAction) => {
+    let limiter = limiters.get(action);
+    if (!limiter) {
+      limiter = options.limiters(`ons-4x:${action}`, options.rateLimits?.[action] ?? ONS_ACTIONS[action].rateLimit);
+      limiters.set(action, limiter);
+    }
+    return limiter;
+  };
 
   async function call<S extends z.ZodType>(
     credentials: Credentials,
@@ -58,9 +67,13 @@ export function createOnsGateway(options: OnsGatewayOptions): OnsGateway {
   ): Promise<z.output<S>> {
     const client = pool.get(credentials);
     // pop-core would send an undefined value as the string "undefined".
-    const defined = Object.fromEntries(Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined));
+    const defined: Record<string, string> = {};
+    for (const key of Object.keys(params)) {
+      const value = params[key];
+      if (value !== undefined) defined[key] = value;
+    }
     // Which thrown errors may be retried, decided once where the failure is classified.
-    const retryable = new WeakSet<object>();
+    let retryable: WeakSet<object> | undefined;
     return retryWithBackoff(
       async (attempt) => {
         await limiterFor(action).acquire(ctx.deadline);
@@ -84,7 +97,7 @@ export function createOnsGateway(options: OnsGatewayOptions): OnsGateway {
         } catch (failure) {
           const classified = classifyUpstreamFailure(action, failure);
           record(classified.outcome, classified.error.upstream?.requestId);
-          if (classified.retryable) retryable.add(classified.error);
+          if (classified.retryable) (retryable ??= new WeakSet()).add(classified.error);
           throw classified.error;
         }
         const parsed = schema.safeParse(replaceBigNumbers(body));
@@ -95,7 +108,7 @@ export function createOnsGateway(options: OnsGatewayOptions): OnsGateway {
       {
         policy,
         deadline: ctx.deadline,
-        isRetryable: (e) => typeof e === 'object' && e !== null && retryable.has(e),
+        isRetryable: (e) => typeof e === 'object' && e !== null && retryable !== undefined && retryable.has(e),
         sleep,
         ...(options.random ? { random: options.random } : {}),
         minAttemptMs: MIN_CALL_MS,

@@ -147,7 +147,7 @@ export function createLookupService(deps: LookupServiceDeps): LookupService {
 
       const trail: UpstreamAttempt[] = [];
       const ctx: CallContext = { deadline: options.deadline, trail, ...(options.callTimeoutMs ? { callTimeoutMs: options.callTimeoutMs } : {}) };
-      const ids = (error?: AppError) => upstreamIdsOf([...trail, ...(error?.upstream ? [error.upstream] : [])]);
+      const ids = (error?: AppError) => upstreamIdsOf(error?.upstream ? [...trail, error.upstream] : trail);
       try {
         const broker = await deps.brokers.forInstance(target.instanceId, options.credentials);
         // How long the last consumption call took: the latency the explain estimate is based on.
