@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Caller } from '../access/access-control';
-import { writeAudit, type AuditEntry } from '../access/audit';
+import { upstreamIdsOf, writeAudit, type AuditEntry } from '../access/audit';
 import { toAppError } from '../errors';
 import type { FcContext } from '../fc-context';
 import type { Logger } from '../log';
@@ -69,16 +69,12 @@ export function httpBoundary(options: HttpBoundaryOptions) {
     if (!state) return;
     const { scope, started } = state;
     response.headers['x-mqtrace-request-id'] = scope.requestId;
-    options.logger.info(state.internal ? 'internal.event' : 'http.request', {
-      requestId: scope.requestId,
-      route: scope.route,
-      status: response.statusCode,
-      latencyMs: options.now() - started,
-      ...(errorCode ? { errorCode } : {}),
-      ...scope.fields,
-      upstreamRequestIds: [...new Set(scope.trail.map((a) => a.requestId).filter(Boolean))],
-      upstreamAttempts: scope.trail.length,
-    });
+    const line: Record<string, unknown> = { requestId: scope.requestId, route: scope.route, status: response.statusCode, latencyMs: options.now() - started };
+    if (errorCode) line.errorCode = errorCode;
+    Object.assign(line, scope.fields);
+    line.upstreamRequestIds = upstreamIdsOf(scope.trail);
+    line.upstreamAttempts = scope.trail.length;
+    options.logger.info(state.internal ? 'internal.event' : 'http.request', line);
     for (const entry of state.audits) writeAudit(options.logger, scope.requestId, entry);
   };
 

@@ -95,11 +95,11 @@ export async function fetchMessageTrace(caller: OnsCaller, message: MessageRef, 
   );
   return {
     requestId: body.RequestId,
-    tracks: (body.Data?.MessageTrack ?? []).map((t) => ({
-      consumerGroup: t.ConsumerGroup,
-      trackType: t.TrackType,
-      ...(t.InstanceId ? { instanceId: t.InstanceId } : {}),
-      ...(t.ExceptionDesc ? { exceptionDesc: t.ExceptionDesc } : {}),
-    })),
+    tracks: (body.Data?.MessageTrack ?? []).map((t) => {
+      const track: MessageTrack = { consumerGroup: t.ConsumerGroup, trackType: t.TrackType };
+      if (t.InstanceId) track.instanceId = t.InstanceId;
+      if (t.ExceptionDesc) track.exceptionDesc = t.ExceptionDesc;
+      return track;
+    }),
   };
 }

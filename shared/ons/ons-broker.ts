@@ -1,7 +1,7 @@
 import type { Credentials } from '../credentials';
 import { caveatsForTracks } from '../trace/caveats';
 import { guideFor } from '../trace/track-types';
-import type { Broker, BrokerBudget, BrokerFactory } from '../trace/broker-port';
+import type { Broker, BrokerBudget, BrokerFactory, GroupConsumption } from '../trace/broker-port';
 import { ONS_ACTIONS } from './actions';
 import { createOnsDiagnosticsPort } from './diagnostics';
 import { createMessagePagePort, PAGE_QUERY_LIMITS } from './message-page-query';
@@ -55,12 +55,12 @@ function createOnsBroker(gateway: OnsGateway, credentials: Credentials): Broker 
       const { tracks, requestId } = await fetchMessageTrace(caller, message, ctx);
       return {
         requestId,
-        groups: tracks.map((t) => ({
-          consumerGroup: t.consumerGroup,
-          trackType: t.trackType,
-          ...guideFor(t.trackType),
-          ...(t.exceptionDesc ? { exceptionDesc: t.exceptionDesc } : {}),
-        })),
+        groups: tracks.map((t) => {
+          const { meaning, advice } = guideFor(t.trackType);
+          const group: GroupConsumption = { consumerGroup: t.consumerGroup, trackType: t.trackType, meaning, advice };
+          if (t.exceptionDesc) group.exceptionDesc = t.exceptionDesc;
+          return group;
+        }),
         caveats: caveatsForTracks(tracks.map((t) => t.trackType)),
       };
     },

@@ -118,14 +118,15 @@ export function createLookupService(deps: LookupServiceDeps): LookupService {
       msgId: target.msgId,
       verdict,
       summary,
-      groups: answered.groups.map((g) => ({
-        consumerGroup: g.consumerGroup,
-        trackType: g.trackType,
-        ...(g.upstreamStatus !== undefined ? { upstreamStatus: g.upstreamStatus } : {}),
-        meaning: g.meaning,
-        advice: g.advice,
-        ...(g.exceptionDesc ? { exceptionDesc: g.exceptionDesc } : {}),
-      })),
+      groups: answered.groups.map((g) => {
+        // Field by field in the report's order, without a temporary object per optional field.
+        const group = { consumerGroup: g.consumerGroup, trackType: g.trackType } as TraceReport['groups'][number];
+        if (g.upstreamStatus !== undefined) group.upstreamStatus = g.upstreamStatus;
+        group.meaning = g.meaning;
+        group.advice = g.advice;
+        if (g.exceptionDesc) group.exceptionDesc = g.exceptionDesc;
+        return group;
+      }),
       messageId: decodeMessageId(target.msgId, { nowMs, producerUtcOffsetMinutes: deps.producerUtcOffsetMinutes }) ?? null,
       caveats: describeCaveats(answered.caveats),
       upstreamRequestId: answered.requestId,
