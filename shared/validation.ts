@@ -23,6 +23,11 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, prefi
  */
 export type FastPath<T> = (input: unknown) => { value: T } | undefined;
 
+let builtSchemas = 0;
+
+/** How many lazy schemas have been built so far in this process: what a cold start paid for zod. */
+export const builtLazySchemaCount = (): number => builtSchemas;
+
 // zod keys metadata (describe, meta, ids) by schema object; a lazy schema's proxy gets the same entry.
 const registryEntries = (globalRegistry as unknown as { _map: WeakMap<object, unknown> })._map;
 
@@ -39,6 +44,7 @@ export function lazySchema<S extends z.ZodType>(build: () => S, fast?: FastPath<
   const schema = (): S => {
     if (built === undefined) {
       built = build();
+      builtSchemas += 1;
       const entry = registryEntries.get(built);
       if (entry !== undefined) registryEntries.set(proxy, entry);
     }
