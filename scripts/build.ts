@@ -69,6 +69,39 @@ const zodEnglishOnly: Plugin = {
 };
 
 /**
+ * zod is evaluated when mqtrace first builds a schema, not when the bundle loads: every schema is
+ * lazy (`lazySchema`) and the hot shapes have exact fast paths, so a valid 4.x lookup never needs
+ * zod. mqtrace's own `import { z, globalRegistry } from 'zod'` resolve to proxies that load zod on
+ * first use; zod's own modules, and everything under node_modules, import it as usual.
+ */
+const lazyZod: Plugin = {
+  name: 'lazy-zod',
+  setup(b) {
+    b.onResolve({ filter: /^zod$/ }, (args) =>
+      args.namespace === 'file' && !/[\\/]node_modules[\\/]/.test(args.importer) ? { path: 'zod', namespace: 'mqtrace-lazy-zod' } : undefined,
+    );
+    // The ES module build, as mqtrace's own imports resolve it (zod's `require` condition is another copy).
+    const esm = join(dirname(createRequire(import.meta.url).resolve('zod/package.json')), 'index.js');
+    b.onLoad({ filter: /.*/, namespace: 'mqtrace-lazy-zod' }, () => ({
+      resolveDir: root,
+      loader: 'js',
+      contents: `
+let zod;
+const load = () => (zod ??= require(${JSON.stringify(esm)}));
+const forward = (name) => new Proxy({}, {
+  get: (_, key) => Reflect.get(load()[name], key),
+  has: (_, key) => Reflect.has(load()[name], key),
+  ownKeys: () => Reflect.ownKeys(load()[name]),
+  getOwnPropertyDescriptor: (_, key) => { const d = Reflect.getOwnPropertyDescriptor(load()[name], key); return d && { ...d, configurable: true }; },
+});
+export const z = forward('z');
+export const globalRegistry = forward('globalRegistry');
+`,
+    }));
+  },
+};
+
+/**
  * esbuild options shared by every function bundle and the benchmark's reference bundle. The
  * functions add {@link functionPlugins}; the reference stays the bare handler anyone would bundle.
  */
@@ -92,7 +125,7 @@ export function bundleOptions(entry: string, outfile: string) {
 }
 
 /** What a function bundle adds to {@link bundleOptions}: only the code that runs gets bundled. */
-export const functionPlugins: readonly Plugin[] = [lazyPackages, popCoreRpcOnly, zodEnglishOnly];
+export const functionPlugins: readonly Plugin[] = [lazyPackages, popCoreRpcOnly, zodEnglishOnly, lazyZod];
 
 /** One bundle's bytes by contributor (a package under node_modules, else a folder of mqtrace), largest first. */
 export function contributors(metafile: Metafile, outfile: string): Array<{ name: string; bytes: number }> {

@@ -29,7 +29,8 @@ let builtSchemas = 0;
 export const builtLazySchemaCount = (): number => builtSchemas;
 
 // zod keys metadata (describe, meta, ids) by schema object; a lazy schema's proxy gets the same entry.
-const registryEntries = (globalRegistry as unknown as { _map: WeakMap<object, unknown> })._map;
+// Read when a schema is built, not at import: loading this module must not load zod.
+const registryEntries = () => (globalRegistry as unknown as { _map: WeakMap<object, unknown> })._map;
 
 /**
  * A schema that is built on first use: importing its module costs nothing, and a cold start builds
@@ -45,8 +46,9 @@ export function lazySchema<S extends z.ZodType>(build: () => S, fast?: FastPath<
     if (built === undefined) {
       built = build();
       builtSchemas += 1;
-      const entry = registryEntries.get(built);
-      if (entry !== undefined) registryEntries.set(proxy, entry);
+      const entries = registryEntries();
+      const entry = entries.get(built);
+      if (entry !== undefined) entries.set(proxy, entry);
     }
     return built;
   };

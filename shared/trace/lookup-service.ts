@@ -1,4 +1,3 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import type { AccessControl, Caller } from '../access/access-control';
 import { upstreamIdsOf, type AuditEntry } from '../access/audit';
 import { describeInstanceIds } from '../brokers/instance-rules';
@@ -164,7 +163,7 @@ export function createLookupService(deps: LookupServiceDeps): LookupService {
           const waited = await waitForConsumption(poll, {
             windowMs: options.waitWindowMs,
             now: deps.now,
-            sleep: deps.sleep ?? ((ms) => delay(ms).then(() => undefined)),
+            sleep: deps.sleep ?? ((ms) => new Promise<void>((resolve) => setTimeout(resolve, ms))),
             ...(deps.random ? { random: deps.random } : {}),
           });
           result = { ...waited.report, wait: waited.wait };
