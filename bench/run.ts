@@ -4,10 +4,11 @@
  * bench/results/latest.json. Run after `npm run build` (the npm script does both).
  */
 import { execFileSync, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { cpus, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { basename, join } from 'node:path';
 import RPCClient from '@alicloud/pop-core';
 import { build } from 'esbuild';
 import { bundleOptions, functionPlugins } from '../scripts/build';
@@ -20,7 +21,9 @@ import { measureWarm5x } from './warm-5x';
 import { measureSpotCheckThroughput } from './spot-check-throughput';
 
 const ROOT = join(import.meta.dirname, '..');
-const CACHE = join(ROOT, 'node_modules', '.cache', 'mqtrace', 'bench');
+// node_modules may be an install shared by several worktrees: each checkout gets its own cache, so
+// that benches running at the same time never overwrite each other's bundles or worktrees.
+const CACHE = join(ROOT, 'node_modules', '.cache', 'mqtrace', 'bench', createHash('sha256').update(ROOT).digest('hex').slice(0, 12));
 const RUNS = Number(process.env.BENCH_RUNS ?? '9');
 /** The last landed commit before the broker port: the 4.x path must not be slower or bigger than it. */
 const BASELINE_REF = '3ab1ddc';
@@ -211,7 +214,9 @@ async function baseline(world: BenchWorld, b: Awaited<ReturnType<typeof bundles>
   const ref = process.env.BENCH_BASELINE ?? BASELINE_REF;
   const http = b.functions.find((f) => f.name === 'http');
   if (!http) return;
-  const tree = join(CACHE, `baseline-${ref}`);
+  // Outside node_modules: there a shared install resolves through a symlink, and the old build
+  // script's "am I the main module" check (argv[1] against the real path) would skip the build.
+  const tree = join(tmpdir(), `mqtrace-bench-${basename(CACHE)}`, `baseline-${ref}`);
   const git = (...args: string[]) => execFileSync('git', args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] }).toString();
   try {
     git('cat-file', '-e', `${ref}^{commit}`);
