@@ -63,6 +63,8 @@ export async function startBenchWorld(seed: Seed = benchSeed()): Promise<BenchWo
       MQTRACE_CONFIG: JSON.stringify(buildDemoConfig({ aliases: {}, defaultInstance: instance.instanceId })),
       MQTRACE_TRACE_RATE_LIMIT: '1000',
       MQTRACE_LOG_LEVEL: 'info',
+      // These sections measure the lookup path itself: a repeated CONSUMED lookup must not be a cache hit.
+      MQTRACE_VERDICT_CACHE_TTL_MS: '0',
     },
   };
 }
@@ -72,9 +74,14 @@ export function traceEvent(query: { instanceId: string; topic: string; msgId: st
   return fcHttpEvent({ method: 'GET', headers: {}, queryParameters: query, body: '' });
 }
 
-/** An FC v1 HTTP event for POST /v1/trace with `{"lookups": [...]}`: `size` lookups of `query`. */
-export function traceBatchEvent(query: { instanceId: string; topic: string; msgId: string }, size: number): Buffer {
-  const body = JSON.stringify({ lookups: Array.from({ length: size }, () => query) });
+/**
+ * An FC v1 HTTP event for POST /v1/trace with `{"lookups": [...]}`: `size` lookups of `query`, or
+ * of each of `query`'s messages when it is a list (identical lookups in one batch share one call).
+ */
+export function traceBatchEvent(query: { instanceId: string; topic: string; msgId: string } | Array<{ instanceId: string; topic: string; msgId: string }>, size: number): Buffer {
+  const lookups = Array.isArray(query) ? query.slice(0, size) : Array.from({ length: size }, () => query);
+  if (lookups.length < size) throw new Error(`traceBatchEvent: ${size} lookups asked for, ${lookups.length} messages given`);
+  const body = JSON.stringify({ lookups });
   return fcHttpEvent({ method: 'POST', headers: { 'Content-Type': 'application/json' }, queryParameters: {}, body });
 }
 

@@ -1,5 +1,7 @@
 import { createRequire } from 'node:module';
 import RPCClient from '@alicloud/pop-core';
+import type { Seed } from '../local/emulator/seed-schema';
+import { bulkMsgId } from '../test/builders/build-bulk-seed';
 import { benchSeed, median, startBenchWorld, traceBatchEvent, type BenchWorld } from './bench-env';
 
 /** OnsMessageTrace's documented 10/s, enforced by the emulator and assumed by the function alike. */
@@ -47,11 +49,13 @@ const zeros = (): Record<keyof BurstSample, number> => ({ bare5Ms: 0, fresh5Ms: 
  * emulator refills it a window after the last batch of 20, and a batch of 5 takes back only half.
  */
 export async function measureBurstsAfterIdle(bundle: string, rounds: number): Promise<BurstResult> {
-  const world = await startBenchWorld({ ...benchSeed(), limits: { OnsMessageTrace: { count: BURST_LIMIT, windowMs: WINDOW_MS } } });
+  const world = await startBenchWorld({ ...withDistinctMessages(benchSeed(), 20), limits: { OnsMessageTrace: { count: BURST_LIMIT, windowMs: WINDOW_MS } } });
   const env = { ...world.functionEnv, MQTRACE_TRACE_RATE_LIMIT: String(BURST_LIMIT) };
+  // Distinct messages: identical lookups in one batch would share one upstream call.
+  const queries = Array.from({ length: 20 }, (_, i) => ({ ...world.query, msgId: bulkMsgId(9, i + 1) }));
   const [credentials] = world.credentials;
   const context = { requestId: 'bench-burst', credentials, function: { name: 'bench', handler: 'index.handler', memory: 512, timeout: 30 } };
-  const events = { 5: traceBatchEvent(world.query, 5), 20: traceBatchEvent(world.query, 20) };
+  const events = { 5: traceBatchEvent(queries, 5), 20: traceBatchEvent(queries, 20) };
   const throttled = zeros();
   const failed = zeros();
   let lookups = 0;
@@ -124,6 +128,20 @@ function loadInstance(bundle: string, env: BenchWorld['functionEnv']): Handler {
       else process.env[k] = v;
     }
   }
+}
+
+/** `seed` with `count` more consumed messages in its first topic, the one the bench world looks up. */
+function withDistinctMessages(seed: Seed, count: number): Seed {
+  const [instance, ...instances] = seed.instances;
+  const [topic, ...topics] = instance?.topics ?? [];
+  if (!instance || !topic) throw new Error('the bench seed has no topic');
+  const extra = Array.from({ length: count }, (_, i) => ({
+    msgId: bulkMsgId(9, i + 1),
+    bornAgoMs: 600_000,
+    tag: 'bench',
+    tracks: [{ consumerGroup: 'GID_billing', trackType: 'CONSUMED' }],
+  }));
+  return { ...seed, instances: [{ ...instance, topics: [{ ...topic, messages: [...topic.messages, ...extra] }, ...topics] }, ...instances] };
 }
 
 /** Median of one field over the samples. */

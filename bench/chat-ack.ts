@@ -19,7 +19,8 @@ export interface ChatAckResult {
  */
 export async function measureSlackAcks(options: { latenciesMs: number[]; commands: number; spacingMs: number }): Promise<ChatAckResult[]> {
   // Enough simulated instances that background (deferred) runs never hold up an ack, as on FC.
-  const stack = await startLocalStack({ port: 0, env: { PATH: process.env.PATH }, maxInstances: options.commands + 4 });
+  // No verdict cache: every command must reach the (slow) broker, as the first one about a message does.
+  const stack = await startLocalStack({ port: 0, env: { PATH: process.env.PATH }, functionEnv: { MQTRACE_VERDICT_CACHE_TTL_MS: '0' }, maxInstances: options.commands + 4 });
   const emulator = stack.emulator?.handle;
   const seed = stack.emulator?.seed;
   const instance = seed?.instances[0];

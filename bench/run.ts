@@ -5,7 +5,7 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { basename, join } from 'node:path';
@@ -17,8 +17,10 @@ import { COLD_START_MARGIN_MS, RATE_LIMIT_MARGIN_MS } from '../shared/upstream/r
 import { median, percentile, startBenchWorld, traceEvent, type BenchWorld } from './bench-env';
 import { BURST_LIMIT, idealBatchMs, IDLE_MS, measureBurstsAfterIdle, medianOf, rangeOf, type BurstSample } from './burst-after-idle';
 import { measureSlackAcks, p99, SLACK_ACK_DEADLINE_MS } from './chat-ack';
+import { FLEET_BURST, FLEET_DEADLINE_MS, FLEET_LIMIT_PER_S, measureFleet, type BurstRun } from './fleet';
 import { measureWarm5x } from './warm-5x';
 import { measureSpotCheckThroughput } from './spot-check-throughput';
+import { costTable, measureFindJourney, type CommandCost } from './find-journey';
 
 const ROOT = join(import.meta.dirname, '..');
 // node_modules may be an install shared by several worktrees: each checkout gets its own cache, so
@@ -37,6 +39,10 @@ export interface Figure {
   ratio: number;
   target?: string;
   met?: boolean;
+  /** Everything a row measured besides its value, for bench/results/latest.json. */
+  details?: Record<string, number | boolean | string>;
+  /** Set on figures a BENCH_ONLY run carried over from an earlier run: when that one measured them. */
+  measuredAt?: string;
 }
 
 const figures: Figure[] = [];
@@ -400,6 +406,76 @@ async function burstAfterIdle(b: Awaited<ReturnType<typeof bundles>>) {
   if (run.callsPerLookup !== 1) console.error(`burst after idle: ${run.callsPerLookup} OnsMessageTrace calls per lookup; the targets assume 1`);
 }
 
+/**
+ * The fleet (issue 13): the same burst through 1, 2, 4 and 8 local instances, without and with
+ * one Redis for the fleet; the verdict cache, the idempotency of a duplicate Slack command, and
+ * Redis stopped mid-burst.
+ */
+async function fleet() {
+  const run = await measureFleet();
+  const section = 'fleet';
+  const describe = (r: BurstRun) =>
+    `${r.answered} answered / ${r.throttled429} 429${r.otherFailures ? ` / ${r.otherFailures} other` : ''}, ${r.upstreamCalls} upstream calls (${r.upstreamThrottles} throttled), p50 ${(r.p50Ms / 1000).toFixed(2)} s, p99 ${(r.p99Ms / 1000).toFixed(2)} s`;
+  const details = (r: BurstRun) => ({ ...r }) as unknown as Record<string, number | boolean>;
+  for (const r of run.bursts) {
+    const label = `${FLEET_BURST} at once, ${r.instances} instance${r.instances === 1 ? '' : 's'}, ${r.redis ? 'Redis' : 'no Redis'}: ${describe(r)}`;
+    const largest = r.redis && r.instances === Math.max(...run.bursts.map((b) => b.instances));
+    record({
+      section,
+      metric: label,
+      value: r.goodputPerS,
+      reference: FLEET_LIMIT_PER_S,
+      unit: 'lookups/s',
+      ...(largest
+        ? {
+            target: `0 throttled, all ${FLEET_BURST} in ${FLEET_DEADLINE_MS / 1000} s, ≥ 0.9× of ${FLEET_LIMIT_PER_S}/s, ${FLEET_BURST} calls`,
+            met: r.upstreamThrottles === 0 && r.answered === FLEET_BURST && r.maxMs <= FLEET_DEADLINE_MS && r.goodputPerS >= 0.9 * FLEET_LIMIT_PER_S && r.upstreamCalls === FLEET_BURST,
+          }
+        : {}),
+      details: details(r),
+    });
+  }
+  const f = run.fault;
+  const noRedis = run.bursts.find((b) => !b.redis && b.instances === f.instances);
+  record({
+    section,
+    metric: `Redis killed ${(f.redisStoppedAtMs ?? 0) / 1000} s into the burst, ${f.instances} instances: ${describe(f)}`,
+    value: f.upstreamThrottles,
+    reference: noRedis?.upstreamThrottles ?? Number.NaN,
+    unit: 'throttles',
+    target: `no failure but 429, throttles ≤ no Redis (${noRedis?.upstreamThrottles ?? '?'})`,
+    met: f.otherFailures === 0 && f.answered + f.throttled429 === FLEET_BURST && noRedis !== undefined && f.upstreamThrottles <= noRedis.upstreamThrottles,
+    details: details(f),
+  });
+  record({
+    section,
+    metric: `verdict cache: 1 CONSUMED lookup, then 19 at once across 4 instances, with Redis (without: ${run.cache.callsWithoutRedis} calls)`,
+    value: run.cache.callsWithRedis,
+    reference: 20,
+    unit: 'upstream calls',
+    target: '1',
+    met: run.cache.callsWithRedis === 1,
+    details: { callsWithoutRedis: run.cache.callsWithoutRedis },
+  });
+  record({
+    section,
+    metric: `verdict cache: p50 of a hit vs an uncached warm lookup, through the runner (n=${run.cache.samples})`,
+    value: run.cache.hitP50Ms,
+    reference: run.cache.uncachedP50Ms,
+    unit: 'ms',
+  });
+  record({
+    section,
+    metric: `one Slack command delivered to two instances at once, with Redis (without: ${run.idempotency.repliesWithoutRedis} replies)`,
+    value: run.idempotency.repliesWithRedis,
+    reference: 2,
+    unit: 'replies',
+    target: '1',
+    met: run.idempotency.repliesWithRedis === 1,
+    details: { repliesWithoutRedis: run.idempotency.repliesWithoutRedis },
+  });
+}
+
 function printTable(): void {
   const rows = figures.map((f) => [
     f.section,
@@ -415,11 +491,14 @@ function printTable(): void {
   console.log([line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n'));
 }
 
+// Find and journey: upstream calls and latency per command, in a table of their own.
+let findCosts: CommandCost[] | undefined;
+
+// BENCH_ONLY=warm,memory runs a subset while iterating; the default runs every section.
+const only = new Set((process.env.BENCH_ONLY ?? '').split(',').filter(Boolean));
 const b = await bundles();
 const world = await startBenchWorld();
 try {
-  // BENCH_ONLY=warm,memory runs a subset while iterating; the default runs every section.
-  const only = new Set((process.env.BENCH_ONLY ?? '').split(',').filter(Boolean));
   const sections = {
     cold: coldStart,
     warm: warmOverhead,
@@ -430,6 +509,10 @@ try {
     burst: (_: BenchWorld, bundled: Awaited<ReturnType<typeof bundles>>) => burstAfterIdle(bundled),
     chat: () => chatAck(),
     spot: () => spotCheck(),
+    find: async () => {
+      findCosts = await measureFindJourney();
+    },
+    fleet: () => fleet(),
   };
   for (const [name, run] of Object.entries(sections)) {
     if (only.size === 0 || only.has(name)) await run(world, b);
@@ -438,8 +521,18 @@ try {
   await world.emulator.close();
 }
 printTable();
+if (findCosts) console.log(`\nFind and journey on the demo data (npm start's stack, documented limits):\n${costTable(findCosts)}`);
 const machine = { cpu: cpus()[0]?.model, cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, platform: process.platform };
 mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
-writeFileSync(join(ROOT, 'bench', 'results', 'latest.json'), `${JSON.stringify({ date: new Date().toISOString(), machine, runs: RUNS, figures }, null, 2)}\n`);
+const latestPath = join(ROOT, 'bench', 'results', 'latest.json');
+// A BENCH_ONLY run replaces its own sections and keeps the others, each dated by the run that measured it.
+const carried: Figure[] = [];
+if (only.size > 0 && existsSync(latestPath)) {
+  const previous = JSON.parse(readFileSync(latestPath, 'utf8')) as { date: string; figures: Figure[] };
+  const ran = new Set(figures.map((f) => f.section));
+  carried.push(...previous.figures.filter((f) => !ran.has(f.section)).map((f) => ({ ...f, measuredAt: f.measuredAt ?? previous.date })));
+}
+writeFileSync(latestPath, `${JSON.stringify({ date: new Date().toISOString(), machine, runs: RUNS, figures: [...carried, ...figures] }, null, 2)}\n`);
+if (findCosts) writeFileSync(join(ROOT, 'bench', 'results', 'find-journey.json'), `${JSON.stringify({ date: new Date().toISOString(), machine, costs: findCosts }, null, 2)}\n`);
 console.log(`\nmachine: ${machine.cpu} × ${machine.cores}, ${machine.memoryGiB} GiB, node ${machine.node}; written to bench/results/latest.json`);
 process.exit(0);

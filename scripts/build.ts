@@ -3,9 +3,11 @@
  * node20). CJS because FC treats `.js` as CommonJS and middy 6 is ESM-only (fc.md §6).
  */
 import { build, type Metafile, type Plugin } from 'esbuild';
-import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { WEB_ASSET_DIR, WEB_ASSET_FILES } from '../shared/http/web-assets';
 
 const root = join(import.meta.dirname, '..');
 const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
@@ -23,6 +25,8 @@ export const LAZY_PACKAGES: Readonly<Record<string, string>> = {
   '@alicloud/rocketmq20220801': 'rocketmq5.js',
   // The spot check's OSS state (~0.9 MB with urllib and iconv-lite): loaded only when MQTRACE_STATE_OSS_BUCKET is set.
   'ali-oss': 'ali-oss.js',
+  // The Redis client of the fleet's shared state: loaded at start only when MQTRACE_REDIS_URL is set.
+  ioredis: 'ioredis.js',
 };
 
 const escape = (name: string) => name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
@@ -142,11 +146,40 @@ export function contributors(metafile: Metafile, outfile: string): Array<{ name:
 /** The deployer's MQTRACE_CONFIG document, copied beside the HTTP bundle when it exists. */
 export const DEPLOY_CONFIG_PATH = join(root, 'config', 'mqtrace.json');
 
+/** The web page's sources: index.html, app.css, icon.svg and the TypeScript under src/. */
+export const WEB_SOURCE_DIR = join(root, 'shared', 'web');
+
+export interface BuiltAsset {
+  file: string;
+  bytes: number;
+  gzipBytes: number;
+}
+
+/**
+ * Builds the web page into `outDir` (dist/http/web): the TypeScript bundled and minified by
+ * esbuild into one script for current browsers, the stylesheet minified, the HTML and icon copied.
+ * No framework and nothing from a CDN: these files are everything the page loads.
+ */
+export async function buildWebPage(outDir: string): Promise<BuiltAsset[]> {
+  mkdirSync(outDir, { recursive: true });
+  const common = { bundle: true, minify: true, legalComments: 'none' as const, logLevel: 'warning' as const };
+  await build({ ...common, entryPoints: [join(WEB_SOURCE_DIR, 'src', 'main.ts')], outfile: join(outDir, 'app.js'), platform: 'browser', format: 'iife', target: ['es2022', 'chrome110', 'firefox110', 'safari16'] });
+  await build({ ...common, entryPoints: [join(WEB_SOURCE_DIR, 'app.css')], outfile: join(outDir, 'app.css'), target: ['chrome110', 'firefox110', 'safari16'] });
+  copyFileSync(join(WEB_SOURCE_DIR, 'index.html'), join(outDir, 'index.html'));
+  copyFileSync(join(WEB_SOURCE_DIR, 'icon.svg'), join(outDir, 'icon.svg'));
+  return WEB_ASSET_FILES.map(({ file }) => {
+    const body = readFileSync(join(outDir, file));
+    return { file, bytes: body.length, gzipBytes: gzipSync(body, { level: 9 }).length };
+  });
+}
+
 export interface BuiltFunction {
   name: string;
   bytes: number;
   /** Who the bytes of index.js belong to, largest first (esbuild's metafile). */
   contributors: Array<{ name: string; bytes: number }>;
+  /** The web page's files (the HTTP function only). */
+  web?: BuiltAsset[];
 }
 
 export async function buildFunctions(outRoot = join(root, 'dist')): Promise<BuiltFunction[]> {
@@ -166,7 +199,9 @@ export async function buildFunctions(outRoot = join(root, 'dist')): Promise<Buil
     writeFileSync(join(outRoot, name, 'package.json'), '{"type":"commonjs"}\n');
     // The deployer's access document (gitignored), for MQTRACE_CONFIG=mqtrace.json; see README "Configuration".
     if (name === 'http' && existsSync(DEPLOY_CONFIG_PATH)) copyFileSync(DEPLOY_CONFIG_PATH, join(outRoot, name, 'mqtrace.json'));
-    built.push({ name, bytes: statSync(outfile).size, contributors: contributors(metafile, outfile) });
+    // The web page's files sit beside the HTTP bundle; only a request for the page reads them.
+    const web = name === 'http' ? await buildWebPage(join(outRoot, name, WEB_ASSET_DIR)) : undefined;
+    built.push({ name, bytes: statSync(outfile).size, contributors: contributors(metafile, outfile), ...(web ? { web } : {}) });
   }
   return built;
 }
@@ -177,5 +212,9 @@ if (process.argv[1] && import.meta.filename === process.argv[1]) {
   for (const b of built) {
     console.log(`dist/${b.name}/index.js  ${(b.bytes / 1024).toFixed(0)} KiB; top contributors:`);
     for (const c of b.contributors.slice(0, 8)) console.log(`  ${kib(c.bytes)}  ${c.name}`);
+    if (!b.web) continue;
+    for (const a of b.web) console.log(`dist/${b.name}/${WEB_ASSET_DIR}/${a.file}  ${(a.bytes / 1024).toFixed(1)} KiB (${(a.gzipBytes / 1024).toFixed(1)} KiB gzipped)`);
+    const total = b.web.reduce((sum, a) => ({ bytes: sum.bytes + a.bytes, gzip: sum.gzip + a.gzipBytes }), { bytes: 0, gzip: 0 });
+    console.log(`  web page total  ${(total.bytes / 1024).toFixed(1)} KiB (${(total.gzip / 1024).toFixed(1)} KiB gzipped)`);
   }
 }

@@ -32,6 +32,8 @@ export interface UpstreamInfo {
   code?: string;
   requestId?: string;
   httpStatus?: number;
+  /** For a permission refusal: the RAM action the role lacks, from the adapter's action registry. */
+  ramAction?: string;
 }
 
 export interface AppErrorOptions {

@@ -1,3 +1,4 @@
+import type { AccountRef } from './account-scope';
 import type { Deadline } from './deadline';
 
 /** At most `count` calls per `windowMs`, per Alibaba Cloud account: a documented per-action limit. */
@@ -17,10 +18,12 @@ export interface RateLimiter {
 
 /**
  * Gives the limiter of one upstream action: `key` names the broker API and the action (for example
- * `ons-4x:OnsMessageTrace`). Composition roots build it (per instance today; a shared store may
- * stand behind it), so every caller of one action shares one budget.
+ * `ons-4x:OnsMessageTrace`), `account` the keys that sign the call (the documented limits are per
+ * account). Composition roots build it: per instance (one budget per action, whatever the account)
+ * or shared by the fleet through Redis (one budget per account and action), so every caller of one
+ * action shares one budget.
  */
-export type RateLimiterFactory = (key: string, limit: RateLimit) => RateLimiter;
+export type RateLimiterFactory = (key: string, limit: RateLimit, account?: AccountRef) => RateLimiter;
 
 /** A {@link RateLimiterFactory} that builds each key's limiter once with `create` and reuses it. */
 export function createLimiterRegistry(create: (limit: RateLimit) => RateLimiter): RateLimiterFactory {

@@ -4,26 +4,40 @@ import { createBrokerDirectory } from '../../shared/brokers/registry';
 import { createLazyChatApi } from '../../shared/chat/lazy-chat-api';
 import { loadAppConfig } from '../../shared/config/app-config-schema';
 import { loadHttpConfig } from '../../shared/config/config-schema';
+import { loadRedisConfig } from '../../shared/config/redis-config-schema';
 import { createCredentialsProvider } from '../../shared/credentials';
-import { createMemoryIdempotencyStore } from '../../shared/idempotency';
 import { createLogger } from '../../shared/log';
 import { createOnsBrokers } from '../../shared/ons/ons-broker';
 import { onsEndpointFor } from '../../shared/ons/endpoint';
 import { createOnsGateway } from '../../shared/ons/ons-gateway';
-import { createRateLimiter } from '../../shared/upstream/rate-limiter';
 import { createPopCoreClient } from '../../shared/ons/rpc-client';
-import { createLimiterRegistry } from '../../shared/rate-limits';
+import { createFleetState } from '../../shared/redis/fleet-state';
+import { connectIoRedis } from '../../shared/redis/ioredis-client';
 import { createLookupService } from '../../shared/trace/lookup-service';
+import { createFileWebAssets, WEB_ASSET_DIR } from '../../shared/http/web-assets';
+import { join } from 'node:path';
 
 declare const MQTRACE_VERSION: string;
 
 const config = loadHttpConfig(process.env);
+const redisConfig = loadRedisConfig(process.env);
 // The bundle is CommonJS, so __dirname is the code directory that relative config paths start from.
 const access = createAccessControl(loadAppConfig(process.env, { codeDir: __dirname }));
-const secrets = [config.envCredentials?.accessKeySecret, config.envCredentials?.securityToken].filter((s): s is string => typeof s === 'string');
+const secrets = [config.envCredentials?.accessKeySecret, config.envCredentials?.securityToken, ...redisConfig.secrets].filter(
+  (s): s is string => typeof s === 'string',
+);
 const logger = createLogger({ level: config.logLevel, secrets });
-// One budget per action for this instance, shared by every channel and both brokers.
-const limiters = createLimiterRegistry((limit) => createRateLimiter(limit));
+// Limiters, idempotency and the verdict cache: this instance's own, or the fleet's through Redis
+// (ioredis is loaded only then, keeping it off the cold start otherwise).
+const redis = redisConfig.redis;
+const fleet = createFleetState(redisConfig, {
+  logger,
+  now: Date.now,
+  ...(redis
+    ? { connect: () => connectIoRedis({ url: redis.url, username: redis.username, password: redis.password, reconnectMs: redis.reconnectMs, connectTimeoutMs: redis.connectTimeoutMs }) }
+    : {}),
+});
+const limiters = fleet.limiters;
 const retry = { maxAttempts: config.maxAttempts, baseDelayMs: 100, maxDelayMs: 1000 };
 const credentials = createCredentialsProvider(config.envCredentials);
 const brokers = createBrokerDirectory([
@@ -39,6 +53,8 @@ const brokers = createBrokerDirectory([
           limiters,
           rateLimits: { OnsMessageTrace: { count: config.traceRateLimit, windowMs: 1000 } },
         }),
+        // A second journey of a message polls the task the first one created.
+        { traceQueries: fleet.traceQueries },
       ),
   },
   {
@@ -50,7 +66,15 @@ const brokers = createBrokerDirectory([
     },
   },
 ]);
-const lookups = createLookupService({ brokers, access, now: Date.now, producerUtcOffsetMinutes: config.producerUtcOffsetMinutes });
+const lookups = createLookupService({
+  brokers,
+  access,
+  now: Date.now,
+  producerUtcOffsetMinutes: config.producerUtcOffsetMinutes,
+  verdictCache: fleet.verdictCache,
+  verdictCacheTtlMs: fleet.verdictCacheTtlMs,
+  accountScope: fleet.accountScope,
+});
 
 /** The FC entry point named in s.yaml (`index.handler`). */
 export const handler = createHttpHandler({
@@ -61,6 +85,9 @@ export const handler = createHttpHandler({
   lookups,
   credentials,
   lookupDeadlineMs: config.lookupDeadlineMs,
+  producerUtcOffsetMinutes: config.producerUtcOffsetMinutes,
+  // The page's files sit beside the bundle (npm run build) and are read on the first page request.
+  webAssets: createFileWebAssets(join(__dirname, WEB_ASSET_DIR)),
   // Chat code and its configuration are evaluated on the first chat request only, keeping them off the
   // lookup path's cold start. A bad chat setting fails every chat request (CONFIG_INVALID, 500) before
   // any chat code runs; `npm run check:deploy` catches it before deploy.
@@ -81,11 +108,13 @@ export const handler = createHttpHandler({
       lookups,
       invoker,
       fetch: (url, init) => fetch(url, init),
+      timeZone: config.timeZone,
       credentials,
-      idempotency: createMemoryIdempotencyStore({ maxEntries: 10_000, now: Date.now }),
+      idempotency: fleet.idempotency,
       access,
       lookupDeadlineMs: config.lookupDeadlineMs,
       now: Date.now,
+      producerUtcOffsetMinutes: config.producerUtcOffsetMinutes,
     });
   }),
 });

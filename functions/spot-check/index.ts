@@ -1,20 +1,20 @@
 import { createSpotCheckHandler } from './handler';
 import { createAccessControl } from '../../shared/access/access-control';
-import type { AlertDestination } from '../../shared/alerts/alert-content';
-import { createDingTalkRobotDestination } from '../../shared/alerts/dingtalk-robot';
-import { createFetchPost } from '../../shared/alerts/http-post';
-import { createSlackWebhookDestination } from '../../shared/alerts/slack-webhook';
+import { createAlertDestinations } from '../../shared/alerts/alert-destinations';
 import { createBrokerDirectory } from '../../shared/brokers/registry';
 import { EMPTY_APP_CONFIG } from '../../shared/config/app-config-schema';
 import { loadSpotCheckConfig } from '../../shared/config/spot-check-config';
 import { createCredentialsProvider } from '../../shared/credentials';
 import { createLogger } from '../../shared/log';
+import { createFetchPost } from '../../shared/outbound/http-client';
 import { onsEndpointFor } from '../../shared/ons/endpoint';
 import { createOnsBrokers } from '../../shared/ons/ons-broker';
 import { createOnsGateway } from '../../shared/ons/ons-gateway';
-import { createRateLimiter, sleep } from '../../shared/upstream/rate-limiter';
+import { sleep } from '../../shared/upstream/rate-limiter';
 import { createPopCoreClient } from '../../shared/ons/rpc-client';
-import { createLimiterRegistry } from '../../shared/rate-limits';
+import { createFleetState } from '../../shared/redis/fleet-state';
+import { connectIoRedis } from '../../shared/redis/ioredis-client';
+import { createRedisStatePort } from '../../shared/redis/redis-state-port';
 import { createFileStatePort } from '../../shared/spot-check/state-file';
 import { createAliOssClient, createOssStatePort } from '../../shared/spot-check/state-oss';
 import { createNoStatePort } from '../../shared/spot-check/state-port';
@@ -24,18 +24,28 @@ const config = loadSpotCheckConfig(process.env);
 const credentialSecrets = [config.ons.envCredentials?.accessKeySecret, config.ons.envCredentials?.securityToken].filter(
   (s): s is string => typeof s === 'string',
 );
-const post = createFetchPost();
-const destinations: AlertDestination[] = [];
-if (config.dingtalk) {
-  destinations.push(
-    createDingTalkRobotDestination({ ...config.dingtalk, post, now: Date.now, sleep, callTimeoutMs: config.alertTimeoutMs }),
-  );
-}
-if (config.slack) {
-  destinations.push(createSlackWebhookDestination({ ...config.slack, post, sleep, callTimeoutMs: config.alertTimeoutMs }));
-}
+// One destination per platform of the registry whose alert settings are set.
+const destinations = createAlertDestinations(config.alerts, {
+  post: createFetchPost(),
+  now: Date.now,
+  sleep,
+  callTimeoutMs: config.alertTimeoutMs,
+  locale: config.alertLocale,
+  timeZone: config.ons.timeZone,
+});
 const state = config.state;
-const limiters = createLimiterRegistry((limit) => createRateLimiter(limit));
+const logger = createLogger({ level: config.ons.logLevel, secrets: [...credentialSecrets, ...config.secrets] });
+// The limiters (one budget per account and action with the HTTP function's instances) and the
+// verdict cache: through Redis when it is configured, else this instance's own.
+const redis = config.shared.redis;
+const fleet = createFleetState(config.shared, {
+  logger,
+  now: Date.now,
+  ...(redis
+    ? { connect: () => connectIoRedis({ url: redis.url, username: redis.username, password: redis.password, reconnectMs: redis.reconnectMs, connectTimeoutMs: redis.connectTimeoutMs }) }
+    : {}),
+});
+const limiters = fleet.limiters;
 const retry = { maxAttempts: config.ons.maxAttempts, baseDelayMs: 100, maxDelayMs: 1000 };
 const brokers = createBrokerDirectory([
   {
@@ -71,11 +81,14 @@ const lookups = createLookupService({
   access: createAccessControl(EMPTY_APP_CONFIG),
   now: Date.now,
   producerUtcOffsetMinutes: config.ons.producerUtcOffsetMinutes,
+  verdictCache: fleet.verdictCache,
+  verdictCacheTtlMs: fleet.verdictCacheTtlMs,
+  accountScope: fleet.accountScope,
 });
 
 /** The FC entry point named in s.yaml (`index.handler`) for the timer trigger. */
 export const handler = createSpotCheckHandler({
-  logger: createLogger({ level: config.ons.logLevel, secrets: [...credentialSecrets, ...config.secrets] }),
+  logger,
   now: Date.now,
   lookups,
   brokers,
@@ -90,6 +103,7 @@ export const handler = createSpotCheckHandler({
       return createOssStatePort({ ...state, credentials, callTimeoutMs: config.ons.callTimeoutMs, clientFactory: createAliOssClient, now: Date.now });
     }
     if (state.kind === 'file') return createFileStatePort({ path: state.path, now: Date.now });
+    if (state.kind === 'redis' && fleet.redis) return createRedisStatePort({ redis: fleet.redis, now: Date.now });
     return createNoStatePort();
   },
 });

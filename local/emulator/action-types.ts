@@ -1,4 +1,5 @@
 import { EmulatorApiError } from './api-errors';
+import type { TraceTaskStore } from './ons-trace-tasks';
 import type { SeedIndex } from './seed-index';
 
 /** One action parameter: absent/empty required ones fail with `Missing{Name}`, bad values with `InvalidParameter`. */
@@ -23,6 +24,8 @@ export interface ActionContext {
    * that count from the first lookup; handlers record the first one.
    */
   firstLookups: Map<string, number>;
+  /** The asynchronous trace query tasks (OnsTraceQueryByMsgId / ByMsgKey, OnsTraceGetResult). */
+  traceTasks: TraceTaskStore;
 }
 
 /** A success body without `RequestId`; it must not contain `Code`. */

@@ -11,6 +11,8 @@ import {
 import { GROUP_ID_PATTERN, INSTANCE_ID_PATTERN, MSG_ID_PATTERN, TOPIC_PATTERN } from './ons-patterns';
 import { handleOnsConsumerAccumulate, handleOnsConsumerGetConnection, handleOnsConsumerStatus } from './ons-consumer-group';
 import { handleOnsDLQMessageGetById, handleOnsMessageGetByMsgId } from './ons-message-get-by-id';
+import { MESSAGE_KEY_PATTERN, handleOnsMessageGetByKey } from './ons-message-get-by-key';
+import { QUERY_ID_PATTERN, handleOnsTraceGetResult, handleOnsTraceQueryByMsgId, handleOnsTraceQueryByMsgKey } from './ons-trace-query';
 
 const BOOLEAN_PATTERN = /^(?:true|false)$/;
 
@@ -20,10 +22,23 @@ const BOOLEAN_PATTERN = /^(?:true|false)$/;
  *
  * This is deliberately an independent copy of the docs and is NOT imported from the app's
  * registry in shared/ons: a shared table would let a mistake in the app agree with itself here.
- * To emulate another action (OnsMessageGetByMsgId, OnsConsumerAccumulate, OnsConsumerGetConnection,
- * OnsConsumerStatus, OnsDLQMessageGetById, OnsMessagePageQueryByTopic), add one entry below, a
- * handler module, and whatever seed data it needs in seed-schema.ts.
+ * To emulate another action, add one entry below, a handler module, and whatever seed data it
+ * needs in seed-schema.ts.
  */
+
+/**
+ * The RAM action OnsTraceGetResult needs. UNVERIFIED: the current English API reference names
+ * `mq:GetTraceResult` (on the topic); an older Chinese page `mq:QueryInstanceBaseInfo` (on the
+ * instance); an older English page no authorization at all (round2.md §5). The emulator follows the
+ * most recent page, so a credential needs `mq:GetTraceResult`.
+ */
+export const TRACE_GET_RESULT_RAM_ACTION = 'mq:GetTraceResult';
+
+/**
+ * The RAM action of OnsTraceQueryByMsgId / OnsTraceQueryByMsgKey: `mq:QueryTrace` (an older page
+ * adds `mq:QueryInstanceBaseInfo`; the emulator requires only `mq:QueryTrace`).
+ */
+export const TRACE_QUERY_RAM_ACTION = 'mq:QueryTrace';
 
 /** The documented actions the emulator serves. */
 export const DOCUMENTED_ACTIONS: readonly ActionDefinition[] = [
@@ -115,6 +130,59 @@ export const DOCUMENTED_ACTIONS: readonly ActionDefinition[] = [
       { name: 'MsgId', required: true, pattern: MSG_ID_PATTERN },
     ],
     handle: handleOnsDLQMessageGetById,
+  },
+  {
+    name: 'OnsMessageGetByKey',
+    ramAction: 'mq:QueryMessage',
+    // ons-api.md §2/§3: 10 calls per second per account.
+    limit: { count: 10, windowMs: 1000 },
+    params: [
+      { name: 'InstanceId', required: true, pattern: INSTANCE_ID_PATTERN },
+      { name: 'Topic', required: true, pattern: TOPIC_PATTERN },
+      { name: 'Key', required: true, pattern: MESSAGE_KEY_PATTERN },
+    ],
+    handle: handleOnsMessageGetByKey,
+  },
+  {
+    name: 'OnsTraceQueryByMsgId',
+    ramAction: TRACE_QUERY_RAM_ACTION,
+    // ja doc api-onstracequerybymsgid: "up to 30 times per minute" per account.
+    limit: { count: 30, windowMs: 60_000 },
+    // InstanceId is optional in the SDK but required for every namespaced (MQ_INST_) instance.
+    params: [
+      { name: 'InstanceId', required: true, pattern: INSTANCE_ID_PATTERN },
+      { name: 'Topic', required: true, pattern: TOPIC_PATTERN },
+      { name: 'MsgId', required: true, pattern: MSG_ID_PATTERN },
+      { name: 'BeginTime', required: true, pattern: EPOCH_MS_PATTERN },
+      { name: 'EndTime', required: true, pattern: EPOCH_MS_PATTERN },
+    ],
+    handle: handleOnsTraceQueryByMsgId,
+  },
+  {
+    name: 'OnsTraceQueryByMsgKey',
+    ramAction: TRACE_QUERY_RAM_ACTION,
+    // ons-api.md §2: the same 30 calls per minute per account as OnsTraceQueryByMsgId.
+    limit: { count: 30, windowMs: 60_000 },
+    params: [
+      { name: 'InstanceId', required: true, pattern: INSTANCE_ID_PATTERN },
+      { name: 'Topic', required: true, pattern: TOPIC_PATTERN },
+      { name: 'MsgKey', required: true, pattern: MESSAGE_KEY_PATTERN },
+      { name: 'BeginTime', required: true, pattern: EPOCH_MS_PATTERN },
+      { name: 'EndTime', required: true, pattern: EPOCH_MS_PATTERN },
+    ],
+    handle: handleOnsTraceQueryByMsgKey,
+  },
+  {
+    name: 'OnsTraceGetResult',
+    ramAction: TRACE_GET_RESULT_RAM_ACTION,
+    // round2.md §2: "The QPS limit on this operation is 10 per user".
+    limit: { count: 10, windowMs: 1000 },
+    params: [
+      { name: 'QueryId', required: true, pattern: QUERY_ID_PATTERN },
+      { name: 'InstanceId', required: false, pattern: INSTANCE_ID_PATTERN },
+      { name: 'Topic', required: false, pattern: TOPIC_PATTERN },
+    ],
+    handle: handleOnsTraceGetResult,
   },
 ];
 

@@ -51,6 +51,16 @@ function defaultBornHost(msgId: string): string {
 }
 
 /**
+ * The producer "ip:port" of a seeded message: its `bornHost`, else the IP its 4.x client id carries.
+ *
+ * @param message - The seeded message.
+ * @returns The host.
+ */
+export function bornHostOf(message: SeedMessage): string {
+  return message.bornHost ?? defaultBornHost(message.msgId);
+}
+
+/**
  * Renders a seeded message the way the message query actions return it.
  *
  * @param message - The seeded message.
@@ -60,7 +70,7 @@ function defaultBornHost(msgId: string): string {
 export function toOnsRestMessageDo(message: SeedMessage, where: { instanceId: string; topic: string; startedAtMs: number }): OnsRestMessageDo {
   const msgId = message.msgId.toUpperCase();
   const storeTimestamp = storeTimestampOf(message, where.startedAtMs);
-  const properties: Array<{ Name: string; Value: string }> = [{ Name: 'TRACE_ON', Value: 'true' }];
+  const properties: Array<{ Name: string; Value: string }> = [{ Name: 'TRACE_ON', Value: message.trace?.recorded === false ? 'false' : 'true' }];
   if (message.keys !== undefined && message.keys.length > 0) {
     // RocketMQ joins keys with a space (MessageConst.KEY_SEPARATOR).
     properties.push({ Name: 'KEYS', Value: message.keys.join(' ') });
@@ -77,7 +87,7 @@ export function toOnsRestMessageDo(message: SeedMessage, where: { instanceId: st
     MsgId: msgId,
     InstanceId: where.instanceId,
     BornTimestamp: storeTimestamp - STORE_DELAY_MS,
-    BornHost: message.bornHost ?? defaultBornHost(msgId),
+    BornHost: bornHostOf(message),
     StoreTimestamp: storeTimestamp,
     StoreHost: message.storeHost ?? DEFAULT_STORE_HOST,
     StoreSize: (message.bodySize ?? DEFAULT_BODY_SIZE) + STORED_OVERHEAD_BYTES,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { FAULT_ERROR_CODES } from './api-errors';
 import { DOCUMENTED_ACTIONS } from './actions';
 import { GROUP_ID_PATTERN, INSTANCE_ID_PATTERN, MSG_ID_PATTERN, TOPIC_PATTERN } from './ons-patterns';
+import { DEFAULT_TRACE_RESULT_DELAY_MS } from './ons-trace-tasks';
 import { ROCKETMQ5_ACTION_NAMES } from './rocketmq5/action-names';
 import { RocketMq5SeedSchema, checkRocketMq5Seed } from './rocketmq5/seed-schema';
 
@@ -67,6 +68,49 @@ const TrackSchema = z.strictObject({
   timeline: z.array(TimelineEntrySchema).optional().describe('Later states, in ascending afterMs.'),
 });
 
+const traceStatusSchema = z.string().regex(/^[A-Z][A-Z_]{0,63}$/);
+
+const TraceAttemptSchema = z.strictObject({
+  status: traceStatusSchema.describe(
+    'SubClientInfoDo.Status. Documented: CONSUME_SUCCESS, CONSUME_FAILED, CONSUME_NOT_RETURN, SEND_UNKNOWN, SEND_DELAY. Other upper-case values are emitted as-is.',
+  ),
+  clientHost: z.string().max(64).optional().describe("Consumer IP; default the IP of the group's first seeded client, else 10.0.3.10."),
+  afterMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(30 * 86_400_000)
+    .optional()
+    .describe(
+      "Delivered this long after the message was born. Default: 100 for the first attempt; each later one follows the previous attempt's end by the 4.x retry delay of its ReconsumeTimes (10 s, 30 s, 1 min, 2 min, ..., 2 h).",
+    ),
+  costMs: z.number().int().min(0).max(86_400_000).optional().describe('SubClientInfoDo.CostTime, ms; default 20.'),
+  reconsumeTimes: z.number().int().min(0).max(10_000).optional().describe("SubClientInfoDo.ReconsumeTimes; default the attempt's index in its group."),
+});
+
+const TraceConsumerSchema = z.strictObject({
+  consumerGroup: z.string().regex(GROUP_ID_PATTERN),
+  attempts: z.array(TraceAttemptSchema).min(1).max(64).describe('Delivery attempts in order; one SubClientInfoDo each, shown once its delivery time has passed.'),
+});
+
+const MessageTraceSchema = z.strictObject({
+  recorded: z
+    .boolean()
+    .optional()
+    .describe('false: the producer did not enable message trace, so trace tasks find nothing (empty TraceList) and TRACE_ON is "false"; default true.'),
+  producerGroup: z.string().regex(GROUP_ID_PATTERN).optional().describe('TraceMapDo.PubGroupName; default "GID_producer".'),
+  sendCostMs: z.number().int().min(0).max(60_000).optional().describe('TraceMapDo.CostTime (send round trip), ms; default 6.'),
+  sendStatus: traceStatusSchema
+    .optional()
+    .describe('TraceMapDo.Status. Documented: SEND_SUCCESS (default), SEND_FAILED, SEND_ROLLBACK, SEND_UNKNOWN, SEND_DELAY.'),
+  consumers: z
+    .array(TraceConsumerSchema)
+    .optional()
+    .describe(
+      "SubList.SubMapDo, one per group. Default: derived from the tracks and the groups' dlq entries: a group with a dlq entry failed ReconsumeTimes 0..N (N = the entry's reconsumeTimes), a CONSUMED track consumed once, any other track has no entry.",
+    ),
+});
+
 const MessageSchema = z.strictObject({
   msgId: z.string().regex(MSG_ID_PATTERN).describe('4.x UNIQ_KEY or offset id (32/56 hex), or 5.x id (01 + 32 hex).'),
   note: z.string().max(500).optional().describe('What this message demonstrates.'),
@@ -97,8 +141,9 @@ const MessageSchema = z.strictObject({
     .enum(['start', 'request'])
     .optional()
     .describe(
-      'What bornAgoMs counts back from in OnsMessageGetByMsgId and OnsDLQMessageGetById: "start" (default, the emulator start) or "request" (each request, so the message always looks just sent).',
+      'What bornAgoMs counts back from in OnsMessageGetByMsgId, OnsMessageGetByKey, OnsDLQMessageGetById and trace tasks: "start" (default, the emulator start) or "request" (each request, so the message always looks just sent).',
     ),
+  trace: MessageTraceSchema.optional().describe('What OnsTraceGetResult shows of this message (its TraceMapDo); default derived from the tracks.'),
 });
 
 const SubscriptionSchema = z.strictObject({
@@ -182,6 +227,40 @@ const AccountSchema = z.strictObject({
   credentials: z.array(CredentialSchema).min(1),
 });
 
+/**
+ * Timing of the asynchronous trace query tasks (OnsTraceQueryByMsgId / OnsTraceQueryByMsgKey, read
+ * by OnsTraceGetResult). A task is `working` for `resultDelayMs`, then `finish`, and `removed` from
+ * `retentionMs` after its creation.
+ */
+export const TraceTasksSchema = z
+  .strictObject({
+    resultDelayMs: z
+      .number()
+      .int()
+      .min(0)
+      .max(600_000)
+      .optional()
+      .describe(`How long a new task stays "working"; default ${DEFAULT_TRACE_RESULT_DELAY_MS} (UNVERIFIED: the docs give no number).`),
+    retentionMs: z
+      .number()
+      .int()
+      .min(1)
+      .max(7 * 86_400_000)
+      .optional()
+      .describe('When, after its creation, a task answers "removed"; default 600000 (UNVERIFIED: the docs only say old tasks are deleted).'),
+    unknownQueryId: z
+      .enum(['removed', 'error'])
+      .optional()
+      .describe('An unknown or another account\'s QueryId: "removed" (default, UNVERIFIED) answers TraceData with Status "removed", "error" answers InvalidParameter.'),
+  })
+  .refine((tasks) => tasks.retentionMs === undefined || tasks.retentionMs > (tasks.resultDelayMs ?? DEFAULT_TRACE_RESULT_DELAY_MS), {
+    message: 'retentionMs must be longer than resultDelayMs, or no task ever finishes.',
+    path: ['retentionMs'],
+  });
+
+/** Trace task timing, see {@link TraceTasksSchema}. */
+export type TraceTasks = z.infer<typeof TraceTasksSchema>;
+
 type SeedShape = z.infer<typeof SeedShapeSchema>;
 type IssueContext = z.core.$RefinementCtx<SeedShape>;
 
@@ -202,6 +281,7 @@ const SeedShapeSchema = z.strictObject({
     .describe(
       'Rewrite, at emulator start, the time bytes of every 4.x client id (messages and dlq entries; not offset or 5.x ids) to the message\'s born time in the producer\'s UTC+8 month, so a decoded id agrees with BornTimestamp. The ids then change with every start. Default false.',
     ),
+  traceTasks: TraceTasksSchema.optional().describe('Timing of OnsTraceQueryByMsgId/OnsTraceQueryByMsgKey tasks; EmulatorOptions.traceTasks overrides it.'),
   rocketmq5: RocketMq5SeedSchema.optional().describe('ApsaraMQ for RocketMQ 5.x (rocketmq 2022-08-01) instances, served on the same port.'),
 });
 
@@ -264,6 +344,10 @@ function checkInstances(seed: SeedShape, ctx: IssueContext): void {
         const path = ['instances', i, 'topics', t, 'messages', m];
         reportDuplicate(ctx, msgIds, message.msgId.toUpperCase(), [...path, 'msgId'], 'msgId (case-insensitive)');
         checkTracks(message.tracks, [...path, 'tracks'], ctx);
+        const traceGroups = new Set<string>();
+        (message.trace?.consumers ?? []).forEach((consumer, c) =>
+          reportDuplicate(ctx, traceGroups, consumer.consumerGroup, [...path, 'trace', 'consumers', c, 'consumerGroup'], 'consumerGroup'),
+        );
       });
     });
     checkConsumerGroups(instance, ['instances', i, 'consumerGroups'], ctx);

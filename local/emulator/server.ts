@@ -11,7 +11,8 @@ import { createRateLimiter, type RateLimiter } from './rate-limiter';
 import { decodeUtf8, parseFormParams } from './request-params';
 import { alignSeedClientIds } from './align-client-ids';
 import { createSeedIndex, type SeedIndex } from './seed-index';
-import { FaultSchema, SeedSchema, type Fault, type Seed } from './seed-schema';
+import { FaultSchema, SeedSchema, TraceTasksSchema, type Fault, type Seed, type TraceTasks } from './seed-schema';
+import { createTraceTaskStore, resolveTraceTaskSettings, type TraceTaskStore } from './ons-trace-tasks';
 import { findRocketMq5ActionName } from './rocketmq5/action-names';
 import { createScrollStore } from './rocketmq5/scroll-store';
 import { ROCKETMQ5_PATH_PREFIX, serveRocketMq5, type BodyReadResult, type RocketMq5ServeDeps } from './rocketmq5/serve';
@@ -52,6 +53,11 @@ export interface EmulatorOptions {
   random?: () => number;
   /** `HostId` in error bodies. Default {@link DEFAULT_HOST_ID}. */
   hostId?: string;
+  /**
+   * Timing of trace query tasks (`resultDelayMs`, default 1500; `retentionMs`, default 600000;
+   * `unknownQueryId`, default "removed"); each field overrides the seed's `traceTasks`.
+   */
+  traceTasks?: TraceTasks;
 }
 
 /** Counters since start or the last reset. */
@@ -197,6 +203,7 @@ interface ApiContext {
   seed: Seed;
   /** First OnsMessageTrace per message, for `timelineRelativeTo: "firstLookup"`. */
   firstLookups: Map<string, number>;
+  traceTasks: TraceTaskStore;
   index: SeedIndex;
   now: () => number;
   startedAt: number;
@@ -279,6 +286,7 @@ async function serveApi(ctx: ApiContext, req: IncomingMessage, res: ServerRespon
       nowMs: handledAt,
       unknownMessage: ctx.seed.unknownMessage ?? 'error',
       firstLookups: ctx.firstLookups,
+      traceTasks: ctx.traceTasks,
     });
     ctx.stats.record(actionKey, 'OK');
     sendJson(res, 200, { RequestId: requestId, ...result }, { 'x-acs-request-id': requestId });
@@ -447,9 +455,9 @@ async function readBodyResult(req: IncomingMessage): Promise<BodyReadResult> {
  * It verifies POP v1 and ACS3-HMAC-SHA256 signatures, STS tokens, nonces, timestamps and RAM
  * actions, enforces the per-account rate limits, injects faults, and answers from the seed.
  *
- * @param options - The seed (validated again here) and optional clock, random source and HostId.
+ * @param options - The seed (validated again here) and optional clock, random source, HostId and trace task timing.
  * @returns A handle; call `start()` to listen.
- * @throws ZodError when the seed is invalid.
+ * @throws ZodError when the seed or the trace task timing is invalid.
  * @example
  * const emulator = createEmulator({ seed });
  * const { url } = await emulator.start();
@@ -483,8 +491,10 @@ export function createEmulator(options: EmulatorOptions): EmulatorHandle {
     newRequestId,
     html502Body: HTML_502_BODY,
   };
+  const traceTiming = TraceTasksSchema.parse({ ...seed.traceTasks, ...options.traceTasks });
   const ctx: ApiContext = {
     firstLookups: new Map(),
+    traceTasks: createTraceTaskStore(resolveTraceTaskSettings(traceTiming)),
     seed,
     index,
     now,

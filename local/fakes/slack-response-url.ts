@@ -5,7 +5,7 @@ import type { FakeAnswer, RecordedPost } from './recorded-post';
 export const RESPONSE_URL_MAX_POSTS = 5;
 export const RESPONSE_URL_TTL_MS = 30 * 60 * 1000;
 
-const BLOCK_LIMITS = { blocks: 50, sectionText: 3000, headerText: 150, fields: 10, fieldText: 2000 };
+const BLOCK_LIMITS = { blocks: 50, sectionText: 3000, headerText: 150, fields: 10, fieldText: 2000, actionsElements: 25 };
 
 /**
  * Slack's `response_url`, faked: `mint()` hands out a URL like Slack's
@@ -61,8 +61,9 @@ export function createSlackResponseUrlFake(options: { origin: () => string; now:
 
 function checkMessage(body: unknown): string | undefined {
   if (typeof body !== 'object' || body === null) return 'invalid_payload';
-  const { text, blocks, response_type: responseType } = body as { text?: unknown; blocks?: unknown; response_type?: unknown };
+  const { text, blocks, response_type: responseType, replace_original: replaceOriginal } = body as { text?: unknown; blocks?: unknown; response_type?: unknown; replace_original?: unknown };
   if (responseType !== undefined && responseType !== 'ephemeral' && responseType !== 'in_channel') return 'invalid_payload';
+  if (replaceOriginal !== undefined && typeof replaceOriginal !== 'boolean') return 'invalid_payload';
   if (typeof text !== 'string' && !Array.isArray(blocks)) return 'no_text';
   if (blocks === undefined) return undefined;
   if (!Array.isArray(blocks) || blocks.length > BLOCK_LIMITS.blocks) return 'invalid_blocks';
@@ -83,6 +84,10 @@ function checkMessage(body: unknown): string | undefined {
         if (!Array.isArray(block.elements) || block.elements.length === 0 || block.elements.length > 10) return 'invalid_blocks';
         break;
       case 'divider':
+        break;
+      case 'actions':
+        if (!Array.isArray(block.elements) || block.elements.length === 0 || block.elements.length > BLOCK_LIMITS.actionsElements) return 'invalid_blocks';
+        if (block.elements.some((e: any) => e?.type !== 'button' || typeof e.action_id !== 'string' || e.action_id.length > 255 || typeof e.text?.text !== 'string' || e.text.text.length > 75 || (e.value !== undefined && (typeof e.value !== 'string' || e.value.length > 2000)))) return 'invalid_blocks';
         break;
       default:
         return 'invalid_blocks';

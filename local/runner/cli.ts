@@ -5,9 +5,25 @@
 import { chatExamples } from '../fakes/chat-examples';
 import { DEMO_CURL_AUTH } from './demo-access';
 import { explainExamples, rocketMq5Examples } from './explain-examples';
+import { findJourneyExamples } from './find-examples';
+import { faceExamples } from './face-examples';
 import { startLocalStack } from './local-stack';
 import { preflightLocalConfig } from './preflight';
 
+/** `--instances N`: how many FC instances may serve at once (FC scales out; each serves one request at a time). */
+function instancesArg(argv: string[]): number | undefined {
+  const at = argv.findIndex((a) => a === '--instances' || a.startsWith('--instances='));
+  if (at === -1) return undefined;
+  const raw = argv[at]?.includes('=') ? argv[at]?.split('=')[1] : argv[at + 1];
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 64) {
+    console.error(`mqtrace: --instances takes a whole number from 1 to 64, got "${raw ?? ''}"`);
+    process.exit(2);
+  }
+  return n;
+}
+
+const instances = instancesArg(process.argv.slice(2));
 const port = Number(process.env.PORT ?? '9000');
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`PORT must be a port number, got "${process.env.PORT}"`);
@@ -31,9 +47,14 @@ if (!preflight.ok) {
   process.exit(1);
 }
 
-const stack = await startLocalStack({ port }).catch(exitOnPortProblem);
+const stack = await startLocalStack({ port, ...(instances ? { maxInstances: instances } : {}) }).catch(exitOnPortProblem);
 const lines: string[] = [];
 lines.push(`mqtrace local stack: function ${stack.spec.functionName} (${stack.spec.handler}, timeout ${stack.spec.timeout}s) on ${stack.url}`);
+const redisUrl = stack.spec.environmentVariables.MQTRACE_REDIS_URL;
+lines.push(
+  `up to ${stack.maxInstances} instance(s) at once (npm start -- --instances N); ` +
+    (redisUrl ? `they share limits, idempotency and the verdict cache through ${redisUrl}` : 'each keeps its own limits and memory (set MQTRACE_REDIS_URL to share them)'),
+);
 if (stack.emulator) {
   lines.push(`ONS emulator with demo data on ${stack.emulator.url} (no ALIBABA_CLOUD_ACCESS_KEY_ID set)`, '', 'Try:');
   for (const instance of stack.emulator.seed.instances) {
@@ -55,11 +76,13 @@ if (stack.emulator) {
   }
   lines.push(...explainExamples(stack));
   lines.push(...rocketMq5Examples(stack));
+  lines.push(...findJourneyExamples(stack));
 } else {
   lines.push('Using the credentials and endpoint from your environment.');
 }
 lines.push(`  curl -s '${stack.url}/healthz'`, `  curl -s ${DEMO_CURL_AUTH} '${stack.url}/openapi.json'`);
-lines.push(`  # every call but /healthz needs the bearer token; the demo one is ${process.env.MQTRACE_CONFIG ? 'not configured (your MQTRACE_CONFIG is)' : 'configured'}`);
+lines.push(`  # every API call needs the bearer token (/healthz and the page do not); the demo one is ${process.env.MQTRACE_CONFIG ? 'not configured (your MQTRACE_CONFIG is)' : 'configured'}`);
+lines.push(...faceExamples(stack, { demoToken: !process.env.MQTRACE_CONFIG }));
 lines.push(...chatExamples(stack), '', 'Ctrl-C stops.');
 console.log(lines.join('\n'));
 

@@ -2,7 +2,7 @@ import { startOnsBackend, type OnsBackend } from './ons-backend';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { startChatFakes, type ChatFakes } from '../fakes/chat-fakes';
-import { DEMO_CHAT } from '../fakes/chat-signing';
+import { DEMO_CHAT, DEMO_FEISHU, DEMO_WECOM } from '../fakes/chat-signing';
 import { AliasNameSchema } from '../../shared/config/app-config-schema';
 import { buildDemoConfig } from './demo-access';
 import { createFcRunner, type FcRunner } from './fc-runner';
@@ -26,6 +26,8 @@ export interface LocalStackOptions {
 export interface LocalStack {
   url: string;
   spec: FunctionSpec;
+  /** How many instances may serve at once. */
+  maxInstances: number;
   runner: FcRunner;
   /** Present when the stack runs against the embedded emulator. */
   emulator: OnsBackend['emulator'];
@@ -35,6 +37,8 @@ export interface LocalStack {
 }
 
 const ROOT = join(import.meta.dirname, '..', '..');
+/** The runner's own default (`createFcRunner`). */
+const DEFAULT_MAX_INSTANCES = 8;
 
 /**
  * Starts the HTTP function from s.yaml behind a local HTTP trigger. Without real credentials in
@@ -71,6 +75,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     SLACK_SIGNING_SECRET: DEMO_CHAT.slackSigningSecret,
     DINGTALK_APP_SECRET: DEMO_CHAT.dingtalkAppSecret,
     MQTRACE_INTERNAL_SECRET: DEMO_CHAT.internalSecret,
+    FEISHU_APP_ID: DEMO_FEISHU.appId,
+    FEISHU_APP_SECRET: DEMO_FEISHU.appSecret,
+    FEISHU_VERIFICATION_TOKEN: DEMO_FEISHU.verificationToken,
+    FEISHU_ENCRYPT_KEY: DEMO_FEISHU.encryptKey,
+    // The app's OpenAPI (token, reply) is the fake's; the demo app exists nowhere else.
+    FEISHU_DOMAIN: fakes.origin,
+    WECOM_CORP_ID: DEMO_WECOM.corpId,
+    WECOM_TOKEN: DEMO_WECOM.token,
+    WECOM_ENCODING_AES_KEY: DEMO_WECOM.encodingAesKey,
+    WECOM_AGENT_ID: String(DEMO_WECOM.agentId),
+    WECOM_APP_SECRET: DEMO_WECOM.secret,
+    WECOM_API_ORIGIN: fakes.origin,
     MQTRACE_CHAT_EXTRA_REPLY_ORIGINS: fakes.origin,
     MQTRACE_FC_ENDPOINT: invokeUrl,
     // The demo token and chat allow-lists, unless the deployer's environment brings its own document.
@@ -82,7 +98,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     credentials,
     accountId,
     hostEnv: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
-    ...(options.maxInstances ? { maxInstances: options.maxInstances } : {}),
+    maxInstances: options.maxInstances ?? DEFAULT_MAX_INSTANCES,
   });
   const server = createHttpTriggerServer({ runner, accountId });
   const port = await listen(server, options.port ?? 9000);
@@ -90,6 +106,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   return {
     url: `http://127.0.0.1:${port}`,
     spec,
+    maxInstances: options.maxInstances ?? DEFAULT_MAX_INSTANCES,
     runner,
     emulator,
     chat: { fakes, invokeApi, invokeUrl },

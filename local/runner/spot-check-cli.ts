@@ -83,6 +83,8 @@ try {
   }
   for (const post of stack.dingtalk?.posts ?? []) lines.push('', '--- DingTalk robot fake received (markdown) ---', post.body.markdown?.text ?? JSON.stringify(post.body));
   for (const post of stack.slack?.posts ?? []) lines.push('', '--- Slack webhook fake received (Block Kit) ---', JSON.stringify(post.body, null, 2));
+  for (const post of stack.feishu?.posts ?? []) lines.push('', '--- Feishu custom bot fake received (card) ---', JSON.stringify(post.body.card, null, 2));
+  for (const post of stack.wecom?.posts ?? []) lines.push('', '--- WeCom group robot fake received (markdown) ---', post.body.markdown?.content ?? JSON.stringify(post.body));
   lines.push('', `state file: ${stack.stateFile}`);
   console.log(lines.join('\n'));
 } finally {

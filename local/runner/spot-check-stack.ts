@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunSummary } from '../../shared/spot-check/spot-check-runner';
 import { startDingTalkRobotFake, type DingTalkRobotFake } from '../fakes/dingtalk-robot-fake';
+import { startFeishuBotFake, type FeishuBotFake } from '../fakes/feishu-bot-fake';
+import { startWeComRobotFake, type WeComRobotFake } from '../fakes/wecom-robot-fake';
 import { startSlackWebhookFake, type SlackWebhookFake } from '../fakes/slack-webhook-fake';
 import { createFcRunner, type FcRunner, type InvokeOutcome } from './fc-runner';
 import { loadFunctionSpecs, type FunctionSpec } from './s-yaml';
@@ -12,6 +14,9 @@ import { buildTimerEvent, timerTriggerOf } from './timer-trigger';
 /** Demo values of the local fakes; never real. */
 export const LOCAL_DINGTALK_TOKEN = 'mqtrace-local-robot-token';
 export const LOCAL_DINGTALK_SECRET = 'SECmqtrace-local-robot-secret-not-real';
+export const LOCAL_FEISHU_BOT_TOKEN = 'mqtrace-local-feishu-hook';
+export const LOCAL_FEISHU_BOT_SECRET = 'mqtrace-local-feishu-bot-secret-not-real';
+export const LOCAL_WECOM_ROBOT_KEY = 'mqtrace-local-wecom-robot-key';
 
 export interface SpotCheckStackOptions {
   /** The deployer's environment, as s.yaml's ${env(...)} sees it. Default `process.env`. */
@@ -38,6 +43,8 @@ export interface SpotCheckStack {
   /** Present unless the environment configures a real robot / webhook. */
   dingtalk: DingTalkRobotFake | undefined;
   slack: SlackWebhookFake | undefined;
+  feishu: FeishuBotFake | undefined;
+  wecom: WeComRobotFake | undefined;
   stateFile: string;
   /** Fires the timer once: the trigger's payload unless `payload` is given. */
   invoke(payload?: string): Promise<SpotCheckInvocation>;
@@ -49,7 +56,7 @@ const ROOT = join(import.meta.dirname, '..', '..');
 /**
  * Runs the BUILT spot-check function from s.yaml through the local FC runner, with its timer
  * event. Without real credentials in `env` it also starts the ONS emulator and points the function
- * at it; without configured webhooks, at a local DingTalk robot and Slack webhook fake.
+ * at it; without configured webhooks, at local fakes of every platform's alert endpoint.
  */
 export async function startSpotCheckStack(options: SpotCheckStackOptions = {}): Promise<SpotCheckStack> {
   const env = options.env ?? process.env;
@@ -70,6 +77,10 @@ export async function startSpotCheckStack(options: SpotCheckStackOptions = {}): 
   if (dingtalk) Object.assign(overrides, { MQTRACE_DINGTALK_ROBOT_URL: dingtalk.webhookUrl, MQTRACE_DINGTALK_ROBOT_SECRET: LOCAL_DINGTALK_SECRET });
   const slack = env.MQTRACE_SLACK_WEBHOOK_URL ? undefined : await startSlackWebhookFake();
   if (slack) overrides.MQTRACE_SLACK_WEBHOOK_URL = slack.webhookUrl;
+  const feishu = env.MQTRACE_FEISHU_BOT_URL ? undefined : await startFeishuBotFake({ token: LOCAL_FEISHU_BOT_TOKEN, secret: LOCAL_FEISHU_BOT_SECRET });
+  if (feishu) Object.assign(overrides, { MQTRACE_FEISHU_BOT_URL: feishu.webhookUrl, MQTRACE_FEISHU_BOT_SECRET: LOCAL_FEISHU_BOT_SECRET });
+  const wecom = env.MQTRACE_WECOM_ROBOT_URL ? undefined : await startWeComRobotFake({ key: LOCAL_WECOM_ROBOT_KEY });
+  if (wecom) overrides.MQTRACE_WECOM_ROBOT_URL = wecom.webhookUrl;
   // A state file of our own lives in a temp directory that close() removes; a given one is the caller's.
   const ownDir = options.stateFile ? undefined : mkdtempSync(join(tmpdir(), 'mqtrace-spot-check-'));
   const stateFile = options.stateFile ?? join(ownDir as string, 'state.json');
@@ -84,6 +95,8 @@ export async function startSpotCheckStack(options: SpotCheckStackOptions = {}): 
     emulator,
     dingtalk,
     slack,
+    feishu,
+    wecom,
     stateFile,
     async invoke(payload) {
       const outcome = await runner.invoke(buildTimerEvent(trigger, payload === undefined ? {} : { payload }));
@@ -92,7 +105,7 @@ export async function startSpotCheckStack(options: SpotCheckStackOptions = {}): 
     },
     async close() {
       await runner.close();
-      await Promise.all([emulator?.handle.close(), dingtalk?.close(), slack?.close()]);
+      await Promise.all([emulator?.handle.close(), dingtalk?.close(), slack?.close(), feishu?.close(), wecom?.close()]);
       if (ownDir) rmSync(ownDir, { recursive: true, force: true });
     },
   };

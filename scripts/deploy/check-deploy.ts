@@ -11,6 +11,8 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { ChatEnvSchema } from '../../shared/config/chat-config-schema';
+import { PLATFORM_LIST } from '../../shared/platforms/registry';
 import { RESOURCE_PLACEHOLDERS } from '../../shared/ram/api-calls';
 import { DEPLOY_CONFIG_PATH } from '../build';
 import {
@@ -159,7 +161,7 @@ export async function checkDeployment(sYamlPath: string, env: Env = process.env)
   const resources = project.success ? Object.entries(project.data.resources) : [];
   for (const [resource, { props }] of resources) {
     // Read leniently: props the fc3 schema refused (reported above) still carry the rest of the environment.
-    const { code, region, functionName, environmentVariables, timerPayload, httpAuthTypes } = lenientProps(props);
+    const { code, region, functionName, environmentVariables, timerPayload, httpAuthTypes, hasVpc } = lenientProps(props);
     if (region !== undefined && !isKnownRegion(region)) add(problems, resource, [{ key: 'region', message: UNKNOWN_REGION_MESSAGE, phase: 'deploy' }]);
     const fn = code === undefined ? '' : basename(code);
     if (code === undefined || !isDeployedFunction(fn)) continue;
@@ -167,6 +169,7 @@ export async function checkDeployment(sYamlPath: string, env: Env = process.env)
     const report = checkFunctionEnv(fn, environmentVariables, { codeDir, deployedCodeDir: FC_CODE_DIR, timerPayload });
     add(problems, resource, report.problems);
     add(warnings, resource, report.warnings);
+    add(warnings, resource, redisOutsideVpc(environmentVariables, hasVpc));
     if (fn === 'http') {
       add(problems, resource, [
         ...staleConfigCopy(environmentVariables, baseDir, codeDir),
@@ -202,8 +205,9 @@ function lenientProps(props: unknown): {
   timerPayload: string | undefined;
   /** Each HTTP trigger's `authType`, by its props path. */
   httpAuthTypes: Array<{ path: string; authType: unknown }>;
+  hasVpc: boolean;
 } {
-  const p = (props ?? {}) as { code?: unknown; region?: unknown; functionName?: unknown; environmentVariables?: unknown; triggers?: unknown };
+  const p = (props ?? {}) as { code?: unknown; region?: unknown; functionName?: unknown; environmentVariables?: unknown; triggers?: unknown; vpcConfig?: unknown };
   const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
   const vars = p.environmentVariables && typeof p.environmentVariables === 'object' ? Object.entries(p.environmentVariables) : [];
   const triggers = Array.isArray(p.triggers) ? (p.triggers as Array<{ triggerType?: unknown; triggerConfig?: { payload?: unknown } }>) : [];
@@ -217,6 +221,7 @@ function lenientProps(props: unknown): {
     environmentVariables: Object.fromEntries(vars.filter((entry): entry is [string, string] => typeof entry[1] === 'string')),
     // A payload that is no JSON at all is reported by the props check already.
     timerPayload: payload === undefined || payload.trim() === '' || isJson(payload) ? payload : undefined,
+    hasVpc: p.vpcConfig !== undefined && p.vpcConfig !== null,
     httpAuthTypes: triggers.flatMap((t, i) => (t?.triggerType === 'http' ? [{ path: `triggers.${i}.triggerConfig.authType`, authType: (t.triggerConfig as { authType?: unknown } | undefined)?.authType }] : [])),
   };
 }
@@ -228,6 +233,16 @@ function isJson(text: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * ApsaraDB for Redis / Tair is reached over its VPC endpoint; a function without `vpcConfig` can
+ * reach it only through a public endpoint (which must be enabled and whitelisted). A warning, not
+ * a problem: a public endpoint works.
+ */
+function redisOutsideVpc(functionEnv: Env, hasVpc: boolean): EnvProblem[] {
+  if (!functionEnv.MQTRACE_REDIS_URL?.trim() || hasVpc) return [];
+  return [{ key: 'MQTRACE_REDIS_URL', message: 'is set but the function has no vpcConfig: it can reach Redis only through a public endpoint (docs/deploying.md, "Shared state: Redis")', phase: 'per-request' }];
 }
 
 /** `MQTRACE_CONFIG=mqtrace.json` reads the copy `npm run build` made of config/mqtrace.json. */
@@ -249,15 +264,17 @@ function functionNameMismatch(env: Env, functionName: string): EnvProblem[] {
   return [{ key, message: 'does not name the HTTP function of s.yaml: the policy ram:policy --render writes would let it invoke another function, and deferred chat replies fail', phase: 'per-request' }];
 }
 
-/** Slack and DingTalk post unsigned (by Alibaba Cloud): a chat secret needs an anonymous HTTP trigger. */
+/** Chat platforms post unsigned (by Alibaba Cloud): a platform that is turned on needs an anonymous HTTP trigger. */
 function signedTriggerWithChat(functionEnv: Env, authTypes: ReadonlyArray<{ path: string; authType: unknown }>): EnvProblem[] {
-  const chat = ['SLACK_SIGNING_SECRET', 'DINGTALK_APP_SECRET'].filter((key) => functionEnv[key]?.trim());
+  const parsed = ChatEnvSchema.safeParse(functionEnv);
+  const chat = parsed.success ? PLATFORM_LIST.filter((m) => m.chat.settings(parsed.data as Record<string, unknown>) !== undefined) : [];
   if (chat.length === 0) return [];
+  const keys = chat.map((m) => Object.keys(m.chat.env.shape)[0] as string);
   return authTypes
     .filter((t) => t.authType !== 'anonymous')
     .map((t) => ({
       key: t.path,
-      message: `is not anonymous, but ${chat.join(' and ')} ${chat.length === 1 ? 'is' : 'are'} set: Slack and DingTalk cannot sign their requests for FC, so the chat routes never receive them (s.yaml, the HTTP trigger)`,
+      message: `is not anonymous, but ${keys.join(' and ')} ${keys.length === 1 ? 'is' : 'are'} set: ${chat.map((m) => m.title).join(' and ')} cannot sign their requests for FC, so the chat routes never receive them (s.yaml, the HTTP trigger)`,
       phase: 'per-request' as const,
     }));
 }

@@ -14,7 +14,9 @@ import { parse } from 'yaml';
 import { INSTANCE_RULES, type InstanceIdRule } from '../../shared/brokers/instance-rules';
 import { APP_CONFIG_ENV, loadAppConfig, type AppConfig } from '../../shared/config/app-config-schema';
 import { ChatEnvSchema, loadChatConfig } from '../../shared/config/chat-config-schema';
+import { PLATFORM_LIST } from '../../shared/platforms/registry';
 import { EnvSchema, loadHttpConfig } from '../../shared/config/config-schema';
+import { loadRedisConfig, RedisEnvSchema } from '../../shared/config/redis-config-schema';
 import { loadSpotCheckConfig, SpotCheckEnvSchema, type SpotCheckConfig } from '../../shared/config/spot-check-config';
 import { ConfigError, InvalidInputError, type FieldIssue } from '../../shared/errors';
 import type { DeployedFunction } from '../../shared/ons/actions';
@@ -82,17 +84,18 @@ export function checkFunctionEnv(fn: DeployedFunction, env: Env, options: Functi
   const coldStart = inPhase('cold-start');
 
   if (fn === 'http') {
-    // functions/http/index.ts: loadHttpConfig and loadAppConfig at module scope; loadChatConfig when chat first starts.
+    // functions/http/index.ts: loadHttpConfig, loadRedisConfig and loadAppConfig at module scope; loadChatConfig when chat first starts.
     coldStart(loaderIssues(loadHttpConfig, env).issues);
+    coldStart(loaderIssues(loadRedisConfig, env).issues);
     inPhase('chat-start')(loaderIssues(loadChatConfig, env).issues);
     const app = checkAppConfig(env, options);
     coldStart(app.issues);
     if (app.config) problems.push(...chatPairProblems(env, app.config));
     if (!env[APP_CONFIG_ENV]?.trim()) {
-      warnings.push({ key: APP_CONFIG_ENV, message: 'is not set: every call but /healthz is refused (see config/mqtrace-config.example.jsonc)', phase: 'per-request' });
+      warnings.push({ key: APP_CONFIG_ENV, message: 'is not set: every API call is refused; only /healthz and the web page answer (see config/mqtrace-config.example.jsonc)', phase: 'per-request' });
     }
   } else {
-    // functions/spot-check/index.ts: loadSpotCheckConfig (which runs loadHttpConfig first).
+    // functions/spot-check/index.ts: loadSpotCheckConfig (which runs loadHttpConfig and loadRedisConfig first).
     const loaded = loaderIssues(loadSpotCheckConfig, env);
     coldStart(loaded.issues);
     if (options.timerPayload !== undefined) {
@@ -147,12 +150,18 @@ function checkTimerPayload(payload: string, config: SpotCheckConfig | undefined)
 /** Chat secrets and the allow-lists of MQTRACE_CONFIG only work together. */
 function chatPairProblems(env: Env, config: AppConfig): EnvProblem[] {
   const problems: EnvProblem[] = [];
-  const pairs = [
-    { secret: 'SLACK_SIGNING_SECRET', entries: config.slackChannels.length, list: 'slack.channels', route: '/chat/slack', platform: 'Slack' },
-    { secret: 'DINGTALK_APP_SECRET', entries: config.dingtalkConversations.length, list: 'dingtalk.conversations', route: '/chat/dingtalk', platform: 'DingTalk' },
-  ];
+  const parsed = ChatEnvSchema.safeParse(env);
+  // One pair per platform of the registry: its first env var stands for its settings.
+  const pairs = PLATFORM_LIST.map((m) => ({
+    secret: Object.keys(m.chat.env.shape)[0] as string,
+    on: parsed.success && m.chat.settings(parsed.data as Record<string, unknown>) !== undefined,
+    entries: config.chatCallers[m.name]?.length ?? 0,
+    list: `${m.name}.${m.callers.list}`,
+    route: `/chat/${m.name}`,
+    platform: m.title,
+  }));
   for (const pair of pairs) {
-    const secretSet = Boolean(env[pair.secret]?.trim());
+    const secretSet = pair.on;
     if (secretSet && pair.entries === 0) {
       problems.push({ key: `${APP_CONFIG_ENV}.${pair.list}`, message: `lists nobody, but ${pair.secret} is set: every ${pair.platform} command is refused`, phase: 'per-request' });
     }
@@ -354,7 +363,12 @@ export function checkRamInputs(env: Env): EnvProblem[] {
 }
 
 /** Every variable some function's loader reads. */
-const FUNCTION_ENV_KEYS = new Set([...Object.keys(EnvSchema.shape), ...Object.keys(ChatEnvSchema.shape), ...Object.keys(SpotCheckEnvSchema.shape)]);
+const FUNCTION_ENV_KEYS = new Set([
+  ...Object.keys(EnvSchema.shape),
+  ...Object.keys(ChatEnvSchema.shape),
+  ...Object.keys(RedisEnvSchema.shape),
+  ...Object.keys(SpotCheckEnvSchema.shape),
+]);
 
 /**
  * Function settings the deployer set but s.yaml passes to no function: they only work locally.

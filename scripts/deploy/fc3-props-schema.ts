@@ -49,6 +49,19 @@ const TimerTriggerSchema = z.object({
   }),
 });
 
+/**
+ * The function's VPC, for a Redis (ApsaraDB for Redis / Tair) that is reachable only there. FC 3.0
+ * takes one VPC, up to 5 vSwitches in it and one security group (fc3 `schema.json` `vpcConfig`).
+ * The component also takes `auto`, which creates a new VPC: never the one the Redis lives in.
+ */
+const VpcConfigSchema = z
+  .object({
+    vpcId: z.string().regex(/^vpc-[a-z0-9]{8,32}$/, 'must be a VPC ID, vpc-…'),
+    vSwitchIds: z.array(z.string().regex(/^vsw-[a-z0-9]{8,32}$/, 'must be a vSwitch ID, vsw-…')).min(1, 'must name at least one vSwitch').max(5, 'takes at most 5 vSwitches'),
+    securityGroupId: z.string().regex(/^sg-[a-z0-9]{8,32}$/, 'must be a security group ID, sg-…'),
+  })
+  .strict();
+
 export const Fc3PropsSchema = z.object({
   region: z.string().regex(/^[a-z0-9-]+$/),
   functionName: z.string().regex(/^[A-Za-z_][A-Za-z0-9_-]{0,63}$/, 'must be 1-64 letters, digits, _ or -'),
@@ -74,6 +87,7 @@ export const Fc3PropsSchema = z.object({
     .loose()
     .optional(),
   triggers: z.array(z.discriminatedUnion('triggerType', [HttpTriggerSchema, TimerTriggerSchema])).min(1),
+  vpcConfig: VpcConfigSchema.optional(),
 });
 
 export type Fc3Props = z.infer<typeof Fc3PropsSchema>;

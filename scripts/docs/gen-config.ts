@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import type { z } from 'zod';
 import { ChatEnvSchema } from '../../shared/config/chat-config-schema';
 import { EnvSchema } from '../../shared/config/config-schema';
+import { RedisEnvSchema } from '../../shared/config/redis-config-schema';
 import { SpotCheckEnvSchema } from '../../shared/config/spot-check-config';
 import { RESOURCE_PLACEHOLDERS, type ResourcePlaceholder } from '../../shared/ram/api-calls';
 import { placeholderValues } from '../deploy/ram-policy';
@@ -52,8 +53,15 @@ export const ENV_SECTIONS: readonly EnvSection[] = [
   {
     title: 'HTTP function: chat',
     source: '`shared/config/chat-config-schema.ts` (`ChatEnvSchema`)',
-    intro: 'The Slack and DingTalk routes and the deferred reply read these. See [chat.md](chat.md).',
+    intro: 'The chat routes of every platform (Slack, DingTalk, Feishu/Lark, WeCom) and the deferred reply read these. See [chat.md](chat.md).',
     schema: ChatEnvSchema,
+  },
+  {
+    title: 'Both functions: shared state (Redis) and the verdict cache',
+    source: '`shared/config/redis-config-schema.ts` (`RedisEnvSchema`)',
+    intro:
+      'Both functions read these. Without `MQTRACE_REDIS_URL` every instance keeps its own limiter, idempotency memory and verdict cache; see [deploying.md](deploying.md#shared-state-redis) for the network setup and the bounds without Redis.',
+    schema: RedisEnvSchema,
   },
   {
     title: 'Spot-check function',
@@ -188,7 +196,7 @@ function renderAccepts(a: Accepts): string {
   }
   if (a.values) return `${a.values.length === 1 ? '' : 'one of '}${orList(a.values.map(code))}`;
   if (a.item) return `a comma-separated list; each item is ${renderAccepts(a.item)}`;
-  if (a.url) return a.url.protocol?.source === '^https?$' ? 'an http(s) URL' : 'a URL';
+  if (a.url) return a.url.protocol?.source === '^https?$' ? 'an http(s) URL' : a.url.protocol?.source === '^rediss?$' ? 'a redis:// or rediss:// URL' : 'a URL';
   const parts: string[] = [];
   if (a.patterns.length > 0) parts.push(`text matching ${a.patterns.map((p) => code(p.source)).join(' and ')}`);
   if (a.minLength !== undefined && a.maxLength !== undefined) parts.push(`${a.minLength} to ${a.maxLength} characters`);
@@ -292,7 +300,7 @@ environment at deploy time (\`\${env('NAME', 'default')}\`).
 - A bad value stops the function at start with \`CONFIG_INVALID\`. The error names the variable,
   never its value.
 - Secrets (the chat secrets, the AccessKey secret and STS token, the webhook URLs, their tokens and
-  the robot secret) are masked in every log line.
+  the robot secret, the Redis password) are masked in every log line.
 - The access document \`MQTRACE_CONFIG\` has its own schema and keys: see [access.md](access.md).
 `;
 

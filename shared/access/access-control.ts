@@ -1,15 +1,20 @@
-import type { AppConfig, Scope } from '../config/app-config-schema';
+import type { AppConfig, ChatCallerEntry, Scope } from '../config/app-config-schema';
+import type { Locale } from '../i18n/locale';
+import type { PlatformName } from '../platforms/registry';
 import { ForbiddenError } from '../errors';
 import { authenticateBearer } from './bearer';
 import { matchesAnyGlob } from './glob';
 
-/** Where a lookup came from. `timer` is the spot-check function. */
-export type Channel = 'http' | 'slack' | 'dingtalk' | 'timer';
+/**
+ * Where a lookup came from: the JSON API, a chat platform of the registry, `timer` (the spot-check
+ * function), or `cli` (the terminal command in direct mode).
+ */
+export type Channel = 'http' | 'timer' | 'cli' | PlatformName;
 
 /** Who asked, as the audit log and the deferred chat event carry it. Never a secret. */
 export interface CallerIdentity {
   channel: Channel;
-  /** Token name; `team/channel` for Slack; `corp/conversation` for DingTalk; `timer:<trigger>`. */
+  /** Token name; `org/conversation` on chat (Slack `team/channel`, DingTalk `corp/conversation`, …); `timer:<trigger>`; `cli:<user>`. */
   id: string;
 }
 
@@ -20,6 +25,15 @@ export interface Caller extends CallerIdentity {
   defaultInstance: string | undefined;
   /** Slack only: the channel's default reply visibility. */
   visibility?: 'ephemeral' | 'in_channel';
+  /** Chat only: the conversation's reply language, when its entry names one. */
+  locale?: Locale;
+}
+
+/** Who sends a chat request, in the access document's terms. */
+export interface ChatOrigin {
+  /** The orgs to try, in order (Slack: team, then enterprise; DingTalk: the sender's corp, then the robot's). */
+  orgIds: readonly string[];
+  conversationId: string | undefined;
 }
 
 /** What a lookup is about, once its instance is resolved. */
@@ -35,10 +49,11 @@ export interface LookupTarget {
 export interface AccessControl {
   /** Throws UnauthenticatedError unless the header carries a configured token. */
   authenticateHttp(authorization: string | undefined): Caller;
-  /** The Slack caller for a team (or enterprise) and channel, if the document lists one. */
-  slackCaller(request: { teamId: string; enterpriseId?: string | undefined; channelId: string }): Caller | undefined;
-  /** The DingTalk caller for a corp and conversation, if the document lists one. */
-  dingtalkCaller(request: { corpIds: readonly string[]; conversationId: string | undefined }): Caller | undefined;
+  /**
+   * The chat caller of a platform for an org and conversation, if the document lists one: an exact
+   * conversation entry wins over the org's `*` entry.
+   */
+  chatCaller(platform: PlatformName, origin: ChatOrigin): Caller | undefined;
   /** Finds a caller again from its identity, e.g. in the deferred half of a chat reply. */
   callerFor(identity: CallerIdentity): Caller | undefined;
   /** An alias or ID as given, else the caller's default, else the global one; undefined when none applies. */
@@ -49,6 +64,17 @@ export interface AccessControl {
   assertPermitted(caller: Caller, target: LookupTarget): void;
   /** The aliases whose instance the caller may look up, for help texts. */
   aliasesFor(caller: Caller): string[];
+  /**
+   * The instances a caller can pick without typing an ID: its default (its own, else the global
+   * one) and every alias whose instance its scope allows, for the web page and `GET /v1/scope`.
+   */
+  instanceChoices(caller: Caller): InstanceChoices;
+}
+
+/** A caller's default instance and the aliases it may use; each alias with the ID it stands for. */
+export interface InstanceChoices {
+  defaultInstance: string | undefined;
+  aliases: Array<{ alias: string; instanceId: string }>;
 }
 
 /** Creates the {@link AccessControl} for a parsed document. Build it once per instance. */
@@ -60,27 +86,22 @@ export function createAccessControl(config: AppConfig): AccessControl {
     scope: entry.scope,
     defaultInstance: entry.defaultInstance,
   });
-  const slackCaller: AccessControl['slackCaller'] = ({ teamId, enterpriseId, channelId }) => {
-    for (const team of [teamId, enterpriseId]) {
-      if (!team) continue;
-      // An exact channel entry wins over the team's "*" entry.
-      const entry =
-        config.slackChannels.find((c) => c.teamId === team && c.channelId === channelId) ??
-        config.slackChannels.find((c) => c.teamId === team && c.channelId === '*');
-      if (entry) return { ...caller('slack', `${team}/${channelId}`, entry), visibility: entry.visibility ?? 'ephemeral' };
-    }
-    return undefined;
-  };
-  const dingtalkCaller: AccessControl['dingtalkCaller'] = ({ corpIds, conversationId }) => {
+  const chatCaller: AccessControl['chatCaller'] = (platform, { orgIds, conversationId }) => {
     if (!conversationId) return undefined;
-    for (const corp of corpIds) {
-      const entry =
-        config.dingtalkConversations.find((c) => c.corpId === corp && c.conversationId === conversationId) ??
-        config.dingtalkConversations.find((c) => c.corpId === corp && c.conversationId === '*');
-      if (entry) return caller('dingtalk', `${corp}/${conversationId}`, entry);
+    const entries: readonly ChatCallerEntry[] = config.chatCallers[platform] ?? [];
+    for (const org of orgIds) {
+      if (!org) continue;
+      const entry = entries.find((c) => c.org === org && c.conversation === conversationId) ?? entries.find((c) => c.org === org && c.conversation === '*');
+      if (!entry) continue;
+      return {
+        ...caller(platform, `${org}/${conversationId}`, entry),
+        ...(platform === 'slack' ? { visibility: entry.visibility ?? 'ephemeral' } : {}),
+        ...(entry.locale ? { locale: entry.locale } : {}),
+      };
     }
     return undefined;
   };
+  const aliasesOf = (who: Caller) => Object.entries(config.aliases).filter(([, id]) => matchesAnyGlob(who.scope.instances, id));
   const permits = (who: Caller, target: LookupTarget) =>
     matchesAnyGlob(who.scope.instances, target.instanceId) && matchesAnyGlob(who.scope.topics, target.topic);
 
@@ -89,22 +110,15 @@ export function createAccessControl(config: AppConfig): AccessControl {
       const { entry } = authenticateBearer({ header: authorization, tokens });
       return caller('http', entry.name, entry);
     },
-    slackCaller,
-    dingtalkCaller,
+    chatCaller,
     callerFor(identity) {
-      const [left = '', right = ''] = splitOnce(identity.id);
-      switch (identity.channel) {
-        case 'http': {
-          const entry = config.httpTokens.find((t) => t.name === identity.id);
-          return entry ? caller('http', entry.name, entry) : undefined;
-        }
-        case 'slack':
-          return slackCaller({ teamId: left, channelId: right });
-        case 'dingtalk':
-          return dingtalkCaller({ corpIds: [left], conversationId: right });
-        case 'timer':
-          return undefined;
+      if (identity.channel === 'timer' || identity.channel === 'cli') return undefined;
+      if (identity.channel === 'http') {
+        const entry = config.httpTokens.find((t) => t.name === identity.id);
+        return entry ? caller('http', entry.name, entry) : undefined;
       }
+      const [org = '', conversation = ''] = splitOnce(identity.id);
+      return chatCaller(identity.channel, { orgIds: [org], conversationId: conversation });
     },
     resolveInstance(who, given) {
       if (given === undefined || given === '') return who.defaultInstance ?? config.defaultInstance;
@@ -115,9 +129,13 @@ export function createAccessControl(config: AppConfig): AccessControl {
       if (!permits(who, target)) throw new ForbiddenError();
     },
     aliasesFor(who) {
-      return Object.entries(config.aliases)
-        .filter(([, id]) => matchesAnyGlob(who.scope.instances, id))
-        .map(([alias]) => alias);
+      return aliasesOf(who).map(([alias]) => alias);
+    },
+    instanceChoices(who) {
+      return {
+        defaultInstance: who.defaultInstance ?? config.defaultInstance,
+        aliases: aliasesOf(who).map(([alias, instanceId]) => ({ alias, instanceId })),
+      };
     },
   };
 }

@@ -13,6 +13,8 @@ export type RefusalReason = 'unauthenticated' | 'unknown_caller' | 'out_of_scope
  */
 export interface AuditEntry {
   caller: CallerIdentity;
+  /** Absent for a lookup (`trace`); `find` and `journey` name their command. */
+  command?: 'find' | 'journey';
   instanceId?: string | undefined;
   topic?: string | undefined;
   msgId?: string | undefined;
@@ -20,6 +22,8 @@ export interface AuditEntry {
   verdict?: string;
   errorCode?: string;
   reason?: RefusalReason;
+  /** True when the answer came from the verdict cache, without an upstream call. */
+  cached?: boolean;
   upstreamRequestIds: string[];
 }
 

@@ -1,4 +1,5 @@
 import type { Deadline } from '../deadline';
+import type { Presenter } from '../i18n/translator';
 
 /** At most this many example msgIds per failing check, each with its re-check command. */
 export const MAX_EXAMPLES = 5;
@@ -60,8 +61,9 @@ export interface DeliveryReport {
 }
 
 /**
- * A place alerts go: a DingTalk custom robot, a Slack incoming webhook. Implementations render,
- * sign, post, and retry within the deadline. `deliver` never rejects: a failure is a report.
+ * A place alerts go: a DingTalk custom robot, a Slack incoming webhook, a Feishu custom bot, a
+ * WeCom group robot (each in its platform's folder). Implementations render, sign, post, and retry
+ * within the deadline. `deliver` never rejects: a failure is a report.
  */
 export interface AlertDestination {
   readonly name: string;
@@ -69,14 +71,26 @@ export interface AlertDestination {
 }
 
 /** A short headline shared by every format: what failed and what recovered. */
-export function alertHeadline(content: AlertContent): string {
+export function alertHeadline(content: AlertContent, p: Presenter): string {
   const parts: string[] = [];
   const failing = content.failing.filter((c) => c.status === 'FAILING').length;
   const errors = content.failing.length - failing;
-  if (failing > 0) parts.push(`${failing} spot check${failing === 1 ? '' : 's'} failing`);
-  if (errors > 0) parts.push(`${errors} could not run`);
-  if (content.recovered.length > 0) parts.push(`${content.recovered.length} recovered`);
-  return `mqtrace: ${parts.join(', ') || 'spot checks'}`;
+  if (failing > 0) parts.push(p.t('alert.failing', { n: failing }));
+  if (errors > 0) parts.push(p.t('alert.errors', { n: errors }));
+  if (content.recovered.length > 0) parts.push(p.t('alert.recovered', { n: content.recovered.length }));
+  return parts.length > 0 ? p.t('alert.headline', { parts: parts.join(p.locale === 'zh-CN' ? '，' : ', ') }) : p.t('alert.headlineEmpty');
+}
+
+/**
+ * What a failing check's one line says: its counts, or why it could not run. `escape` is the
+ * format's escaping and `code` how it marks an error code.
+ */
+export function failingCheckSummary(check: AlertFailingCheck, p: Presenter, escape: (text: string) => string = (t) => t, code: (text: string) => string = escape): string {
+  if (check.status === 'ERROR') {
+    const judged = check.checked > 0 ? ` ${p.rich(escape, 'alert.judged', { n: check.checked })}` : '';
+    return `${p.rich(escape, 'alert.couldNotRun', { code: { markup: code(check.errorCode ?? 'error') } })}${judged}`;
+  }
+  return `${p.rich(escape, 'alert.failedOf', { failed: check.failed, checked: check.checked, verdicts: formatVerdicts(check.verdicts) })}${check.partial ? p.rich(escape, 'alert.partial') : ''}`;
 }
 
 /** `CONSUMED 18, NOT_CONSUMED 2`: the non-zero verdict counts in a stable order. */

@@ -1,16 +1,26 @@
+import type { ChatAction } from '../chat/chat-answer';
+import { followUpsFor } from '../chat/command-registry';
+
 /**
- * The chat command that re-checks one message, in the chat grammar `trace <topic> <msgId> [instance]`
- * after the platform's invocation: the `/mqtrace` slash command on Slack, an @-mention of the
- * mqtrace robot on DingTalk (README, "Setting up the Slack app" / "… the DingTalk robot").
+ * The chat commands that follow up one failing message of an alert, from the chat command
+ * registry: the same actions a chat reply offers (buttons where the platform calls back, the
+ * paste-ready text elsewhere).
  */
-export const TRACE_COMMAND = 'trace';
+export function alertActions(target: { topic: string; msgId: string; instanceId: string }): ChatAction[] {
+  return followUpsFor(target, undefined);
+}
 
-export type ChatPlatform = 'slack' | 'dingtalk';
+/** The exact text to send to re-check `msgId` after the platform's invocation, e.g. `/mqtrace trace orders 0A00…01A4 MQ_INST_…`. */
+export function recheckCommand(invocation: string, target: { topic: string; msgId: string; instanceId: string }): string {
+  return followUpCommand('recheck', invocation, target);
+}
 
-/** How users invoke the chat bot on each platform, as its help text shows it. */
-export const CHAT_INVOCATIONS: Readonly<Record<ChatPlatform, string>> = { slack: '/mqtrace', dingtalk: '@mqtrace' };
+/** The exact text to see `msgId`'s whole journey (every attempt per group, the dead-lettering), e.g. `@mqtrace journey orders 0A00…01A4 MQ_INST_…`. */
+export function journeyCommand(invocation: string, target: { topic: string; msgId: string; instanceId: string }): string {
+  return followUpCommand('journey', invocation, target);
+}
 
-/** The exact text to send to re-check `msgId`, e.g. `/mqtrace trace orders 0A00…01A4 MQ_INST_…` on Slack. */
-export function recheckCommand(platform: ChatPlatform, target: { topic: string; msgId: string; instanceId: string }): string {
-  return `${CHAT_INVOCATIONS[platform]} ${TRACE_COMMAND} ${target.topic} ${target.msgId} ${target.instanceId}`;
+function followUpCommand(id: string, invocation: string, target: { topic: string; msgId: string; instanceId: string }): string {
+  const action = alertActions(target).find((a) => a.id === id);
+  return `${invocation} ${action?.command ?? ''}`.trim();
 }

@@ -7,7 +7,7 @@ import type { ChatAnswer } from './chat-answer';
  * The one refusal every chat channel sends: to an unknown team, corp or conversation and to an
  * out-of-scope lookup alike, so that it names nothing internal and hints at nothing.
  */
-export const CHAT_REFUSAL: ChatAnswer = { kind: 'denied', text: 'Sorry, mqtrace cannot answer this request here.' };
+export const CHAT_REFUSAL: ChatAnswer = { kind: 'denied' };
 
 /** Marks the request as refused on its log line and returns {@link CHAT_REFUSAL}; the audit entry is the caller's to write. */
 export function deniedAnswer(log: RequestLog, reason: RefusalReason): ChatAnswer {

@@ -1,18 +1,84 @@
-import type { MessageIdFacts, TraceReport } from '../trace/report-schema';
-import type { Verdict } from '../trace/verdict';
+import type { ErrorCode } from '../errors';
+import type { LooseMessage, MessageKey } from '../i18n/translator';
+import type { FindReport } from '../trace/find-schema';
+import type { JourneyReport } from '../trace/journey-schema';
+import type { TraceReport } from '../trace/report-schema';
 import type { HelpDoc } from './command-registry';
 
-/** An extra titled block under a report, e.g. diagnosis findings; renderers show them in order. */
-export interface ChatSection {
-  title: string;
-  lines: string[];
-  /** Marked entries after the lines (findings, skipped checks); what does not fit becomes "… and N more". */
-  items?: readonly ChatSectionItem[];
-  /** What the items are, for that line: singular and plural. */
-  itemNoun?: readonly [string, string];
+/**
+ * Everything a chat reply can say, as data: no platform, no language. Each platform has one
+ * renderer that handles every kind (an exhaustive switch), and `present.ts` turns the data into
+ * sentences of the caller's locale, so every platform carries the same content.
+ *
+ * A new command adds its own kind here (its neutral answer data); the compiler then points at every
+ * renderer that must show it.
+ */
+export type ChatAnswer =
+  | {
+      kind: 'report';
+      report: TraceReport;
+      /** Set when an unconsumed message was left unexplained for lack of time: the command to send for the why. */
+      explainLater?: string;
+      /** Follow-ups (buttons, or paste-ready commands where a platform cannot call back). */
+      actions?: readonly ChatAction[];
+    }
+  /** A find: the messages of a key or a time window, each with its verdict; each listed one offers its journey. */
+  | { kind: 'find'; report: FindReport }
+  /** A journey: the send, the store and every delivery attempt per group (`explore-view.ts` words it as a compact timeline). */
+  | { kind: 'journey'; report: JourneyReport; actions?: readonly ChatAction[] }
+  /** `because`: why the answer comes later, in the words of the hand-off (an error code, UPSTREAM_SLOW, EXPLAIN_BUDGET or TRACE_TASK). */
+  | { kind: 'pending'; target: ChatTarget; because?: string }
+  | { kind: 'help'; help: HelpDoc }
+  | { kind: 'usage'; problem: LooseMessage; help: HelpDoc }
+  | {
+      kind: 'failure';
+      code: ErrorCode;
+      /** mqtrace's own message, shown where the error table says so; never an upstream's. */
+      message?: string;
+      retryAfterSeconds?: number;
+      ref: ChatReference;
+      actions?: readonly ChatAction[];
+    }
+  | { kind: 'denied' };
+
+export type ChatAnswerKind = ChatAnswer['kind'];
+
+/** What a lookup is about, once the instance is resolved. */
+export interface ChatTarget {
+  instanceId: string;
+  topic: string;
+  msgId: string;
+}
+
+/** Where a failure can be followed up: our request id and, when there was one, the upstream's. */
+export interface ChatReference {
+  requestId: string;
+  upstreamCode?: string;
+  upstreamRequestId?: string;
+}
+
+/**
+ * A follow-up the reply offers: a button where the platform calls back, a command to paste where
+ * it cannot. `command` is the text after the invocation, exactly as a user would type it.
+ */
+export interface ChatAction {
+  id: string;
+  label: MessageKey;
+  command: string;
+  /** What the button is about when several share a label (a found message's ID), shown after the label. */
+  subject?: string;
 }
 
 export type ChatMarker = 'CRITICAL' | 'WARNING' | 'INFO' | 'SKIPPED';
+
+/** An extra titled block under a report (the diagnosis), already in the reader's language. */
+export interface ChatSection {
+  title: string;
+  lines: string[];
+  /** Marked entries after the lines (findings, skipped checks); what does not fit becomes `more(hidden)`. */
+  items?: readonly ChatSectionItem[];
+  more?: (hidden: number) => string;
+}
 
 /** One marked entry of a section: each platform renders the marker, a bold title, the detail and the evidence. */
 export interface ChatSectionItem {
@@ -21,18 +87,6 @@ export interface ChatSectionItem {
   detail?: string;
   /** Short facts such as "backlog 1,234 messages"; shown joined on one line. */
   evidence?: readonly string[];
-}
-
-export const MARKER_PRESENTATION: Record<ChatMarker, { slackEmoji: string; symbol: string }> = {
-  CRITICAL: { slackEmoji: ':red_circle:', symbol: '🔴' },
-  WARNING: { slackEmoji: ':large_orange_circle:', symbol: '🟠' },
-  INFO: { slackEmoji: ':large_blue_circle:', symbol: '🔵' },
-  SKIPPED: { slackEmoji: ':white_circle:', symbol: '⚪' },
-};
-
-/** "… and N more findings". */
-export function moreItemsText(hidden: number, noun: readonly [string, string] = ['item', 'items']): string {
-  return `… and ${hidden} more ${hidden === 1 ? noun[0] : noun[1]}`;
 }
 
 /**
@@ -57,87 +111,26 @@ export function fitEntries(
   return [...kept, options.more(entries.length - kept.length)];
 }
 
-/** What a lookup is about, once the instance is resolved. */
-export interface ChatTarget {
-  instanceId: string;
-  topic: string;
-  msgId: string;
-}
-
-/** Where a failure can be followed up: our request id and, when there was one, the upstream's. */
-export interface ChatReference {
-  requestId: string;
-  upstreamCode?: string;
-  upstreamRequestId?: string;
-}
-
-/**
- * Everything a chat reply can say, independent of the platform. Each platform has one renderer
- * that handles every kind, so Slack and DingTalk carry the same content.
- */
-export type ChatAnswer =
-  | { kind: 'report'; report: TraceReport; sections?: readonly ChatSection[] }
-  /** `because`: why the answer comes later, in the words of the hand-off (an error code, UPSTREAM_SLOW or EXPLAIN_BUDGET). */
-  | { kind: 'pending'; target: ChatTarget; because?: string }
-  | { kind: 'help'; help: HelpDoc }
-  | { kind: 'usage'; problem: string; help: HelpDoc }
-  | { kind: 'failure'; title: string; text: string; ref: ChatReference }
-  | { kind: 'denied'; text: string };
-
-export interface VerdictPresentation {
-  title: string;
-  /** Slack emoji shortcode. */
-  slackEmoji: string;
-  /** The same emoji as Unicode, for DingTalk. */
-  symbol: string;
-}
-
-export const VERDICT_PRESENTATION: Record<Verdict, VerdictPresentation> = {
-  CONSUMED: { title: 'Consumed', slackEmoji: ':white_check_mark:', symbol: '✅' },
-  PARTIALLY_CONSUMED: { title: 'Partially consumed', slackEmoji: ':large_yellow_circle:', symbol: '🟡' },
-  NOT_CONSUMED: { title: 'Not consumed yet', slackEmoji: ':red_circle:', symbol: '🔴' },
-  NO_SUBSCRIBERS: { title: 'No subscribers', slackEmoji: ':no_entry_sign:', symbol: '🚫' },
-  UNKNOWN: { title: 'Unknown', slackEmoji: ':grey_question:', symbol: '❓' },
-};
-
-/** What the message ID itself reveals, as plain sentences both renderers share. */
-export function messageIdLines(facts: MessageIdFacts | null): string[] {
-  if (!facts) return ['The message ID could not be decoded.'];
-  switch (facts.kind) {
-    case 'CLIENT_ID_4X':
-      return [
-        `${facts.description}.`,
-        `Producer ${facts.producerIp}, PID ${facts.producerPid}, sent about ${facts.approxSentAt} (${facts.assumption}).`,
-        ...(facts.ambiguous ? ['A client message ID can have the same bytes; this reading was picked because its port bytes fit a broker port.'] : []),
-      ];
-    case 'OFFSET_ID_4X':
-      return [`${facts.description}.`, `Broker ${facts.brokerHost}:${facts.brokerPort}, commit-log offset ${facts.commitLogOffset}.`];
-    case 'MESSAGE_ID_5X':
-      return [
-        `${facts.description}.`,
-        `Producer MAC ${facts.producerMac}, PID ${facts.producerPid}, sequence ${facts.sequence}, sent about ${facts.approxSentAt} (${facts.assumption}).`,
-      ];
-  }
-}
-
-/** Ids to quote in a support ticket. */
-export function referenceText(report: TraceReport): string {
-  return `Checked ${report.checkedAt} · request ${report.requestId} · upstream request ${report.upstreamRequestId}`;
-}
-
-/** "… and N more groups": the line that replaces groups cut to fit a platform's limits. */
-export function moreGroupsText(hidden: number): string {
-  return `… and ${hidden} more group${hidden === 1 ? '' : 's'}`;
-}
-
-/** Cuts `text` to at most `max` characters, ending in "…" when cut. */
+/** Cuts `text` to at most `max` characters (UTF-16 units, as Slack counts), ending in "…" when cut. */
 export function clipText(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`;
 }
 
-/** Why a deferred answer is on its way, as the "Looking up…" acknowledgement says it. */
-export function pendingReason(because: string | undefined): string {
-  if (because === 'EXPLAIN_BUDGET') return 'Working out why takes a few more API calls than a chat reply may wait for';
-  if (because === 'THROTTLED') return 'The broker API asked mqtrace to slow down';
-  return 'The broker API is answering slowly';
+/** Cuts `text` to at most `max` UTF-8 bytes without splitting a character, ending in "…" when cut. */
+export function clipBytes(text: string, max: number): string {
+  if (Buffer.byteLength(text, 'utf8') <= max) return text;
+  let out = '';
+  let used = 3;
+  for (const ch of text) {
+    const size = Buffer.byteLength(ch, 'utf8');
+    if (used + size > max) break;
+    out += ch;
+    used += size;
+  }
+  return `${out}…`;
+}
+
+/** UTF-8 size, as byte limits (DingTalk, WeCom, Feishu) count. */
+export function utf8Bytes(text: string): number {
+  return Buffer.byteLength(text, 'utf8');
 }

@@ -7,9 +7,10 @@ import type { RequestLog } from '../request-log';
 import type { ExplainDecision, ExplainPlan, LookupService } from '../trace/lookup-service';
 import type { TraceReport } from '../trace/report-schema';
 import { deniedAnswer } from './chat-access';
-import type { ChatAnswer, ChatSection, ChatTarget } from './chat-answer';
+import type { LooseMessage } from '../i18n/translator';
+import type { ChatAnswer, ChatTarget } from './chat-answer';
 import { chatFailure, isTransient } from './chat-error-table';
-import { diagnosisSections, explainLaterSection } from './diagnosis-sections';
+import { followUpsFor } from './command-registry';
 
 /** Where a chat lookup runs: inside the platform's ack window, or in the async invocation. */
 export type ChatPhase = 'inline' | 'deferred';
@@ -33,7 +34,7 @@ export interface ChatLookupInput {
  * or (only when the caller allows it) a hand-off to a deferred run with a larger budget.
  */
 export type LookupOutcome =
-  | { kind: 'usage'; problem: string }
+  | { kind: 'usage'; problem: LooseMessage }
   | { kind: 'answer'; answer: ChatAnswer; target: ChatTarget; report?: TraceReport; error?: AppError }
   /** `because`: an error code, UPSTREAM_SLOW or EXPLAIN_BUDGET; `fallback`: the reply to send if the hand-off fails. */
   | { kind: 'defer'; because: string; fallback: ChatAnswer; target: ChatTarget };
@@ -46,6 +47,8 @@ export interface ChatRunOptions {
   callTimeoutMs?: number;
   /** The user asked `why`; an unconsumed message is explained without it when time allows. */
   why?: boolean;
+  /** The user asked `--fresh`: ask the broker, not the verdict cache. */
+  fresh?: boolean;
   /** Default inline: explain only if it fits the budget. */
   phase?: ChatPhase;
 }
@@ -81,7 +84,7 @@ export function createChatLookup(deps: ChatLookupDeps): ChatLookup {
   // Per instance, like the rest of module state on FC: one request at a time, so no races.
   let deferUntil = 0;
   return {
-    async run(caller, input, { context, log, budgetMs, deferrable, callTimeoutMs, why = false, phase = 'inline' }) {
+    async run(caller, input, { context, log, budgetMs, deferrable, callTimeoutMs, why = false, fresh = false, phase = 'inline' }) {
       let target: ChatTarget;
       try {
         target = deps.lookups.resolve(caller, { instance: input.instance, topic: input.topic, msgId: input.msgId });
@@ -97,6 +100,7 @@ export function createChatLookup(deps: ChatLookupDeps): ChatLookup {
           log,
           deadline: createDeadline(budgetMs, deps.now),
           ...(callTimeoutMs ? { callTimeoutMs } : {}),
+          ...(fresh ? { fresh: true } : {}),
           explain: (report, plan) => {
             const decision = chatExplainDecision(report, plan, { why, phase, deferrable });
             if (phase === 'inline' && plan.estimateMs > plan.remainingMs && decision !== 'skip') {
@@ -118,17 +122,13 @@ export function createChatLookup(deps: ChatLookupDeps): ChatLookup {
         });
         if (outcome.kind === 'deferred') {
           const fallback: ChatAnswer = outcome.report
-            ? { kind: 'report', report: outcome.report }
+            ? { kind: 'report', report: outcome.report, actions: followUpsFor(target, outcome.report) }
             : chatFailure(outcome.error ?? new UpstreamTimeoutError('the broker answered slowly moments ago; the answer follows shortly'), log.requestId);
           return { kind: 'defer', because: outcome.because, fallback, target };
         }
         const { report } = outcome;
-        const sections: ChatSection[] = report.diagnosis
-          ? diagnosisSections(report.diagnosis)
-          : explainLater
-            ? [explainLaterSection(`trace ${target.topic} ${target.msgId}`)]
-            : [];
-        return { kind: 'answer', answer: { kind: 'report', report, ...(sections.length > 0 ? { sections } : {}) }, report, target };
+        const later = !report.diagnosis && explainLater ? { explainLater: `trace ${target.topic} ${target.msgId} why` } : {};
+        return { kind: 'answer', answer: { kind: 'report', report, ...later, actions: followUpsFor(target, report) }, report, target };
       } catch (thrown) {
         // Refusals are audited by the use case; the reply names nothing internal.
         if (thrown instanceof ForbiddenError) return { kind: 'answer', answer: deniedAnswer(log, 'out_of_scope'), target };
@@ -139,13 +139,9 @@ export function createChatLookup(deps: ChatLookupDeps): ChatLookup {
   };
 }
 
-/** The use case's input problems, as one chat sentence. */
-function usageProblem(error: InvalidInputError): string {
-  return error.issues
-    .map((issue) =>
-      issue.path === 'instanceId' && issue.message.startsWith('is required')
-        ? 'No default instance is configured: add an instance ID or alias after the message ID.'
-        : `${issue.message.charAt(0).toUpperCase()}${issue.message.slice(1)}`,
-    )
-    .join(' ');
+/** The use case's input problem (the first), as a catalogue message. */
+function usageProblem(error: InvalidInputError): LooseMessage {
+  const issue = error.issues[0];
+  if (!issue || (issue.path === 'instanceId' && issue.message.startsWith('is required'))) return { key: 'problem.noDefaultInstance' };
+  return { key: 'problem.input', params: { detail: { domain: `${issue.message.charAt(0).toUpperCase()}${issue.message.slice(1)}` } } };
 }

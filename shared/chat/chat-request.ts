@@ -14,10 +14,12 @@ export interface ChatRequest {
   log: RequestLog;
 }
 
-/** What a chat route answers the platform: a status and, unless empty, a JSON body. */
+/** What a chat route answers the platform: a status and, unless empty, a JSON or a text body. */
 export interface ChatResponse {
   status: number;
   json?: unknown;
+  /** A body that is not JSON, e.g. WeCom's echoed `echostr` or its encrypted XML reply. */
+  text?: { contentType: string; body: string };
 }
 
 /** The internal async event that finishes a deferred reply: the sealed envelope, its HMAC not yet checked. */

@@ -1,35 +1,37 @@
 import type { AccessControl } from '../access/access-control';
-import { ConfigError, toAppError, type AppError } from '../errors';
-import type { CredentialsProvider } from '../credentials';
-import { invocationBudgetMs, type FcContext } from '../fc-context';
 import type { ChatConfig } from '../config/chat-config-schema';
+import type { CredentialsProvider } from '../credentials';
+import { ConfigError, toAppError, type AppError } from '../errors';
+import { invocationBudgetMs, type FcContext } from '../fc-context';
+import type { Locale } from '../i18n/locale';
+import { createTimeFormatter, type TimeFormatter, type TimeZoneSetting } from '../i18n/time-zone';
+import { createPresenter, type Presenter } from '../i18n/translator';
+import type { IdempotencyStore } from '../idempotency';
 import { sealInternalEvent } from '../invoke/internal-event';
 import type { InvokerPort, InvokeTarget } from '../invoke/invoker-port';
+import type { HttpClient } from '../outbound/http-client';
+import type { ChatAdapter } from '../platforms/platform-port';
+import { platformNamed } from '../platforms/registry';
+import type { ChatExplore } from './chat-explore';
 import type { ChatLookup } from './chat-lookup';
-import { DINGTALK_MAX_SKEW_MS } from './dingtalk/verify-dingtalk';
-import { SLACK_MAX_SKEW_SECONDS } from './slack/verify-slack';
-import type { IdempotencyStore } from '../idempotency';
+import type { CommandServices } from './command-handlers';
 import type { DeferredChatJobInput } from './deferred-job';
-import type { DingTalkReplier } from './dingtalk/session-webhook';
-import type { SlackResponder } from './slack/slack-responder';
-
-/**
- * How long a platform request id is remembered. A replay outside the signature windows is refused
- * by the timestamp check, so remembering longer is pointless.
- */
-export const REPLAY_MEMORY_MS = Math.max(2 * SLACK_MAX_SKEW_SECONDS * 1000, 2 * DINGTALK_MAX_SKEW_MS);
 
 /** What the chat routes share; built once per instance by `createChatApi`. */
 export interface ChatRuntime {
   config: ChatConfig;
   lookup: ChatLookup;
+  /** The use cases command handlers run. */
+  services: CommandServices;
   now: () => number;
-  slackResponder: SlackResponder;
-  dingtalkReplier: DingTalkReplier;
-  /** Platform request ids (Slack trigger_id, DingTalk msgId) and deferred jobs already acted on. */
+  /** Platform delivery keys and deferred jobs already acted on. */
   idempotency: IdempotencyStore;
-  /** Who may ask (the MQTRACE_CONFIG document's Slack and DingTalk entries), and what. */
+  /** Who may ask (the MQTRACE_CONFIG document's chat entries), and what. */
   access: AccessControl;
+  /** The catalogue of a locale, with times in the configured zone. */
+  presenter(locale: Locale): Presenter;
+  /** The adapter of a platform whose route is on, loaded on first use; undefined when it is off. */
+  adapter(platform: string): Promise<ChatAdapter | undefined>;
   /** Budget for an inline lookup that started at `receivedAt`: what is left of the chat budget. */
   inlineBudgetMs(receivedAt: number, context: FcContext): number;
   /** Budget for a deferred lookup: the lookup deadline, leaving time to post the reply. */
@@ -45,27 +47,49 @@ export interface ChatRuntime {
 export interface ChatRuntimeParts {
   config: ChatConfig;
   lookup: ChatLookup;
+  explore: ChatExplore;
   now: () => number;
-  slackResponder: SlackResponder;
-  dingtalkReplier: DingTalkReplier;
+  http: HttpClient;
   idempotency: IdempotencyStore;
   invoker: InvokerPort;
   credentials: CredentialsProvider;
   access: AccessControl;
   lookupDeadlineMs: number;
+  timeZone: TimeZoneSetting;
 }
 
 /** Assembles the {@link ChatRuntime}. */
 export function createChatRuntime(parts: ChatRuntimeParts): ChatRuntime {
   const { config, now } = parts;
+  const time: TimeFormatter = createTimeFormatter(parts.timeZone);
+  const presenters = new Map<Locale, Presenter>();
+  const adapters = new Map<string, Promise<ChatAdapter>>();
   return {
     config,
     lookup: parts.lookup,
+    services: { lookup: parts.lookup, explore: parts.explore },
     now,
-    slackResponder: parts.slackResponder,
-    dingtalkReplier: parts.dingtalkReplier,
     idempotency: parts.idempotency,
     access: parts.access,
+    presenter(locale) {
+      let p = presenters.get(locale);
+      if (!p) presenters.set(locale, (p = createPresenter(locale, time)));
+      return p;
+    },
+    async adapter(platform) {
+      const enabled = config.platforms.get(platform);
+      const manifest = platformNamed(platform);
+      if (!enabled || !manifest) return undefined;
+      let loaded = adapters.get(platform);
+      if (!loaded) {
+        // Per platform, on its first request: the other platforms' code is never evaluated.
+        loaded = manifest.chat.load().then((create) =>
+          create(enabled.settings, { http: parts.http, now, replyTimeoutMs: config.replyTimeoutMs, extraReplyOrigins: config.extraReplyOrigins }),
+        );
+        adapters.set(platform, loaded);
+      }
+      return loaded;
+    },
     inlineBudgetMs: (receivedAt, context) =>
       Math.max(0, Math.min(config.inlineBudgetMs - (now() - receivedAt), invocationBudgetMs(context, parts.lookupDeadlineMs))),
     deferredBudgetMs: (context) =>

@@ -1,17 +1,13 @@
-import type { ChatPlatform } from './command-registry';
-
-/** The hosts each platform documents for replies (chat.md §1.3, §3.5). Only https, default port. */
-export const DOCUMENTED_REPLY_HOSTS: Readonly<Record<ChatPlatform, readonly string[]>> = {
-  slack: ['hooks.slack.com'],
-  dingtalk: ['oapi.dingtalk.com', 'api.dingtalk.com'],
-};
+import { platformNamed } from '../platforms/registry';
 
 /**
- * Whether the function may POST to a reply URL taken from a request. Slack's `response_url` and
- * DingTalk's `sessionWebhook` arrive in the (signed) request, but the function must still never post
- * to arbitrary hosts: only the documented ones, plus `extraOrigins` (local fakes on 127.0.0.1).
+ * Whether the function may POST to a reply URL of `platform`. Slack's `response_url` and
+ * DingTalk's `sessionWebhook` arrive in the (signed) request, and Feishu's and WeCom's API hosts
+ * come from configuration, but the function must still never post to arbitrary hosts: only the
+ * hosts the platform's manifest documents (https, default port), plus `extraOrigins` (local fakes
+ * on 127.0.0.1).
  */
-export function isAllowedReplyUrl(platform: ChatPlatform, url: string, extraOrigins: readonly string[]): boolean {
+export function isAllowedReplyUrl(platform: string, url: string, extraOrigins: readonly string[]): boolean {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -19,8 +15,7 @@ export function isAllowedReplyUrl(platform: ChatPlatform, url: string, extraOrig
     return false;
   }
   if (parsed.username || parsed.password) return false;
-  if (parsed.protocol === 'https:' && parsed.port === '' && DOCUMENTED_REPLY_HOSTS[platform].includes(parsed.hostname.toLowerCase())) {
-    return true;
-  }
+  const hosts = platformNamed(platform)?.chat.replyHosts ?? [];
+  if (parsed.protocol === 'https:' && parsed.port === '' && hosts.includes(parsed.hostname.toLowerCase())) return true;
   return extraOrigins.includes(parsed.origin);
 }

@@ -2,6 +2,9 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError, type FieldIssue } from '../errors';
+import { LOCALES, LocaleSchema, type Locale } from '../i18n/locale';
+import type { PlatformManifest } from '../platforms/platform-port';
+import { PLATFORM_LIST } from '../platforms/registry';
 import { fastInstanceId, InstanceIdSchema } from '../trace/query-schema';
 import {
   fastArray,
@@ -27,11 +30,6 @@ const INSTANCE_PATTERN = /^[A-Za-z0-9_*?-]+$/;
 const TOPIC_PATTERN = /^[%|A-Za-z0-9_*?-]+$/;
 const TOKEN_NAME = /^[\w.-]{1,64}$/;
 const SHA256_HEX = /^[0-9a-f]{64}$/;
-const SLACK_TEAM = /^[TE][A-Z0-9]{2,20}$/;
-const SLACK_CHANNEL = /^(?:[CGD][A-Z0-9]{2,20}|\*)$/;
-const SLACK_VISIBILITIES = ['ephemeral', 'in_channel'] as const;
-const DINGTALK_CORP = /^[\w$.-]{2,80}$/;
-const DINGTALK_CONVERSATION = /^(?:[\w$.+/=-]{2,200}|\*)$/;
 
 export const AliasNameSchema = lazySchema(() =>
   z.string().regex(ALIAS, 'must be a lower-case alias: a letter, then letters, digits, "-" or "_" (at most 32)'),
@@ -80,35 +78,32 @@ export const HttpTokenSchema = lazySchema(() =>
     .strict(),
 );
 
-export const SlackCallerSchema = lazySchema(() =>
-  z
-    .object({
-      teamId: z.string().regex(SLACK_TEAM, 'must be a Slack team or enterprise ID like T0123ABCD'),
-      channelId: z.string().regex(SLACK_CHANNEL, 'must be a Slack channel ID like C0123ABCD, or "*" for every channel of the team'),
-      scope: ScopeSchema,
-      defaultInstance: InstanceRefSchema.optional(),
-      visibility: z.enum(SLACK_VISIBILITIES, { error: 'must be ephemeral or in_channel' }).optional().describe('Default reply visibility; default ephemeral.'),
-    })
-    .strict(),
-);
+/** The fields every chat caller entry has, whatever its platform (built with the entry's schema). */
+const chatEntryCommon = () => ({
+  scope: ScopeSchema,
+  defaultInstance: InstanceRefSchema.optional(),
+  locale: LocaleSchema.optional().describe('The reply language in this conversation: zh-CN or en. Default: the platform\'s (en on Slack, zh-CN elsewhere).'),
+});
 
-export const DingTalkCallerSchema = lazySchema(() =>
-  z
-    .object({
-      corpId: z.string().regex(DINGTALK_CORP, 'must be a DingTalk corp ID like ding0123abcd'),
-      conversationId: z
-        .string()
-        .regex(DINGTALK_CONVERSATION, 'must be a DingTalk conversation ID like cidAbC…==, or "*" for every conversation of the corp'),
-      scope: ScopeSchema,
-      defaultInstance: InstanceRefSchema.optional(),
-    })
-    .strict(),
-);
+/** One chat caller entry of a platform: its own fields (org, conversation, …) and the common ones. */
+export function chatCallerEntrySchema(manifest: PlatformManifest) {
+  return z.object({ ...manifest.callers.fields, ...chatEntryCommon() }).strict();
+}
+
+/** The platform's section of the document, e.g. `slack: {channels: [...]}`. */
+function platformSection(manifest: PlatformManifest) {
+  return z
+    .object({ [manifest.callers.list]: z.array(chatCallerEntrySchema(manifest)) })
+    .strict()
+    .optional()
+    .describe(manifest.callers.describe);
+}
 
 /**
- * The one configuration document: who may ask (API tokens, Slack channels, DingTalk
- * conversations), what each may look up, instance aliases and the default instance. Everything is
- * denied unless a caller entry grants it. Secrets are not part of it: they stay in env vars.
+ * The one configuration document: who may ask (API tokens, and the conversations of each chat
+ * platform of the registry), what each may look up, instance aliases and the default instance.
+ * Everything is denied unless a caller entry grants it. Secrets are not part of it: they stay in
+ * env vars.
  */
 const buildAppConfigSchema = () =>
   z
@@ -117,8 +112,7 @@ const buildAppConfigSchema = () =>
       aliases: z.record(AliasNameSchema, InstanceIdSchema).optional().describe('Alias → instance ID, e.g. {"prod": "MQ_INST_…"}.'),
       defaultInstance: InstanceRefSchema.optional().describe('For callers without their own default; an alias or instance ID.'),
       http: z.object({ tokens: z.array(HttpTokenSchema) }).strict().optional(),
-      slack: z.object({ channels: z.array(SlackCallerSchema) }).strict().optional(),
-      dingtalk: z.object({ conversations: z.array(DingTalkCallerSchema) }).strict().optional(),
+      ...Object.fromEntries(PLATFORM_LIST.map((m) => [m.name, platformSection(m)])),
     })
     .strict();
 
@@ -127,20 +121,30 @@ export const AppConfigSchema = lazySchema(buildAppConfigSchema, (document) => fa
 export type AppConfigDocument = z.output<ReturnType<typeof buildAppConfigSchema>>;
 export type Scope = z.output<typeof ScopeSchema>;
 export type HttpToken = z.output<typeof HttpTokenSchema>;
-export type SlackCaller = z.output<typeof SlackCallerSchema>;
-export type DingTalkCaller = z.output<typeof DingTalkCallerSchema>;
+
+/** A chat caller entry, the same for every platform: its org, its conversation (or `*`) and what it may do. */
+export interface ChatCallerEntry {
+  org: string;
+  conversation: string;
+  scope: Scope;
+  /** An instance ID, resolved from an alias. */
+  defaultInstance?: string;
+  locale?: Locale;
+  /** Slack only: the channel's default reply visibility. */
+  visibility?: 'ephemeral' | 'in_channel';
+}
 
 /** The document with aliases resolved: every `defaultInstance` is an instance ID. */
 export interface AppConfig {
   aliases: Readonly<Record<string, string>>;
   defaultInstance: string | undefined;
   httpTokens: readonly HttpToken[];
-  slackChannels: readonly SlackCaller[];
-  dingtalkConversations: readonly DingTalkCaller[];
+  /** Per platform name of the registry, its caller entries. */
+  chatCallers: Readonly<Record<string, readonly ChatCallerEntry[]>>;
 }
 
 /** An empty document: no caller, so every lookup is refused. */
-export const EMPTY_APP_CONFIG: AppConfig = { aliases: {}, defaultInstance: undefined, httpTokens: [], slackChannels: [], dingtalkConversations: [] };
+export const EMPTY_APP_CONFIG: AppConfig = { aliases: {}, defaultInstance: undefined, httpTokens: [], chatCallers: {} };
 
 /**
  * Validates a parsed document and resolves its aliases. Throws {@link ConfigError} whose keys are
@@ -168,16 +172,26 @@ export function parseAppConfig(document: unknown): AppConfig {
   if (duplicates(tokens.map((t) => t.sha256)).length > 0) {
     issues.push({ path: `${APP_CONFIG_ENV}.http.tokens`, message: 'has two tokens with the same sha256' });
   }
+  const chatCallers: Record<string, ChatCallerEntry[]> = {};
+  for (const m of PLATFORM_LIST) {
+    const section = (doc as Record<string, unknown>)[m.name] as Record<string, Array<Record<string, unknown>>> | undefined;
+    chatCallers[m.name] = (section?.[m.callers.list] ?? []).map((entry, i) => {
+      const resolved = instance(entry.defaultInstance as string | undefined, `${m.name}.${m.callers.list}.${i}.defaultInstance`);
+      return {
+        org: entry[m.callers.org] as string,
+        conversation: entry[m.callers.conversation] as string,
+        scope: scope(entry.scope as Scope),
+        ...(resolved ? { defaultInstance: resolved } : {}),
+        ...(entry.locale ? { locale: entry.locale as Locale } : {}),
+        ...(entry.visibility ? { visibility: entry.visibility as 'ephemeral' | 'in_channel' } : {}),
+      };
+    });
+  }
   const config: AppConfig = {
     aliases,
     defaultInstance: instance(doc.defaultInstance, 'defaultInstance'),
     httpTokens: tokens.map((t, i) => withDefault({ ...t, scope: scope(t.scope) }, instance(t.defaultInstance, `http.tokens.${i}.defaultInstance`))),
-    slackChannels: (doc.slack?.channels ?? []).map((c, i) =>
-      withDefault({ ...c, scope: scope(c.scope) }, instance(c.defaultInstance, `slack.channels.${i}.defaultInstance`)),
-    ),
-    dingtalkConversations: (doc.dingtalk?.conversations ?? []).map((c, i) =>
-      withDefault({ ...c, scope: scope(c.scope) }, instance(c.defaultInstance, `dingtalk.conversations.${i}.defaultInstance`)),
-    ),
+    chatCallers,
   };
   if (issues.length > 0) throw new ConfigError(issues);
   return config;
@@ -229,9 +243,7 @@ function withDefault<T extends { defaultInstance?: string | undefined }>(entry: 
 const instanceRef = (value: unknown): FastField<string> => (typeof value === 'string' && value.length >= 1 && value.length <= 64 ? value : REJECT);
 const scopeKeys = new Set(['instances', 'topics']);
 const tokenKeys = new Set(['name', 'sha256', 'scope', 'defaultInstance']);
-const slackKeys = new Set(['teamId', 'channelId', 'scope', 'defaultInstance', 'visibility']);
-const dingTalkKeys = new Set(['corpId', 'conversationId', 'scope', 'defaultInstance']);
-const documentKeys = new Set(['$schema', 'aliases', 'defaultInstance', 'http', 'slack', 'dingtalk']);
+const COMMON_ENTRY_KEYS = ['scope', 'defaultInstance', 'locale'] as const;
 
 /** A strict object's fields, or REJECT when it is no object or has a key the schema does not. */
 function strictFields<T extends object>(value: unknown, keys: ReadonlySet<string>, fields: (record: Record<string, unknown>) => { value: T } | undefined): FastField<T> {
@@ -257,26 +269,32 @@ const httpToken = (value: unknown) =>
     }),
   );
 
-const slackCaller = (value: unknown) =>
-  strictFields<SlackCaller>(value, slackKeys, (c) =>
-    fastObject<SlackCaller>({
-      teamId: fastMatch(SLACK_TEAM)(c.teamId),
-      channelId: fastMatch(SLACK_CHANNEL)(c.channelId),
-      scope: scope(c.scope),
-      defaultInstance: fastOptional(c, 'defaultInstance', instanceRef),
-      visibility: fastOptional(c, 'visibility', (v) => (SLACK_VISIBILITIES.some((s) => s === v) ? (v as SlackCaller['visibility']) : REJECT)),
-    }),
-  );
+const locale = (value: unknown): FastField<Locale> => (LOCALES.some((l) => l === value) ? (value as Locale) : REJECT);
 
-const dingTalkCaller = (value: unknown) =>
-  strictFields<DingTalkCaller>(value, dingTalkKeys, (c) =>
-    fastObject<DingTalkCaller>({
-      corpId: fastMatch(DINGTALK_CORP)(c.corpId),
-      conversationId: fastMatch(DINGTALK_CONVERSATION)(c.conversationId),
-      scope: scope(c.scope),
-      defaultInstance: fastOptional(c, 'defaultInstance', instanceRef),
-    }),
-  );
+/**
+ * The fast path of {@link chatCallerEntrySchema}: the platform's `fastFields`, then the common
+ * fields, in the schema's key order. Undefined (zod decides) when the manifest's fast fields do not
+ * name exactly its schema fields.
+ */
+function chatEntryFastPath(manifest: PlatformManifest): ((value: unknown) => FastField<Record<string, unknown>>) | undefined {
+  const own = Object.keys(manifest.callers.fields);
+  const fast = manifest.callers.fastFields;
+  if (own.length !== Object.keys(fast).length || !own.every((key) => Object.hasOwn(fast, key))) return undefined;
+  const keys = new Set([...own, ...COMMON_ENTRY_KEYS]);
+  return (value) =>
+    strictFields<Record<string, unknown>>(value, keys, (entry) => {
+      const fields: Record<string, FastField<unknown>> = {};
+      for (const key of own) fields[key] = (fast[key] as (entry: Record<string, unknown>) => FastField<unknown>)(entry);
+      fields.scope = scope(entry.scope);
+      fields.defaultInstance = fastOptional(entry, 'defaultInstance', instanceRef);
+      fields.locale = fastOptional(entry, 'locale', locale);
+      return fastObject<Record<string, unknown>>(fields);
+    });
+}
+
+// Built on the first document, not at import: the manifests are read once.
+let platformFastPaths: Array<{ name: string; list: string; entry: ((value: unknown) => FastField<Record<string, unknown>>) | undefined }> | undefined;
+let documentKeys: ReadonlySet<string> | undefined;
 
 function aliasRecord(value: unknown): FastField<Record<string, string>> {
   if (!isPlainRecord(value)) return REJECT;
@@ -294,17 +312,21 @@ function aliasRecord(value: unknown): FastField<Record<string, string>> {
 
 /** The fast path ({@link FastPath}) of {@link AppConfigSchema}, for documents JSON.parse made. */
 export function fastAppConfigDocument(input: unknown): { value: AppConfigDocument } | undefined {
+  platformFastPaths ??= PLATFORM_LIST.map((m) => ({ name: m.name, list: m.callers.list, entry: chatEntryFastPath(m) }));
+  documentKeys ??= new Set(['$schema', 'aliases', 'defaultInstance', 'http', ...PLATFORM_LIST.map((m) => m.name)]);
   if (!isObjectRecord(input) || !hasOnlyKeys(input, documentKeys)) return undefined;
-  const section = <T>(key: string, list: string, item: (value: unknown) => FastField<T>) =>
-    fastOptional(input, key, (value) => (isObjectRecord(value) && hasOnlyKeys(value, new Set([list])) ? wrap(list, fastArray(value[list], item)) : REJECT));
-  return fastObject<AppConfigDocument>({
+  const section = <T>(key: string, list: string, item: ((value: unknown) => FastField<T>) | undefined) =>
+    fastOptional(input, key, (value) =>
+      item !== undefined && isObjectRecord(value) && hasOnlyKeys(value, new Set([list])) ? wrap(list, fastArray(value[list], item)) : REJECT,
+    );
+  const fields: Record<string, FastField<unknown>> = {
     $schema: fastOptional(input, '$schema', (v) => (typeof v === 'string' ? v : REJECT)),
     aliases: fastOptional(input, 'aliases', aliasRecord),
     defaultInstance: fastOptional(input, 'defaultInstance', instanceRef),
-    http: section('http', 'tokens', httpToken) as FastField<AppConfigDocument['http']>,
-    slack: section('slack', 'channels', slackCaller) as FastField<AppConfigDocument['slack']>,
-    dingtalk: section('dingtalk', 'conversations', dingTalkCaller) as FastField<AppConfigDocument['dingtalk']>,
-  });
+    http: section('http', 'tokens', httpToken),
+  };
+  for (const p of platformFastPaths) fields[p.name] = section(p.name, p.list, p.entry);
+  return fastObject<Record<string, unknown>>(fields) as { value: AppConfigDocument } | undefined;
 }
 
 function wrap<T>(key: string, items: FastField<T[]>): FastField<Record<string, T[]>> {

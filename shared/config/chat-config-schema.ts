@@ -1,27 +1,17 @@
 import { z } from 'zod';
 import { ConfigError, type FieldIssue } from '../errors';
 import { toFieldIssues } from '../validation';
-import { emptyAsUndefined, intFromEnv } from './env-values';
+import { PLATFORM_LIST } from '../platforms/registry';
+import { emptyAsUndefined, intFromEnv, secretFromEnv } from './env-values';
 
 
-const secret = (minLength: number) =>
-  z.preprocess(emptyAsUndefined, z.string().min(minLength, `must be at least ${minLength} characters`).optional());
 
 const ORIGIN = z.url({ protocol: /^https?$/, error: 'must be http(s) origins like http://127.0.0.1:9100' }).transform((u) => new URL(u).origin);
 
-/**
- * Every environment variable the chat routes read. `docs/configuration.md` is generated from this
- * schema and its descriptions (`npm run docs:config`); a test fails when the two drift.
- */
-export const ChatEnvSchema = z.object({
-  SLACK_SIGNING_SECRET: secret(8).describe(
-    "The Slack app's signing secret. It turns on `POST /chat/slack`; unset, that route answers 404. It needs `MQTRACE_INTERNAL_SECRET`. A secret.",
-  ),
-  DINGTALK_APP_SECRET: secret(8).describe(
-    "The DingTalk robot's AppSecret. It turns on `POST /chat/dingtalk`; unset, that route answers 404. It needs `MQTRACE_INTERNAL_SECRET`. A secret.",
-  ),
-  MQTRACE_INTERNAL_SECRET: secret(32).describe(
-    'Signs the internal async event of a deferred chat reply (HMAC-SHA256). Only the function knows it. Required when `SLACK_SIGNING_SECRET` or `DINGTALK_APP_SECRET` is set. Make one with `openssl rand -hex 32`. A secret.',
+/** The chat settings every platform shares. */
+export const ChatCommonEnvSchema = z.object({
+  MQTRACE_INTERNAL_SECRET: secretFromEnv(32).describe(
+    'Signs the internal async event of a deferred chat reply (HMAC-SHA256). Only the function knows it. Required when any chat platform is turned on. Make one with `openssl rand -hex 32`. A secret.',
   ),
   MQTRACE_CHAT_INLINE_BUDGET_MS: intFromEnv(1500, 200, 2500).describe(
     "How long a chat lookup may run inline, in milliseconds, counted from the handler's start. After that the reply is deferred to an async invocation. Slack wants its answer within 3 s.",
@@ -42,7 +32,7 @@ export const ChatEnvSchema = z.object({
         .pipe(z.array(ORIGIN)),
     )
     .describe(
-      "Origins that reply URLs may use besides Slack's and DingTalk's documented hosts, comma-separated. For the local fakes only.",
+      "Origins that reply URLs and platform APIs may use besides each platform's documented hosts, comma-separated. For the local fakes only.",
     ),
   MQTRACE_FC_ENDPOINT: z
     .preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional())
@@ -66,15 +56,29 @@ export const ChatEnvSchema = z.object({
     .describe('Region of the function to invoke for a deferred reply. FC sets it. Unset: taken from the FC context.'),
 });
 
-export type SlackVisibility = 'ephemeral' | 'in_channel';
+/**
+ * Every environment variable the chat routes read: each platform's (from its manifest in the
+ * registry), then the shared ones. `docs/configuration.md` is generated from this schema and its
+ * descriptions (`npm run docs:config`); a test fails when the two drift.
+ */
+export const ChatEnvSchema = z.object({
+  ...Object.assign({}, ...PLATFORM_LIST.map((m) => m.chat.env.shape)),
+  ...ChatCommonEnvSchema.shape,
+});
+
+/** One platform whose route is on: its name and its settings (secrets included). */
+export interface EnabledPlatform {
+  name: string;
+  settings: unknown;
+}
 
 /**
  * Resolved configuration of the chat routes. A platform whose secret is unset is `undefined`: its
  * route answers 404. Who may ask, and what, is in the MQTRACE_CONFIG document (`app-config-schema.ts`).
  */
 export interface ChatConfig {
-  slack: { signingSecret: string } | undefined;
-  dingtalk: { appSecret: string } | undefined;
+  /** The platforms whose settings are configured, by name; the others' routes answer 404. */
+  platforms: ReadonlyMap<string, EnabledPlatform>;
   /** Keys the HMAC of the internal async event; only the function knows it. */
   internalSecret: string | undefined;
   /** How long a chat lookup may run before the reply is deferred to an async invocation. */
@@ -97,7 +101,8 @@ export interface ChatConfig {
 
 /** The secret values in a chat config, for the logger's redaction list. */
 export function chatSecrets(config: ChatConfig): string[] {
-  return [config.slack?.signingSecret, config.dingtalk?.appSecret, config.internalSecret].filter((s): s is string => typeof s === 'string');
+  const platformSecrets = [...config.platforms.values()].flatMap((p) => PLATFORM_LIST.find((m) => m.name === p.name)?.chat.secrets(p.settings) ?? []);
+  return [...platformSecrets, config.internalSecret].filter((s): s is string => typeof s === 'string');
 }
 
 /**
@@ -107,17 +112,20 @@ export function chatSecrets(config: ChatConfig): string[] {
 export function loadChatConfig(env: Record<string, string | undefined>): ChatConfig {
   const result = ChatEnvSchema.safeParse(env);
   if (!result.success) throw new ConfigError(toFieldIssues(result.error));
-  const e = result.data;
-  const enabled = Boolean(e.SLACK_SIGNING_SECRET || e.DINGTALK_APP_SECRET);
-  const missing: FieldIssue[] = [];
+  const e = result.data as z.output<typeof ChatCommonEnvSchema> & Record<string, unknown>;
+  const missing: FieldIssue[] = PLATFORM_LIST.flatMap((m) => m.chat.problems?.(e) ?? []);
+  const platforms = new Map<string, EnabledPlatform>();
+  for (const m of PLATFORM_LIST) {
+    const settings = m.chat.settings(e);
+    if (settings !== undefined) platforms.set(m.name, { name: m.name, settings });
+  }
   // Without it a slow lookup could not be handed to the async invocation safely.
-  if (enabled && !e.MQTRACE_INTERNAL_SECRET) {
-    missing.push({ path: 'MQTRACE_INTERNAL_SECRET', message: 'is required when SLACK_SIGNING_SECRET or DINGTALK_APP_SECRET is set' });
+  if (platforms.size > 0 && !e.MQTRACE_INTERNAL_SECRET) {
+    missing.push({ path: 'MQTRACE_INTERNAL_SECRET', message: `is required when a chat platform is turned on (${[...platforms.keys()].join(', ')})` });
   }
   if (missing.length > 0) throw new ConfigError(missing);
   return {
-    slack: e.SLACK_SIGNING_SECRET ? { signingSecret: e.SLACK_SIGNING_SECRET } : undefined,
-    dingtalk: e.DINGTALK_APP_SECRET ? { appSecret: e.DINGTALK_APP_SECRET } : undefined,
+    platforms,
     internalSecret: e.MQTRACE_INTERNAL_SECRET,
     inlineBudgetMs: e.MQTRACE_CHAT_INLINE_BUDGET_MS,
     deferredCallTimeoutMs: e.MQTRACE_CHAT_DEFERRED_CALL_TIMEOUT_MS,

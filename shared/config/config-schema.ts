@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ConfigError } from '../errors';
 import { fastObject, lazySchema, REJECT, toFieldIssues, type FastField } from '../validation';
+import { parseTimeZone, TimeZoneEnvSchema, timeZoneForRegion, type TimeZoneSetting } from '../i18n/time-zone';
 import { emptyAsUndefined, fastDefaultedEnv, fastIntFromEnv, fastOptionalEnv, fastUrl, intFromEnv } from './env-values';
 
 
@@ -52,6 +53,11 @@ const buildEnvSchema = () => z.object({
   ).describe(
     "The producers' time zone, in minutes east of UTC (480 is UTC+8). mqtrace uses it to date the send time that a message ID holds.",
   ),
+  MQTRACE_TIME_ZONE: z
+    .preprocess(emptyAsUndefined, TimeZoneEnvSchema.optional())
+    .describe(
+      'Time zone of the times in chat replies and alerts: an IANA name (`Asia/Shanghai`) or an offset (`UTC+8`, `+05:30`, `UTC`). They show it with its offset, e.g. `2025-10-25 11:00:00 UTC+08:00`. Unset: from the region (`cn-*` and `cn-hongkong` give UTC+8; unknown regions UTC). JSON answers always use UTC.',
+    ),
   MQTRACE_LOG_LEVEL: z
     .preprocess(emptyAsUndefined, z.enum(['debug', 'info', 'warn', 'error']).optional().transform((v) => v ?? 'info'))
     .describe('The lowest level of log line that is written.'),
@@ -98,6 +104,7 @@ export function fastEnv(input: unknown): { value: Env } | undefined {
       const minutes = Number(text);
       return Number.isSafeInteger(minutes) && minutes >= -720 && minutes <= 840 ? minutes : REJECT;
     }),
+    MQTRACE_TIME_ZONE: fastOptionalEnv(env, 'MQTRACE_TIME_ZONE', (text) => parseTimeZone(text) ?? REJECT),
     MQTRACE_LOG_LEVEL: fastDefaultedEnv(env, 'MQTRACE_LOG_LEVEL', 'info' as const, (text) => (LOG_LEVELS.has(text) ? (text as Env['MQTRACE_LOG_LEVEL']) : REJECT)),
     ALIBABA_CLOUD_ACCESS_KEY_ID: fastOptionalEnv(env, 'ALIBABA_CLOUD_ACCESS_KEY_ID', anyText),
     ALIBABA_CLOUD_ACCESS_KEY_SECRET: fastOptionalEnv(env, 'ALIBABA_CLOUD_ACCESS_KEY_SECRET', anyText),
@@ -117,6 +124,8 @@ export interface HttpConfig {
   maxAttempts: number;
   traceRateLimit: number;
   producerUtcOffsetMinutes: number;
+  /** Where human-facing times are shown: MQTRACE_TIME_ZONE, else the region's zone. */
+  timeZone: TimeZoneSetting;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Credentials from the environment, for when the FC context carries none (local runs). */
   envCredentials: { accessKeyId: string; accessKeySecret: string; securityToken?: string } | undefined;
@@ -148,6 +157,7 @@ export function loadHttpConfig(env: Record<string, string | undefined>): HttpCon
     maxAttempts: e.MQTRACE_MAX_ATTEMPTS,
     traceRateLimit: e.MQTRACE_TRACE_RATE_LIMIT,
     producerUtcOffsetMinutes: e.MQTRACE_PRODUCER_UTC_OFFSET_MINUTES,
+    timeZone: e.MQTRACE_TIME_ZONE ?? timeZoneForRegion(region),
     logLevel: e.MQTRACE_LOG_LEVEL,
     envCredentials:
       e.ALIBABA_CLOUD_ACCESS_KEY_ID && e.ALIBABA_CLOUD_ACCESS_KEY_SECRET

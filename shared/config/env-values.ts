@@ -59,3 +59,14 @@ export function fastUrl(text: string, protocol: RegExp): FastField<string> {
   protocol.lastIndex = 0;
   return protocol.test(url.protocol.endsWith(':') ? url.protocol.slice(0, -1) : url.protocol) ? trimmed : REJECT;
 }
+
+/** A secret from the environment: unset or empty is undefined, set must be at least `minLength` characters. */
+export const secretFromEnv = (minLength: number) =>
+  z.preprocess(emptyAsUndefined, z.string().min(minLength, `must be at least ${minLength} characters`).optional());
+
+/** A webhook URL from the environment (a secret: its token is in it). */
+export const webhookUrlFromEnv = (what: string) =>
+  z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/, error: `must be the ${what} URL (https://…)` }).optional());
+
+/** An optional text value. */
+export const textFromEnv = (schema: z.ZodType<string>) => z.preprocess(emptyAsUndefined, schema.optional());

@@ -2,12 +2,13 @@ import { z } from 'zod';
 import { ConfigError, InvalidInputError, type FieldIssue } from '../errors';
 import { parseChecks, type SpotCheck } from '../spot-check/check-schema';
 import { toFieldIssues } from '../validation';
+import { LocaleSchema, type Locale } from '../i18n/locale';
+import { PLATFORM_LIST } from '../platforms/registry';
 import { emptyAsUndefined, intFromEnv } from './env-values';
 import { loadHttpConfig, type HttpConfig } from './config-schema';
+import { loadRedisConfig, type RedisConfig } from './redis-config-schema';
 
 
-const webhookUrl = (what: string) =>
-  z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/, error: `must be the ${what} URL (https://…)` }).optional());
 
 // OSS bucket naming rules: 3-63 lower-case letters, digits and hyphens, no leading or trailing hyphen.
 const BUCKET = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
@@ -18,7 +19,7 @@ const BUCKET = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
  * {@link loadHttpConfig}. `docs/configuration.md` is generated from both schemas and their
  * descriptions (`npm run docs:config`); a test fails when they drift.
  */
-export const SpotCheckEnvSchema = z.object({
+const SpotCheckOwnEnvSchema = z.object({
   MQTRACE_SPOT_CHECKS: z
     .preprocess(emptyAsUndefined, z.string().optional())
     .describe(
@@ -34,17 +35,9 @@ export const SpotCheckEnvSchema = z.object({
     "Minutes before a check that is still failing alerts the same destination again. A check whose failure count grew alerts at once. It needs a state store.",
   ),
   MQTRACE_ALERT_TIMEOUT_MS: intFromEnv(3000, 100, 60_000).describe('Timeout of one webhook post, in milliseconds.'),
-  MQTRACE_DINGTALK_ROBOT_URL: webhookUrl('DingTalk custom robot webhook').describe(
-    "The DingTalk custom robot's webhook, `https://oapi.dingtalk.com/robot/send?access_token=…`. Unset: no DingTalk alerts. A secret: it is masked in every log line.",
-  ),
-  MQTRACE_DINGTALK_ROBOT_SECRET: z
-    .preprocess(emptyAsUndefined, z.string().min(8, 'is too short for a robot secret (SEC…)').optional())
-    .describe(
-      "The robot's signing secret (加签, `SEC…`). Unset: alerts are not signed. It needs `MQTRACE_DINGTALK_ROBOT_URL`. A secret.",
-    ),
-  MQTRACE_SLACK_WEBHOOK_URL: webhookUrl('Slack incoming webhook').describe(
-    'The Slack incoming webhook, `https://hooks.slack.com/services/…`. Unset: no Slack alerts. A secret: it is masked in every log line.',
-  ),
+  MQTRACE_ALERT_LOCALE: z
+    .preprocess(emptyAsUndefined, LocaleSchema.optional())
+    .describe("Language of every alert: `zh-CN` or `en`. Unset: each platform's default (English on Slack, Chinese on DingTalk, Feishu/Lark and WeCom)."),
   MQTRACE_STATE_OSS_BUCKET: z
     .preprocess(emptyAsUndefined, z.string().regex(BUCKET, 'must be an OSS bucket name').optional())
     .describe(
@@ -70,11 +63,32 @@ export const SpotCheckEnvSchema = z.object({
   MQTRACE_STATE_FILE: z
     .preprocess(emptyAsUndefined, z.string().optional())
     .describe('Path of a local file that holds the state instead of OSS (local runs). Set this or `MQTRACE_STATE_OSS_BUCKET`, not both.'),
+  MQTRACE_STATE_REDIS: z
+    .preprocess(emptyAsUndefined, z.enum(['true', 'false'], { error: 'must be "true" or "false"' }).optional().transform((v) => v === 'true'))
+    .describe(
+      'true: keep the state in the Redis of `MQTRACE_REDIS_URL` (one key, `<prefix>spot-check:state`) instead of OSS or a file. Set one state store only.',
+    ),
 });
+
+/**
+ * The spot-check function's own environment variables: each platform's alert sender (from its
+ * manifest in the registry), then the run's. The broker ones are shared with the HTTP function.
+ */
+export const SpotCheckEnvSchema = z.object({
+  ...Object.assign({}, ...PLATFORM_LIST.flatMap((m) => (m.alerts ? [m.alerts.env.shape] : []))),
+  ...SpotCheckOwnEnvSchema.shape,
+});
+
+/** One alert destination that is configured: its platform and its settings (secrets included). */
+export interface AlertPlatformConfig {
+  platform: string;
+  settings: unknown;
+}
 
 export type SpotCheckStateConfig =
   | { kind: 'oss'; bucket: string; object: string; region: string; endpoint?: string }
   | { kind: 'file'; path: string }
+  | { kind: 'redis' }
   | { kind: 'none' };
 
 /** Resolved configuration of the spot-check function. */
@@ -86,9 +100,13 @@ export interface SpotCheckConfig {
   reserveMs: number;
   quietPeriodMs: number;
   alertTimeoutMs: number;
-  dingtalk: { webhookUrl: string; secret?: string } | undefined;
-  slack: { webhookUrl: string } | undefined;
+  /** The alert destinations that are configured, in registry order. */
+  alerts: AlertPlatformConfig[];
+  /** MQTRACE_ALERT_LOCALE; undefined: each platform's default. */
+  alertLocale: Locale | undefined;
   state: SpotCheckStateConfig;
+  /** The fleet's shared state: Redis, the verdict cache. */
+  shared: RedisConfig;
   /** Values that must never reach a log line: webhook URLs (their tokens) and the robot secret. */
   secrets: string[];
 }
@@ -101,13 +119,23 @@ export function loadSpotCheckConfig(env: Record<string, string | undefined>): Sp
   const ons = loadHttpConfig(env);
   const result = SpotCheckEnvSchema.safeParse(env);
   if (!result.success) throw new ConfigError(toFieldIssues(result.error));
-  const e = result.data;
+  const e = result.data as z.output<typeof SpotCheckOwnEnvSchema> & Record<string, unknown>;
+  const shared = loadRedisConfig(env);
   if (e.MQTRACE_STATE_OSS_BUCKET && e.MQTRACE_STATE_FILE) {
     throw new ConfigError([{ path: 'MQTRACE_STATE_OSS_BUCKET/MQTRACE_STATE_FILE', message: 'set one state store, not both' }]);
   }
-  if (e.MQTRACE_DINGTALK_ROBOT_SECRET && !e.MQTRACE_DINGTALK_ROBOT_URL) {
-    throw new ConfigError([{ path: 'MQTRACE_DINGTALK_ROBOT_SECRET', message: 'is set but MQTRACE_DINGTALK_ROBOT_URL is not' }]);
+  if (e.MQTRACE_STATE_REDIS && (e.MQTRACE_STATE_OSS_BUCKET || e.MQTRACE_STATE_FILE)) {
+    throw new ConfigError([{ path: 'MQTRACE_STATE_REDIS', message: 'asks for the Redis state, but MQTRACE_STATE_OSS_BUCKET or MQTRACE_STATE_FILE is set too: set one state store' }]);
   }
+  if (e.MQTRACE_STATE_REDIS && !shared.redis) {
+    throw new ConfigError([{ path: 'MQTRACE_STATE_REDIS', message: 'asks for the Redis state, but MQTRACE_REDIS_URL is not set' }]);
+  }
+  const problems = PLATFORM_LIST.flatMap((m) => m.alerts?.problems?.(e) ?? []);
+  if (problems.length > 0) throw new ConfigError(problems);
+  const alerts: AlertPlatformConfig[] = PLATFORM_LIST.flatMap((m) => {
+    const settings = m.alerts?.settings(e);
+    return settings === undefined ? [] : [{ platform: m.name, settings }];
+  });
   const state: SpotCheckStateConfig = e.MQTRACE_STATE_OSS_BUCKET
     ? {
         kind: 'oss',
@@ -118,7 +146,9 @@ export function loadSpotCheckConfig(env: Record<string, string | undefined>): Sp
       }
     : e.MQTRACE_STATE_FILE
       ? { kind: 'file', path: e.MQTRACE_STATE_FILE }
-      : { kind: 'none' };
+      : e.MQTRACE_STATE_REDIS
+        ? { kind: 'redis' }
+        : { kind: 'none' };
   return {
     ons,
     checks: parseConfiguredChecks(e.MQTRACE_SPOT_CHECKS),
@@ -126,19 +156,14 @@ export function loadSpotCheckConfig(env: Record<string, string | undefined>): Sp
     reserveMs: e.MQTRACE_SPOT_CHECK_RESERVE_MS,
     quietPeriodMs: e.MQTRACE_ALERT_QUIET_MINUTES * 60_000,
     alertTimeoutMs: e.MQTRACE_ALERT_TIMEOUT_MS,
-    dingtalk: e.MQTRACE_DINGTALK_ROBOT_URL
-      ? { webhookUrl: e.MQTRACE_DINGTALK_ROBOT_URL, ...(e.MQTRACE_DINGTALK_ROBOT_SECRET ? { secret: e.MQTRACE_DINGTALK_ROBOT_SECRET } : {}) }
-      : undefined,
-    slack: e.MQTRACE_SLACK_WEBHOOK_URL ? { webhookUrl: e.MQTRACE_SLACK_WEBHOOK_URL } : undefined,
+    alerts,
+    alertLocale: e.MQTRACE_ALERT_LOCALE,
     state,
+    shared,
     secrets: [
-      e.MQTRACE_DINGTALK_ROBOT_URL,
-      e.MQTRACE_DINGTALK_ROBOT_SECRET,
-      e.MQTRACE_SLACK_WEBHOOK_URL,
-      // The parts that authenticate, in case a URL shows up re-encoded: DingTalk's token, Slack's path.
-      e.MQTRACE_DINGTALK_ROBOT_URL ? (new URL(e.MQTRACE_DINGTALK_ROBOT_URL).searchParams.get('access_token') ?? undefined) : undefined,
-      e.MQTRACE_SLACK_WEBHOOK_URL ? new URL(e.MQTRACE_SLACK_WEBHOOK_URL).pathname : undefined,
-    ].filter((s): s is string => typeof s === 'string' && s.length > 1),
+      ...shared.secrets,
+      ...alerts.flatMap((a) => PLATFORM_LIST.find((m) => m.name === a.platform)?.alerts?.secrets(a.settings) ?? []),
+    ].filter((s) => s.length > 1),
   };
 }
 

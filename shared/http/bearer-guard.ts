@@ -1,10 +1,20 @@
-import { toAppError } from '../errors';
-import type { AccessControl } from '../access/access-control';
+import { toAppError, UnauthenticatedError } from '../errors';
+import type { AccessControl, Caller } from '../access/access-control';
 import type { HttpEvent } from './http-boundary';
 
-/** Paths that answer without a bearer token: the health check, and the chat routes (they verify platform signatures). */
+/**
+ * Paths that answer without a bearer token: the health check, the chat routes (they verify
+ * platform signatures), and the web page's static files (the page asks for a token and sends it
+ * with each API call it makes).
+ */
 export function isPublicPath(path: string): boolean {
-  return path === '/healthz' || path.startsWith('/chat/');
+  return path === '/healthz' || path === '/' || path.startsWith('/chat/') || path.startsWith('/assets/');
+}
+
+/** The caller the route guard authenticated. A route wired without the guard must not answer. */
+export function authenticatedCaller(event: HttpEvent): Caller {
+  if (!event.scope.caller) throw new UnauthenticatedError('no authenticated caller');
+  return event.scope.caller;
 }
 
 /**

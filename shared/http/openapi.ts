@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ErrorCode } from '../errors';
 import { MAX_BATCH, MAX_WAIT_SECONDS, TraceQueryInputSchema, TraceRequestInputSchema } from '../trace/query-schema';
 import {
+  CachedSchema,
   CaveatSchema,
   DiagnosisSchema,
   FindingSchema,
@@ -12,7 +13,11 @@ import {
   TraceReportSchema,
   WaitSchema,
 } from '../trace/report-schema';
+import { DEFAULT_FIND_LIMIT, FindReportSchema, FoundMessageReportSchema, MAX_FIND_LIMIT } from '../trace/find-schema';
+import { MAX_WINDOW_MS } from '../trace/find-query';
+import { JourneyAttemptSchema, JourneyGroupSchema, JourneyReportSchema } from '../trace/journey-schema';
 import { HTTP_STATUS_BY_CODE } from './error-table';
+import { ScopeViewSchema } from './scope-schema';
 
 const ErrorBodySchema = z
   .object({
@@ -45,7 +50,8 @@ const BatchResponseSchema = z
 export function buildOpenApiDocument(version: string): Record<string, unknown> {
   const registry = z.registry<{ id: string }>();
   const documented: z.ZodType[] = [TraceQueryInputSchema, TraceReportSchema, GroupReportSchema, MessageIdFactsSchema, CaveatSchema, ErrorBodySchema, BatchRequestSchema, BatchResponseSchema,
-    TraceRequestInputSchema, DiagnosisSchema, FindingSchema, SkippedCheckSchema, MessageFactsSchema, WaitSchema];
+    TraceRequestInputSchema, DiagnosisSchema, FindingSchema, SkippedCheckSchema, MessageFactsSchema, WaitSchema,
+    FindReportSchema, FoundMessageReportSchema, JourneyReportSchema, JourneyGroupSchema, JourneyAttemptSchema, ScopeViewSchema, CachedSchema];
   for (const schema of documented) {
     const id = schema.meta()?.id;
     if (typeof id === 'string') registry.add(schema, { id });
@@ -94,6 +100,7 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
               ...queryParam('waitSeconds', false, 'Poll until CONSUMED or this many seconds pass, capped by the function timeout minus the lookup deadline (report.wait)'),
               schema: { type: 'string', pattern: '^[0-9]+$', description: `1 to ${MAX_WAIT_SECONDS}` },
             },
+            { ...queryParam('fresh', false, 'true: ask the broker even when a cached CONSUMED answer is at hand (see report.cached)'), schema: { type: 'string', enum: ['true', 'false'] } },
           ],
           responses: { '200': report, ...errors },
         },
@@ -112,10 +119,53 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
           },
         },
       },
+      '/v1/messages': {
+        get: {
+          summary: 'Find messages by key, or sample a time window, each with its verdict',
+          description: `By key: every message with the key, newest first, up to limit. By window: counts per verdict of a sample of the window (at most ${MAX_WINDOW_MS / 3_600_000} h wide, not in the future), then the sampled messages that are not CONSUMED. "more" and "truncated" say what was left out and how to narrow the search.`,
+          parameters: [
+            queryParam('instanceId', false, "MQ_INST_…, rmq-… or an alias (defaults to the caller's default instance)"),
+            queryParam('topic', true, 'The topic'),
+            queryParam('key', false, 'A message key (not with from/to)'),
+            queryParam('from', false, 'Window start, ISO 8601 (no zone means UTC); with to'),
+            queryParam('to', false, 'Window end, ISO 8601; with from'),
+            queryParam('tag', false, 'Window only: just the messages with this tag'),
+            { ...queryParam('limit', false, `How many messages to examine: 1 to ${MAX_FIND_LIMIT}, default ${DEFAULT_FIND_LIMIT}`), schema: { type: 'string', pattern: '^[0-9]+$' } },
+          ],
+          responses: { '200': { description: 'What was found', content: { 'application/json': { schema: ref('FindReport') } } }, ...errors },
+        },
+      },
+      '/v1/journey': {
+        get: {
+          summary: "One message's whole journey: the send, the store, every delivery attempt per group, the dead-lettering, with its verdict",
+          parameters: [
+            queryParam('instanceId', false, "MQ_INST_…, rmq-… or an alias (defaults to the caller's default instance)"),
+            queryParam('topic', true, 'The topic the message was sent to'),
+            queryParam('msgId', true, 'The message ID'),
+          ],
+          responses: { '200': { description: 'The journey', content: { 'application/json': { schema: ref('JourneyReport') } } }, ...errors },
+          },
+        },
+      '/v1/scope': {
+        get: {
+          summary: "What this token may look up: its default instance, its aliases and its scope's patterns",
+          responses: {
+            '200': { description: 'The caller and its instance choices', content: { 'application/json': { schema: ref('ScopeView') } } },
+            '401': errors['401'],
+          },
+        },
+      },
+      '/': {
+        get: {
+          summary: 'The web lookup page (HTML; its script and style are under /assets/). It asks for a token and calls this API with it.',
+          security: [],
+          responses: { '200': { description: 'The page', content: { 'text/html': {} } } },
+        },
+      },
       '/healthz': { get: { summary: 'Liveness', security: [], responses: { '200': { description: 'ok' } } } },
       '/openapi.json': { get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' } } } },
     },
-    // Every route but /healthz needs a token from MQTRACE_CONFIG (shared/access/http-guard.ts).
+    // Every route but /healthz and the page's files needs a token from MQTRACE_CONFIG (shared/http/bearer-guard.ts).
     security: [{ bearer: [] }],
     components: { schemas: rewriteRefs(schemas), securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
   };

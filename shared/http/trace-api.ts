@@ -1,7 +1,6 @@
-import type { Caller } from '../access/access-control';
 import type { CredentialsProvider } from '../credentials';
 import { createDeadline } from '../deadline';
-import { InvalidInputError, UnauthenticatedError, UnsupportedMediaTypeError, toAppError, type AppError } from '../errors';
+import { InvalidInputError, UnsupportedMediaTypeError, toAppError, type AppError } from '../errors';
 import { invocationBudgetMs, type FcContext } from '../fc-context';
 import { answeredReport, type LookupService } from '../trace/lookup-service';
 import {
@@ -13,6 +12,7 @@ import {
   type TraceRequestInput,
 } from '../trace/query-schema';
 import { lazySchema, parseInput } from '../validation';
+import { authenticatedCaller } from './bearer-guard';
 import { errorBody } from './error-table';
 import type { HttpEvent } from './http-boundary';
 import { jsonResponse, type FcHttpResponse } from './http-response';
@@ -41,7 +41,7 @@ const StrictBatchInputSchema = lazySchema(() => BatchInputSchema.strict());
 /** Creates the JSON trace API: parse, call the lookup use case, render. */
 export function createTraceApi(deps: TraceApiDeps): TraceApi {
   const single = async (event: HttpEvent, context: FcContext, input: TraceRequestInput) => {
-    const caller = callerOf(event);
+    const caller = authenticatedCaller(event);
     const waitMs = (input.waitSeconds ?? 0) * 1000;
     // A wait gets its seconds on top of the lookup deadline, which stays reserved for the last
     // poll and the explain; the function timeout caps the whole.
@@ -56,6 +56,7 @@ export function createTraceApi(deps: TraceApiDeps): TraceApi {
         deadline: createDeadline(budgetMs, deps.now),
         ...(waitMs > 0 ? { waitWindowMs: windowMs } : {}),
         explain: input.explain ?? false,
+        ...(input.fresh ? { fresh: true } : {}),
       },
     );
     let report = answeredReport(outcome);
@@ -65,6 +66,7 @@ export function createTraceApi(deps: TraceApiDeps): TraceApi {
       topic: report.topic,
       msgId: report.msgId,
       verdict: report.verdict,
+      ...(report.cached ? { cachedAgeMs: report.cached.ageMs } : {}),
       ...(report.wait
         ? { waitOutcome: report.wait.outcome, waitPolls: report.wait.polls, waitedMs: report.wait.waitedMs, ...(report.wait.cappedFrom ? { waitCappedFrom: report.wait.cappedFrom } : {}) }
         : {}),
@@ -73,7 +75,7 @@ export function createTraceApi(deps: TraceApiDeps): TraceApi {
   };
 
   const batch = async (event: HttpEvent, context: FcContext, lookups: unknown[]) => {
-    const caller = callerOf(event);
+    const caller = authenticatedCaller(event);
     const deadline = createDeadline(invocationBudgetMs(context, deps.lookupDeadlineMs), deps.now);
     let credentials: ReturnType<CredentialsProvider> | AppError;
     try {
@@ -124,7 +126,7 @@ function itemError(error: AppError, index: number): AppError {
   return new InvalidInputError(error.issues.map((i) => ({ ...i, path: i.path ? `lookups.${index}.${i.path}` : `lookups.${index}` })));
 }
 
-const SINGLE_ONLY_OPTIONS = ['explain', 'waitSeconds'] as const;
+const SINGLE_ONLY_OPTIONS = ['explain', 'waitSeconds', 'fresh'] as const;
 
 /** A batch item with a single lookup's option gets a message that says so, not "Unrecognized key". */
 function rejectOptions(item: unknown, index: number): unknown {
@@ -132,14 +134,8 @@ function rejectOptions(item: unknown, index: number): unknown {
   const given = SINGLE_ONLY_OPTIONS.filter((option) => Object.hasOwn(item, option));
   if (given.length === 0) return item;
   throw new InvalidInputError(
-    given.map((option) => ({ path: `lookups.${index}.${option}`, message: 'batch items take no options; send explain or waitSeconds with a single lookup' })),
+    given.map((option) => ({ path: `lookups.${index}.${option}`, message: 'batch items take no options; send explain, waitSeconds or fresh with a single lookup' })),
   );
-}
-
-function callerOf(event: HttpEvent): Caller {
-  // The route guard sets it; a route wired without the guard must not run a lookup.
-  if (!event.scope.caller) throw new UnauthenticatedError('no authenticated caller');
-  return event.scope.caller;
 }
 
 /** The body of a POST: JSON only, as the README says; no Content-Type is a 415 too. */

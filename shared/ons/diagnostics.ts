@@ -15,10 +15,10 @@ export const CONSUMER_OFFLINE_CODES: ReadonlySet<string> = new Set(['BIZ_CONSUME
 export const NOT_IN_DLQ_CODES: ReadonlySet<string> = new Set(['BIZ_NO_MESSAGE']);
 
 // The gateway hands numbers through; some ONS fields are documented as strings ("true", "12").
-const num = lazySchema(() => z.union([z.number(), z.string().regex(/^-?\d+(?:\.\d+)?$/).transform(Number)]));
+export const num = lazySchema(() => z.union([z.number(), z.string().regex(/^-?\d+(?:\.\d+)?$/).transform(Number)]));
 const bool = lazySchema(() => z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]));
 /** Wrapper lists (`{ItemType: [...]}`) may be absent, or hold no array when empty. */
-const wrapped = <T extends z.ZodType>(key: string, item: T) =>
+export const wrapped = <T extends z.ZodType>(key: string, item: T) =>
   z
     .object({ [key]: z.array(item).optional() })
     .optional()

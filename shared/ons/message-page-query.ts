@@ -84,13 +84,18 @@ export function createMessagePagePort(caller: OnsCaller): MessagePagePort {
   };
 }
 
-function toFoundMessage(message: z.output<typeof OnsRestMessageSchema>): FoundMessage {
-  const tag = message.PropertyList?.MessageProperty?.find((p) => p.Name === 'TAGS')?.Value;
+/** One `OnsRestMessageDo` as a {@link FoundMessage}: tag and keys from its TAGS and KEYS properties. */
+export function toFoundMessage(message: z.output<typeof OnsRestMessageSchema>): FoundMessage {
+  const property = (name: string) => message.PropertyList?.MessageProperty?.find((p) => p.Name === name)?.Value;
+  const tag = property('TAGS');
+  // RocketMQ joins keys with a single space (MessageConst.KEY_SEPARATOR).
+  const keys = (property('KEYS') ?? '').split(' ').filter(Boolean);
   return {
     msgId: message.MsgId.toUpperCase(),
     ...(message.StoreTimestamp !== undefined ? { storeTimestamp: message.StoreTimestamp } : {}),
     ...(message.BornTimestamp !== undefined ? { bornTimestamp: message.BornTimestamp } : {}),
     ...(tag ? { tag } : {}),
+    ...(keys.length > 0 ? { keys } : {}),
     ...(message.ReconsumeTimes !== undefined ? { reconsumeTimes: message.ReconsumeTimes } : {}),
   };
 }

@@ -47,13 +47,15 @@ export function createOnsGateway(options: OnsGatewayOptions): OnsGateway {
   const sleep = options.sleep ?? realSleep;
   const policy = options.retry ?? DEFAULT_RETRY_POLICY;
   const pool = createRpcClientPool({ factory: options.clientFactory, endpoint: options.endpoint, apiVersion: ONS_API_VERSION });
-  // The registry hands out one limiter per key for good; looked up once per action here.
-  const limiters = new Map<OnsAction, ReturnType<RateLimiterFactory>>();
-  const limiterFor = (action: OnsAction) => {
-    let limiter = limiters.get(action);
+  // The factory hands out one limiter per key and account for good; looked up once per action
+  // here, for the last account (an instance mostly runs with one set of STS keys at a time).
+  let limiters: { accessKeyId: string; byAction: Map<OnsAction, ReturnType<RateLimiterFactory>> } | undefined;
+  const limiterFor = (action: OnsAction, credentials: Credentials) => {
+    if (limiters?.accessKeyId !== credentials.accessKeyId) limiters = { accessKeyId: credentials.accessKeyId, byAction: new Map() };
+    let limiter = limiters.byAction.get(action);
     if (!limiter) {
-      limiter = options.limiters(`ons-4x:${action}`, options.rateLimits?.[action] ?? ONS_ACTIONS[action].rateLimit);
-      limiters.set(action, limiter);
+      limiter = options.limiters(`ons-4x:${action}`, options.rateLimits?.[action] ?? ONS_ACTIONS[action].rateLimit, { accessKeyId: credentials.accessKeyId });
+      limiters.byAction.set(action, limiter);
     }
     return limiter;
   };
@@ -76,7 +78,7 @@ export function createOnsGateway(options: OnsGatewayOptions): OnsGateway {
     let retryable: WeakSet<object> | undefined;
     return retryWithBackoff(
       async (attempt) => {
-        await limiterFor(action).acquire(ctx.deadline);
+        await limiterFor(action, credentials).acquire(ctx.deadline);
         const timeout = Math.min(ctx.callTimeoutMs ?? options.callTimeoutMs, ctx.deadline.remainingMs());
         if (timeout < MIN_CALL_MS) {
           throw new UpstreamTimeoutError(`${action}: the lookup deadline passed before the call`, { upstream: { action } });

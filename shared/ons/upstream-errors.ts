@@ -120,8 +120,13 @@ function classifyApiError(action: string, body: Record<string, unknown>, record:
     return make(new CredentialsError(`ONS rejected mqtrace's cloud credentials or request signing: ${code}${ref}`, { upstream }));
   }
   if (PERMISSION_CODES.test(code)) {
-    const grant = Object.hasOwn(ONS_ACTIONS, action) ? `; grant its role ${ONS_ACTIONS[action as OnsAction].ramAction}` : '';
-    return make(new PermissionDeniedError(`mqtrace's role may not call ${action} on this resource${grant}: ${code}${ref}`, { upstream }));
+    const ramAction = Object.hasOwn(ONS_ACTIONS, action) ? ONS_ACTIONS[action as OnsAction].ramAction : undefined;
+    const grant = ramAction ? `; grant its role ${ramAction}` : '';
+    return make(
+      new PermissionDeniedError(`mqtrace's role may not call ${action} on this resource${grant}: ${code}${ref}`, {
+        upstream: { ...upstream, ...(ramAction ? { ramAction } : {}) },
+      }),
+    );
   }
   if (INPUT_CODES.test(code)) {
     return make(new InvalidInputError([{ path: '', message: `ONS rejected the request: ${code}${ref}` }], { upstream }));

@@ -55,11 +55,15 @@ function rocketMq5Resource(template: string): string {
 export const ONS_BROKER_METHODS: Readonly<Record<OnsAction, readonly BrokerMethod[]>> = {
   OnsMessageTrace: ['consumption'],
   OnsMessagePageQueryByTopic: ['pageByTopic'],
-  OnsMessageGetByMsgId: ['messageDetail'],
+  // The journey reads the store time and the dead-lettering with the explain calls.
+  OnsMessageGetByMsgId: ['messageDetail', 'journey'],
   OnsConsumerAccumulate: ['consumerAccumulate'],
   OnsConsumerGetConnection: ['consumerConnections'],
-  OnsDLQMessageGetById: ['dlqMessage'],
+  OnsDLQMessageGetById: ['dlqMessage', 'journey'],
   OnsConsumerStatus: ['consumerStatus'],
+  OnsMessageGetByKey: ['findByKey'],
+  OnsTraceQueryByMsgId: ['journey'],
+  OnsTraceGetResult: ['journey'],
 };
 
 /**

@@ -17,6 +17,8 @@ export const BROKER_METHODS = [
   'consumerStatus',
   'dlqMessage',
   'pageByTopic',
+  'findByKey',
+  'journey',
 ] as const;
 export type BrokerMethod = (typeof BROKER_METHODS)[number];
 
@@ -76,8 +78,8 @@ export const ROCKETMQ5_ACTIONS = {
   GetTrace: {
     ramAction: 'rocketmq:GetTrace',
     resource: 'topic',
-    // messageDetail reads redeliveries and dlqMessage the dead-letter facts from the trace.
-    brokerMethods: ['consumption', 'messageDetail', 'dlqMessage'],
+    // messageDetail reads redeliveries and dlqMessage the dead-letter facts from the trace; journey reads all of it.
+    brokerMethods: ['consumption', 'messageDetail', 'dlqMessage', 'journey'],
     usedBy: ['http', 'spot-check'],
     rateLimit: UNVERIFIED_ROCKETMQ5_RATE_LIMIT,
   },
@@ -120,8 +122,9 @@ export const ROCKETMQ5_ACTIONS = {
   ListMessages: {
     ramAction: 'rocketmq:ListMessages',
     resource: 'topic',
-    brokerMethods: ['pageByTopic'],
-    usedBy: ['spot-check'],
+    // Spot checks and find by time window page with it; find by key filters it by `messageKey`.
+    brokerMethods: ['pageByTopic', 'findByKey'],
+    usedBy: ['http', 'spot-check'],
     rateLimit: UNVERIFIED_ROCKETMQ5_RATE_LIMIT,
   },
 } as const satisfies Record<string, RocketMq5ActionSpec>;

@@ -1,4 +1,4 @@
-import type { FoundMessage, MessagePage, MessagePageQuery } from '../trace/broker-port';
+import type { FoundMessage, KeyMatches, KeyQuery, MessagePage, MessagePageQuery } from '../trace/broker-port';
 import { UNVERIFIED_LIST_MESSAGES_PAGE_LIMITS } from './actions';
 import type { RocketMq5Params } from './rocketmq5-client';
 import type { RocketMq5Body } from './schemas';
@@ -42,13 +42,39 @@ export function toMessagePage(body: RocketMq5Body<'ListMessages'>, query: Messag
   };
 }
 
-function toFoundMessage(m: NonNullable<NonNullable<RocketMq5Body<'ListMessages'>['data']>['list']>[number]): FoundMessage {
+/** One listed message as a {@link FoundMessage}. */
+export function toFoundMessage(m: NonNullable<NonNullable<RocketMq5Body<'ListMessages'>['data']>['list']>[number]): FoundMessage {
   const storeTimestamp = parseWireTime(m.storeTime);
   const bornTimestamp = parseWireTime(m.bornTime);
+  const keys = (m.messageKeys ?? []).filter(Boolean);
   return {
-    msgId: m.messageId,
+    msgId: m.messageId.toUpperCase(),
     ...(storeTimestamp !== undefined ? { storeTimestamp } : {}),
     ...(bornTimestamp !== undefined ? { bornTimestamp } : {}),
     ...(m.messageTag ? { tag: m.messageTag } : {}),
+    ...(keys.length > 0 ? { keys } : {}),
   };
+}
+
+/**
+ * ListMessages filtered by `messageKey`: one page of up to `limit` (within the page size), with
+ * the API's `totalCount` as the number of matches. No window: the broker keeps what it keeps.
+ */
+export function listByKeyParams(query: KeyQuery, maxPageSize: number): RocketMq5Params['ListMessages'] {
+  return {
+    instanceId: query.instanceId,
+    topicName: query.topic,
+    messageKey: query.key,
+    pageNumber: 1,
+    pageSize: Math.max(1, Math.min(maxPageSize, query.limit)),
+  };
+}
+
+/** ListMessages' answer to {@link listByKeyParams} → {@link KeyMatches}; a list item without the key is dropped. */
+export function toKeyMatches(body: RocketMq5Body<'ListMessages'>, query: KeyQuery): KeyMatches {
+  const listed = (body.data?.list ?? []).map(toFoundMessage);
+  // The filter is the API's to apply; an item that lists keys without this one is not a match.
+  const messages = listed.filter((m) => m.keys === undefined || m.keys.includes(query.key));
+  const total = Math.max(messages.length, (body.data?.totalCount ?? 0) - (listed.length - messages.length));
+  return { messages, total, capped: false };
 }

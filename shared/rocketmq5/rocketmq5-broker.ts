@@ -5,7 +5,8 @@ import type { GroupRef } from '../trace/diagnostics-port';
 import { ROCKETMQ5_ACTIONS, UNVERIFIED_LIST_MESSAGES_PAGE_LIMITS } from './actions';
 import { answerConsumption } from './consumption';
 import { toConsumerAccumulate, toConsumerConnections, toConsumerStatus, toDlqMessage, toStoredMessage } from './diagnostics';
-import { listMessagesParams, toMessagePage } from './message-page';
+import { toJourney } from './journey';
+import { listByKeyParams, listMessagesParams, toKeyMatches, toMessagePage } from './message-page';
 import { createRocketMq5Gateway, type RocketMq5Caller, type RocketMq5GatewayOptions } from './rocketmq5-gateway';
 import type { RocketMq5Body } from './schemas';
 
@@ -52,7 +53,7 @@ export const ROCKETMQ5_BUDGET: BrokerBudget = {
  * The 5.x broker (`rmq-…` instances) over the `rocketmq` 2022-08-01 OpenAPI: GetTrace and
  * ListTopicSubscriptions answer which groups consumed the message; GetMessageDetail,
  * GetConsumerGroupLag, ListConsumerConnections, GetConsumerGroupSubscription and the trace's
- * dead-letter facts explain; ListMessages samples. Build the factory once per instance (it holds
+ * dead-letter facts explain; ListMessages samples and finds by key; GetTrace is the journey. Build the factory once per instance (it holds
  * the clients and limiters); each Broker it returns serves one lookup.
  */
 export function createRocketMq5Brokers(options: RocketMq5BrokerOptions): BrokerFactory {
@@ -65,6 +66,8 @@ export function createRocketMq5Brokers(options: RocketMq5BrokerOptions): BrokerF
 function createBroker(caller: RocketMq5Caller, now: () => number, reuseMs: number): Broker {
   const traces = createReuse<RocketMq5Body<'GetTrace'>>(now, reuseMs);
   const lags = createReuse<RocketMq5Body<'GetConsumerGroupLag'>>(now, reuseMs);
+  // A find judges many messages of one topic: they share its subscription list.
+  const subscriptions = createReuse<RocketMq5Body<'ListTopicSubscriptions'>>(now, reuseMs);
 
   const fetchTrace = (m: MessageRef, ctx: CallContext) =>
     caller.call('GetTrace', { instanceId: m.instanceId, topicName: m.topic, messageId: m.msgId }, ctx);
@@ -77,11 +80,13 @@ function createBroker(caller: RocketMq5Caller, now: () => number, reuseMs: numbe
     budget: ROCKETMQ5_BUDGET,
 
     async consumption(message, ctx) {
-      const [subscriptions, trace] = await Promise.all([
-        caller.call('ListTopicSubscriptions', { instanceId: message.instanceId, topicName: message.topic }, ctx),
+      const [subscribed, trace] = await Promise.all([
+        subscriptions.reuse(key(message.instanceId, message.topic), () =>
+          caller.call('ListTopicSubscriptions', { instanceId: message.instanceId, topicName: message.topic }, ctx),
+        ),
         traces.fresh(traceKey(message), () => fetchTrace(message, ctx)),
       ]);
-      const subscribers = subscriptions.data ?? [];
+      const subscribers = subscribed.data ?? [];
       return answerConsumption(subscribers, trace.data, trace.requestId);
     },
 
@@ -123,6 +128,17 @@ function createBroker(caller: RocketMq5Caller, now: () => number, reuseMs: numbe
     async pageByTopic(query, ctx) {
       const body = await caller.call('ListMessages', listMessagesParams(query), ctx);
       return toMessagePage(body, query);
+    },
+
+    async findByKey(query, ctx) {
+      const body = await caller.call('ListMessages', listByKeyParams(query, UNVERIFIED_LIST_MESSAGES_PAGE_LIMITS.maxPageSize), ctx);
+      return toKeyMatches(body, query);
+    },
+
+    // The trace the lookup just fetched is the journey's too: one GetTrace for both.
+    async journey(message, ctx) {
+      const trace = await traces.reuse(traceKey(message), () => fetchTrace(message, ctx));
+      return toJourney(trace.data);
     },
   };
 }

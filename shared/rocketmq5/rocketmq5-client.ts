@@ -20,6 +20,8 @@ export interface RocketMq5Params {
     topicName: string;
     startTime?: string;
     endTime?: string;
+    /** Only the messages with this key. */
+    messageKey?: string;
     pageNumber?: number;
     pageSize?: number;
     scrollId?: string;
@@ -173,7 +175,7 @@ async function dispatch<A extends RocketMq5Action>(
     case 'ListMessages': {
       const q = p as RocketMq5Params['ListMessages'];
       const request = new models.ListMessagesRequest(
-        defined({ startTime: q.startTime, endTime: q.endTime, pageNumber: q.pageNumber, pageSize: q.pageSize, scrollId: q.scrollId }),
+        defined({ startTime: q.startTime, endTime: q.endTime, messageKey: q.messageKey, pageNumber: q.pageNumber, pageSize: q.pageSize, scrollId: q.scrollId }),
       );
       return sdk.listMessagesWithOptions(q.instanceId, q.topicName, request, headers, runtime);
     }

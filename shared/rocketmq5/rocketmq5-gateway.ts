@@ -64,7 +64,7 @@ export function createRocketMq5Gateway(options: RocketMq5GatewayOptions): Rocket
 
   async function call<A extends RocketMq5Action>(credentials: Credentials, action: A, params: RocketMq5Params[A], ctx: CallContext): Promise<RocketMq5Body<A>> {
     const client = pool.get(credentials);
-    const limiter = options.limiters(rocketMq5LimiterKey(action), ROCKETMQ5_ACTIONS[action].rateLimit);
+    const limiter = options.limiters(rocketMq5LimiterKey(action), ROCKETMQ5_ACTIONS[action].rateLimit, { accessKeyId: credentials.accessKeyId });
     // Which thrown errors may be retried, decided once where the failure is classified.
     const retryable = new WeakSet<object>();
     return retryWithBackoff(

@@ -28,8 +28,26 @@ function buildSchemas() {
     clientHost: z.string().optional(),
     consumeStatus: z.string().optional(),
     operations: z
-      .array(z.object({ operateTime: str.optional(), operateType: z.string().optional(), deadMessage: bool.optional() }))
+      .array(z.object({ operateTime: str.optional(), operateType: z.string().optional(), invisibleTime: num.optional(), deadMessage: bool.optional() }))
       .optional(),
+  });
+
+  const producerRecord = z.object({
+    produceTime: str.optional(),
+    arriveTime: str.optional(),
+    produceDuration: num.optional(),
+    produceStatus: z.string().optional(),
+    clientHost: z.string().optional(),
+    messageSource: z.string().optional(),
+    dlqOriginTopic: z.string().optional(),
+    dlqOriginMessageId: z.string().optional(),
+  });
+
+  const brokerInfo = z.object({
+    presetDelayTime: str.optional(),
+    delayStatus: z.string().optional(),
+    recallResult: z.string().optional(),
+    operations: z.array(z.object({ operateTime: str.optional(), operateType: z.string().optional() })).optional(),
   });
 
   const consumerInfo = z.object({
@@ -71,6 +89,8 @@ function buildSchemas() {
         .object({
           topicName: z.string().optional(),
           messageInfo: messageInfo.optional(),
+          producerInfo: z.object({ records: z.array(producerRecord).optional() }).nullish(),
+          brokerInfo: brokerInfo.nullish(),
           consumerInfos: z.array(consumerInfo).optional(),
         })
         .nullish(),

@@ -1,4 +1,5 @@
 import type { DocumentedTrackType } from '../trace/track-types';
+import type { AttemptOutcome } from '../trace/journey';
 
 /**
  * The one table of what a 5.x trace says about a group, in RocketMQ's TrackType vocabulary (the
@@ -109,4 +110,46 @@ export const DERIVED_GUIDES = {
 export function guideForConsumeStatus(raw: string): { guide: StatusGuide; recognised: boolean } {
   const known = CONSUME_STATUS_TABLE.get(raw);
   return known ? { guide: known, recognised: true } : { guide: DERIVED_GUIDES.UNRECOGNISED, recognised: false };
+}
+
+/**
+ * One delivery attempt's `records[].consumeStatus` in the journey's words: what happened and the
+ * neutral outcome, from the same rows as {@link CONSUME_STATUS_TABLE}.
+ */
+const ATTEMPT_BY_GUIDE: ReadonlyMap<StatusGuide, { outcome: AttemptOutcome; text: string }> = new Map<StatusGuide, { outcome: AttemptOutcome; text: string }>([
+  [CONSUMED, { outcome: 'SUCCEEDED', text: 'The handler consumed it.' }],
+  [FAILED, { outcome: 'FAILED', text: 'The handler failed (returned failure or threw): the broker delivers it again after the retry interval.' }],
+  [RETRYING, { outcome: 'FAILED', text: 'The attempt failed; the message waits for its next retry.' }],
+  [IN_FLIGHT, { outcome: 'PENDING', text: 'Delivered; the client has not reported a result yet.' }],
+  [TIMED_OUT, { outcome: 'FAILED', text: 'No result within the invisible time: the broker delivers it again.' }],
+]);
+
+/** The outcome and text of one delivery attempt's raw status; unknown words pass through as UNKNOWN. */
+export function attemptGuide(raw: string): { outcome: AttemptOutcome; text: string } {
+  const known = CONSUME_STATUS_TABLE.get(raw);
+  return (known && ATTEMPT_BY_GUIDE.get(known)) ?? { outcome: 'UNKNOWN', text: 'A status mqtrace does not know; it is shown exactly as returned.' };
+}
+
+/**
+ * `producerInfo.records[].produceStatus`. UNVERIFIED like `consumeStatus`: only `SUCCESS` is seen
+ * in a primary source (the SDK example); the other rows are the 4.x trace's spellings and plain
+ * words for failure. Any other value passes through raw.
+ */
+export const PRODUCE_STATUS_TABLE: ReadonlyMap<string, { text: string; accepted?: boolean }> = new Map<string, { text: string; accepted?: boolean }>([
+  ['SUCCESS', { text: 'Sent: the broker stored the message.', accepted: true }],
+  ['SEND_SUCCESS', { text: 'Sent: the broker stored the message.', accepted: true }],
+  ['FAILED', { text: 'The send failed: the broker did not store the message, so no group can get it.', accepted: false }],
+  ['FAILURE', { text: 'The send failed: the broker did not store the message, so no group can get it.', accepted: false }],
+  ['SEND_FAILED', { text: 'The send failed: the broker did not store the message, so no group can get it.', accepted: false }],
+  ['ROLLBACK', { text: 'A transactional message that was rolled back: it is never delivered.', accepted: false }],
+  ['SEND_ROLLBACK', { text: 'A transactional message that was rolled back: it is never delivered.', accepted: false }],
+  ['UNKNOWN', { text: 'A transactional message not committed yet: no group gets it until the producer commits it.' }],
+  ['SEND_UNKNOWN', { text: 'A transactional message not committed yet: no group gets it until the producer commits it.' }],
+  ['DELAY', { text: 'A scheduled or delayed message, waiting for its delivery time.', accepted: true }],
+  ['SEND_DELAY', { text: 'A scheduled or delayed message, waiting for its delivery time.', accepted: true }],
+]);
+
+/** The text of a raw `produceStatus`, and whether the broker took the message when the word says. */
+export function produceGuide(raw: string): { text: string; accepted?: boolean } {
+  return PRODUCE_STATUS_TABLE.get(raw) ?? { text: 'A status mqtrace does not know; it is shown exactly as returned.' };
 }

@@ -137,7 +137,7 @@ export function classifyApiFailure(action: RocketMq5Action, failure: ApiFailure)
     if (CREDENTIAL_CODES.test(code)) {
       return make(new CredentialsError(`ApsaraMQ for RocketMQ rejected mqtrace's cloud credentials or request signing: ${code}${ref}`, { upstream }));
     }
-    if (PERMISSION_CODES.test(code)) return make(new PermissionDeniedError(permissionMessage(action, code, ref), { upstream }));
+    if (PERMISSION_CODES.test(code)) return make(new PermissionDeniedError(permissionMessage(action, code, ref), { upstream: withRamAction(upstream, action) }));
     if (INPUT_CODES.test(code)) {
       return make(new InvalidInputError([{ path: '', message: `ApsaraMQ for RocketMQ rejected the request: ${code}${ref}` }], { upstream }));
     }
@@ -146,8 +146,12 @@ export function classifyApiFailure(action: RocketMq5Action, failure: ApiFailure)
   if (status !== undefined && status >= 500) {
     return make(new UpstreamUnavailableError(`ApsaraMQ for RocketMQ is unavailable: ${label}${ref}`, { upstream }), true);
   }
-  if (code === undefined && status === 403) return make(new PermissionDeniedError(permissionMessage(action, label, ref), { upstream }));
+  if (code === undefined && status === 403) return make(new PermissionDeniedError(permissionMessage(action, label, ref), { upstream: withRamAction(upstream, action) }));
   return make(new UpstreamError(`${action} failed: ${label}${ref}`, { upstream }));
+}
+
+function withRamAction(upstream: UpstreamInfo, action: RocketMq5Action): UpstreamInfo {
+  return { ...upstream, ramAction: ROCKETMQ5_ACTIONS[action].ramAction };
 }
 
 /** "grant rocketmq:GetTrace on acs:rocketmq:…", so the fix is in the message. */

@@ -1,4 +1,4 @@
-import { ThrottledError, toAppError } from '../errors';
+import { ThrottledError, toAppError, type AppError } from '../errors';
 import type { BrokerBudget, CallContext, FoundMessage, MessagePagePort } from '../trace/broker-port';
 import type { SpotCheck } from './check-schema';
 
@@ -26,6 +26,8 @@ export interface SampleOutcome {
   window: { beginMs: number; endMs: number };
   /** Set when sampling stopped early; on page 1 with reason ERROR, the check could not run. */
   stop?: Stop;
+  /** The error behind `stop`, when one stopped it (find by window answers a failed page 1 with it). */
+  failure?: AppError;
 }
 
 // Below this, a page call cannot finish; stop instead of starting it.
@@ -83,11 +85,36 @@ export async function sampleCheck(
 ): Promise<SampleOutcome> {
   const nowMs = deps.now();
   const window = { beginMs: nowMs - check.lookbackMinutes * 60_000, endMs: nowMs - check.minAgeSeconds * 1000 };
+  return sampleWindow({ instanceId: check.instanceId, topic: check.topic, window, sample: check.sample }, deps, options);
+}
+
+/** What to sample: a topic's messages stored in a window (epoch ms), optionally only one tag. */
+export interface WindowSample {
+  instanceId: string;
+  topic: string;
+  window: { beginMs: number; endMs: number };
+  /** How many messages to pick. */
+  sample: number;
+  /** Only messages with this tag count as candidates (the page query cannot filter by tag). */
+  tag?: string;
+}
+
+/**
+ * Samples a window's messages with the page query: page 1 names the task (4.x TaskId, 5.x
+ * scrollId) that later pages reuse; at most `pageAllowance` pages, evenly spaced over the window,
+ * then `sample` messages spread over it by store time. Spot checks and find by time window use it.
+ */
+export async function sampleWindow(
+  target: WindowSample,
+  deps: { pages: MessagePagePort; limits: BrokerBudget['pageLimits'] },
+  options: { pageAllowance: number; ctx: CallContext },
+): Promise<SampleOutcome> {
+  const { window } = target;
   const outcome: SampleOutcome = { messages: [], candidates: 0, pagesRead: 0, maxPageCount: 0, pagesPlanned: 0, window };
-  if (check.sample === 0) return outcome;
+  if (target.sample === 0) return outcome;
 
   const pool = new Map<string, FoundMessage>();
-  const query = { instanceId: check.instanceId, topic: check.topic, beginTimeMs: window.beginMs, endTimeMs: window.endMs, pageSize: deps.limits.maxPageSize };
+  const query = { instanceId: target.instanceId, topic: target.topic, beginTimeMs: window.beginMs, endTimeMs: window.endMs, pageSize: deps.limits.maxPageSize };
   let taskId: string | undefined;
   let plan = [1];
   outcome.pagesPlanned = 1;
@@ -102,6 +129,7 @@ export async function sampleCheck(
       taskId ??= page.taskId;
       for (const message of page.messages) {
         // The window is the API's to apply; a younger message would still be in its grace period.
+        if (target.tag !== undefined && message.tag !== target.tag) continue;
         if (message.storeTimestamp === undefined || message.storeTimestamp <= window.endMs) pool.set(message.msgId, message);
       }
       if (step === 0) {
@@ -117,10 +145,11 @@ export async function sampleCheck(
       }
     } catch (error) {
       outcome.stop = stopFor(error, options.ctx);
+      outcome.failure = toAppError(error);
       break;
     }
   }
   outcome.candidates = pool.size;
-  outcome.messages = spreadSample([...pool.values()], check.sample);
+  outcome.messages = spreadSample([...pool.values()], target.sample);
   return outcome;
 }

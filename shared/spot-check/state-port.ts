@@ -25,10 +25,11 @@ export type SpotCheckState = z.output<typeof SpotCheckStateSchema>;
 
 /**
  * Where spot checks remember how each check ended, for recovery notices and de-duplicated alerts.
- * Adapters: one OSS object (cloud), a file (local runs), none (stateless).
+ * Adapters: one OSS object (cloud), one Redis key (`shared/redis/redis-state-port.ts`), a file
+ * (local runs), none (stateless).
  */
 export interface SpotCheckStatePort {
-  readonly kind: 'oss' | 'file' | 'none';
+  readonly kind: 'oss' | 'file' | 'redis' | 'none';
   /**
    * The saved state; an empty state when nothing was saved yet; `undefined` when the port keeps no
    * state at all. Rejects with an AppError when the store cannot be read.

@@ -1,6 +1,7 @@
 import type { Credentials } from '../credentials';
 import type { Deadline } from '../deadline';
 import type { DiagnosticsPort } from './diagnostics-port';
+import type { BrokerJourney, JourneyWindow } from './journey';
 
 /**
  * The broker port: everything the lookup use case, explain and spot checks need from a broker's
@@ -86,6 +87,8 @@ export interface FoundMessage {
   storeTimestamp?: number;
   bornTimestamp?: number;
   tag?: string;
+  /** The message's keys, when the listing API returns them. */
+  keys?: string[];
   reconsumeTimes?: number;
 }
 
@@ -118,6 +121,40 @@ export interface MessagePagePort {
   pageByTopic(query: MessagePageQuery, ctx: CallContext): Promise<MessagePage>;
 }
 
+/** The messages of a topic that carry one key. */
+export interface KeyQuery {
+  instanceId: string;
+  topic: string;
+  key: string;
+  /** How many the caller means to examine: an adapter that pages may stop listing after this many. */
+  limit: number;
+}
+
+export interface KeyMatches {
+  /** As the broker listed them; callers sort. */
+  messages: FoundMessage[];
+  /** How many messages the broker says match, when it says so; at least `messages.length`. */
+  total: number;
+  /** True when the broker's own list may have left matches out (a documented or assumed cap). */
+  capped: boolean;
+}
+
+/** Finds messages without their ID. */
+export interface MessageFinderPort {
+  /** The messages of `query.topic` whose keys include `query.key`; none is an empty list, not an error. */
+  findByKey(query: KeyQuery, ctx: CallContext): Promise<KeyMatches>;
+}
+
+/**
+ * A message's whole journey from its broker's trace API. Failures of the trace query itself
+ * reject with an AppError (the journey service turns them into a partial answer); a trace with
+ * nothing about the message is a `no_trace_data` value, and parts that could not be read are
+ * listed in `skipped`.
+ */
+export interface JourneyPort {
+  journey(message: MessageRef, ctx: CallContext, window: JourneyWindow): Promise<BrokerJourney>;
+}
+
 /** What the broker's limits let callers plan: explain costs and page budgets. */
 export interface BrokerBudget {
   /**
@@ -134,7 +171,7 @@ export interface BrokerBudget {
  * One broker API bound to one credential set. Implementations own signing, rate limits, retries
  * and error typing; failures reject with an `AppError` subclass, never with upstream text.
  */
-export interface Broker extends DiagnosticsPort, MessagePagePort {
+export interface Broker extends DiagnosticsPort, MessagePagePort, MessageFinderPort, JourneyPort {
   readonly kind: BrokerKind;
   /** Per-group consumption status of one message. */
   consumption(message: MessageRef, ctx: CallContext): Promise<ConsumptionAnswer>;

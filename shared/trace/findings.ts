@@ -3,9 +3,11 @@
  * the evidence it rests on. Pure: the facts and the clock are inputs.
  */
 import type { ClientSubscription, ConsumerAccumulate, ConsumerConnections, ConsumerStatus, StoredMessage } from './diagnostics-port';
+import type { JourneyAttempt } from './journey';
 import type { EvidenceValue, Finding } from './report-schema';
 
-export const FINDING_CODES = [
+/** What explain finds (`deriveFindings`). */
+export const EXPLAIN_FINDING_CODES = [
   'GROUP_OFFLINE',
   'IN_DLQ',
   'BACKLOG',
@@ -16,6 +18,11 @@ export const FINDING_CODES = [
   'RECONSUMED',
   'NO_CAUSE_FOUND',
 ] as const;
+
+/** Where the journey (the trace) and the verdict (4.x: the offsets) disagree (`deriveJourneyFindings`). */
+export const JOURNEY_FINDING_CODES = ['CONSUMED_BUT_LAST_ATTEMPT_FAILED', 'ATTEMPTED_BUT_OFFSET_BEHIND', 'NO_ATTEMPTS'] as const;
+
+export const FINDING_CODES = [...EXPLAIN_FINDING_CODES, ...JOURNEY_FINDING_CODES] as const;
 export type FindingCode = (typeof FINDING_CODES)[number];
 
 export const SEVERITIES = ['CRITICAL', 'WARNING', 'INFO'] as const;
@@ -325,4 +332,84 @@ export function formatDuration(ms: number): string {
   if (minutes < 60) return seconds % 60 ? `${minutes} min ${seconds % 60} s` : `${minutes} min`;
   const hours = Math.floor(minutes / 60);
   return minutes % 60 ? `${hours} h ${minutes % 60} min` : `${hours} h`;
+}
+
+/** One group as the journey findings see it: its verdict track type and its traced attempts. */
+export interface JourneyGroupFacts {
+  consumerGroup: string;
+  /** From the verdict; undefined for a group only the trace knows. */
+  trackType: string | undefined;
+  attempts: readonly JourneyAttempt[];
+  deadLettered: boolean;
+}
+
+export interface JourneyFacts {
+  groups: readonly JourneyGroupFacts[];
+  /** The verdict comes from consumer offsets (4.x OnsMessageTrace), not from the trace itself. */
+  offsetBased: boolean;
+  /** The trace knows the message at all (a send or any group's attempt); without it nothing is compared. */
+  traced: boolean;
+}
+
+/**
+ * Where the two views of a message disagree, most severe first: the verdict says CONSUMED but
+ * the last attempt failed; a group has attempts but its offset has not passed the message; a
+ * subscribing group has no attempt at all. Pure.
+ */
+export function deriveJourneyFindings(facts: JourneyFacts): Finding[] {
+  const found: Finding[] = [];
+  if (!facts.traced) return found;
+  for (const g of facts.groups) {
+    const last = g.attempts.at(-1);
+    const failedLast = last !== undefined && (last.outcome === 'FAILED' || last.outcome === 'PENDING');
+    const evidence = (extra: Record<string, EvidenceValue>): Record<string, EvidenceValue> => ({
+      trackType: g.trackType ?? null,
+      attempts: g.attempts.length,
+      ...(last ? { lastAttemptStatus: last.status, lastAttemptAt: iso(last.atMs) } : {}),
+      deadLettered: g.deadLettered,
+      ...extra,
+    });
+    if (g.trackType === 'CONSUMED' && failedLast) {
+      found.push({
+        code: 'CONSUMED_BUT_LAST_ATTEMPT_FAILED',
+        severity: g.deadLettered ? 'CRITICAL' : 'WARNING',
+        group: g.consumerGroup,
+        title: `${g.consumerGroup} shows CONSUMED, but its last attempt ${last.outcome === 'FAILED' ? 'failed' : 'returned no result'}`,
+        detail: `The verdict says CONSUMED, yet the trace's last attempt of ${g.consumerGroup} is ${last.status}${
+          g.deadLettered ? ' and the message went to its dead-letter queue' : ''
+        }. CONSUMED means the offset passed the message: a failed message moves on to the retry queue. Read the consumer's logs for the failure.`,
+        evidence: evidence({}),
+      });
+    }
+    if (facts.offsetBased && g.trackType === 'NOT_CONSUME_YET' && g.attempts.length > 0) {
+      const succeeded = g.attempts.some((a) => a.outcome === 'SUCCEEDED');
+      found.push({
+        code: 'ATTEMPTED_BUT_OFFSET_BEHIND',
+        severity: succeeded ? 'WARNING' : 'INFO',
+        group: g.consumerGroup,
+        title: `${g.consumerGroup} has ${g.attempts.length} attempt(s), but its offset has not passed the message`,
+        detail: succeeded
+          ? `The trace shows ${g.consumerGroup} consumed it, but the group's offset is still behind it: clients commit offsets about every ${formatDuration(OFFSET_COMMIT_INTERVAL_MS)}, so look again shortly; if it stays, the offset was reset or a queue is stuck.`
+          : `${g.consumerGroup} received it and has not consumed it yet (its attempts did not succeed), so its offset stays behind it until an attempt succeeds or it is dead-lettered.`,
+        evidence: evidence({ succeededAttempts: g.attempts.filter((a) => a.outcome === 'SUCCEEDED').length }),
+      });
+    }
+    if (g.trackType !== undefined && g.trackType !== 'CONSUMED_BUT_FILTERED' && g.attempts.length === 0 && !g.deadLettered) {
+      const consumed = g.trackType === 'CONSUMED';
+      found.push({
+        code: 'NO_ATTEMPTS',
+        severity: consumed ? 'INFO' : 'WARNING',
+        group: g.consumerGroup,
+        title: `${g.consumerGroup} has no delivery attempt in the trace`,
+        detail: consumed
+          ? `${g.consumerGroup}'s offset passed the message, but its clients left no trace of the delivery: they may not record traces (a client setting, or an older SDK).`
+          : `The trace shows no delivery of the message to ${g.consumerGroup}: the group may be offline or behind, or its clients do not record traces. Ask "trace … why" for its backlog and clients.`,
+        evidence: evidence({}),
+      });
+    }
+  }
+  return found
+    .map((finding, order) => ({ finding, order }))
+    .sort((a, b) => SEVERITIES.indexOf(a.finding.severity) - SEVERITIES.indexOf(b.finding.severity) || a.order - b.order)
+    .map((entry) => entry.finding);
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { describeInstanceIds, INSTANCE_RULES } from '../brokers/instance-rules';
-import { lazySchema } from '../validation';
+import { lazySchema, OMIT, REJECT, type FastField } from '../validation';
 import { isWellFormedMessageId } from './message-id';
 
 // Apache RocketMQ's TopicValidator: letters, digits, %, |, - and _, at most 127 characters.
@@ -95,6 +95,7 @@ const WaitSecondsSchema = lazySchema(() =>
 );
 
 const EXPLAIN_DESCRIPTION = 'Also diagnose why groups have not consumed it (extra OpenAPI calls, each within its rate limit).';
+const FRESH_DESCRIPTION = 'Ask the broker even when a cached CONSUMED answer is at hand (see report.cached).';
 const WAIT_DESCRIPTION =
   'Poll until the verdict is CONSUMED or this many seconds pass, capped by the function timeout minus the lookup deadline.';
 
@@ -103,6 +104,7 @@ export const TraceRequestInputSchema = lazySchema(() =>
   TraceQueryInputSchema.extend({
     explain: z.boolean({ error: 'must be true or false' }).optional().meta({ description: EXPLAIN_DESCRIPTION }),
     waitSeconds: WaitSecondsSchema.optional().meta({ description: WAIT_DESCRIPTION }),
+    fresh: z.boolean({ error: 'must be true or false' }).optional().meta({ description: FRESH_DESCRIPTION }),
   }).meta({ id: 'TraceRequest' }),
 );
 
@@ -118,6 +120,10 @@ export const TraceRequestQuerySchema = lazySchema(() =>
       .regex(WAIT_SECONDS_TEXT, 'must be a whole number of seconds')
       .transform(Number)
       .pipe(WaitSecondsSchema)
+      .optional(),
+    fresh: z
+      .enum(['true', 'false'], { error: 'must be "true" or "false"' })
+      .transform((value) => value === 'true')
       .optional(),
   }),
 );
@@ -148,8 +154,8 @@ export type TraceOptionsForm = 'none' | 'query' | 'body';
 const FIELDS = ['instanceId', 'topic', 'msgId'] as const;
 const KEYS: Record<TraceOptionsForm, ReadonlySet<string>> = {
   none: new Set(FIELDS),
-  query: new Set([...FIELDS, 'explain', 'waitSeconds']),
-  body: new Set([...FIELDS, 'explain', 'waitSeconds']),
+  query: new Set([...FIELDS, 'explain', 'waitSeconds', 'fresh']),
+  body: new Set([...FIELDS, 'explain', 'waitSeconds', 'fresh']),
 };
 
 /**
@@ -175,18 +181,28 @@ export function fastStrictTraceInput(input: unknown, form: TraceOptionsForm): { 
   if (msgId === undefined || msgId.includes(',') || !isWellFormedMessageId(msgId)) return undefined;
   value.msgId = msgId;
   if (form === 'none') return { value };
-  if ('explain' in record && record.explain !== undefined) {
-    const explain = form === 'query' ? (record.explain === 'true' ? true : record.explain === 'false' ? false : undefined) : record.explain;
-    if (typeof explain !== 'boolean') return undefined;
-    value.explain = explain;
-  } else if ('explain' in record) value.explain = undefined;
+  const explain = fastFlag(record, 'explain', form);
+  if (explain === REJECT) return undefined;
+  if (explain !== OMIT) value.explain = explain;
   if ('waitSeconds' in record && record.waitSeconds !== undefined) {
     const given = record.waitSeconds;
     const seconds = form === 'query' ? (typeof given === 'string' && WAIT_SECONDS_TEXT.test(given) ? Number(given) : undefined) : given;
     if (typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds < 1 || seconds > MAX_WAIT_SECONDS) return undefined;
     value.waitSeconds = seconds;
   } else if ('waitSeconds' in record) value.waitSeconds = undefined;
+  const fresh = fastFlag(record, 'fresh', form);
+  if (fresh === REJECT) return undefined;
+  if (fresh !== OMIT) value.fresh = fresh;
   return { value };
+}
+
+/** An optional boolean option: a JSON boolean in a body, `"true"`/`"false"` in a query string. */
+function fastFlag(record: Record<string, unknown>, key: 'explain' | 'fresh', form: 'query' | 'body'): FastField<boolean | undefined> {
+  if (!(key in record)) return OMIT;
+  const given = record[key];
+  if (given === undefined) return undefined;
+  const flag = form === 'query' ? (given === 'true' ? true : given === 'false' ? false : undefined) : given;
+  return typeof flag === 'boolean' ? flag : REJECT;
 }
 
 /** zod's `string().trim().min(1).max(max)`: the trimmed string, or undefined. */

@@ -117,6 +117,13 @@ export const WaitSchema = z
   })
   .meta({ id: 'Wait' });
 
+export const CachedSchema = z
+  .object({
+    at: z.iso.datetime().meta({ description: 'When the broker gave this answer.' }),
+    ageMs: z.number().int().min(0).meta({ description: 'How old the answer is, in milliseconds.' }),
+  })
+  .meta({ id: 'Cached' });
+
 export const TraceReportSchema = z
   .object({
     requestId: z.string(),
@@ -133,6 +140,7 @@ export const TraceReportSchema = z
     upstreamRequestId: z.string(),
     diagnosis: DiagnosisSchema.optional().meta({ description: 'Present with explain=true.' }),
     wait: WaitSchema.optional().meta({ description: 'Present with waitSeconds.' }),
+    cached: CachedSchema.optional().meta({ description: 'Present when the answer came from the verdict cache instead of the broker (only CONSUMED answers are cached); fresh=true asks the broker.' }),
   })
   .meta({ id: 'TraceReport' });
 
@@ -149,3 +157,4 @@ export type SkippedCheck = z.infer<typeof SkippedCheckSchema>;
 export type MessageFacts = z.infer<typeof MessageFactsSchema>;
 export type Diagnosis = z.infer<typeof DiagnosisSchema>;
 export type Wait = z.infer<typeof WaitSchema>;
+export type Cached = z.infer<typeof CachedSchema>;

@@ -87,7 +87,8 @@ export const sleep = (ms: number): Promise<void> =>
  *
  * Slots are reserved in call order (FIFO), so concurrent callers on one instance queue fairly; a
  * caller that is refused reserves nothing. The budget is per instance: instances that share an
- * account must split it through `count`.
+ * account must split it through `count`, or share it through Redis, where the same algorithm runs as
+ * one Lua script (`shared/redis/gcra-script.ts`, checked against this one by a property test).
  *
  * @param options - The server's limit, the margins, and the clock.
  * @returns The limiter.

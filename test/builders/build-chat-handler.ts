@@ -4,14 +4,18 @@ import { createChatApi } from '../../shared/chat/chat-api';
 import { createCredentialsProvider } from '../../shared/credentials';
 import { createMemoryIdempotencyStore } from '../../shared/idempotency';
 import { createLookupService } from '../../shared/trace/lookup-service';
-import type { FetchLike } from '../../shared/chat/post-json';
+import { createMemoryVerdictCache } from '../../shared/trace/verdict-cache';
+import type { FetchLike } from '../../shared/outbound/http-client';
 import { chatSecrets, loadChatConfig } from '../../shared/config/chat-config-schema';
 import type { FcContext } from '../../shared/fc-context';
+import type { TimeZoneSetting } from '../../shared/i18n/time-zone';
 import type { FcHttpResponse } from '../../shared/http/http-response';
 import { createFc2Invoker, type Fc2Constructor } from '../../shared/invoke/fc2-invoker';
 import { createLogger } from '../../shared/log';
 import type { MessageTraceResult } from '../../shared/ons/message-trace';
 import {
+  TEST_WECOM,
+  TEST_FEISHU,
   TEST_CORP_ID,
   TEST_DINGTALK_SECRET,
   TEST_INTERNAL_SECRET,
@@ -31,6 +35,15 @@ export const CHAT_TEST_ENV: Record<string, string> = {
   SLACK_SIGNING_SECRET: TEST_SLACK_SECRET,
   DINGTALK_APP_SECRET: TEST_DINGTALK_SECRET,
   MQTRACE_INTERNAL_SECRET: TEST_INTERNAL_SECRET,
+  FEISHU_APP_ID: TEST_FEISHU.appId,
+  FEISHU_APP_SECRET: TEST_FEISHU.appSecret,
+  FEISHU_VERIFICATION_TOKEN: TEST_FEISHU.verificationToken,
+  FEISHU_ENCRYPT_KEY: TEST_FEISHU.encryptKey,
+  WECOM_CORP_ID: TEST_WECOM.corpId,
+  WECOM_TOKEN: TEST_WECOM.token,
+  WECOM_ENCODING_AES_KEY: TEST_WECOM.encodingAesKey,
+  WECOM_AGENT_ID: String(TEST_WECOM.agentId),
+  WECOM_APP_SECRET: TEST_WECOM.secret,
 };
 
 const EVERYTHING = { instances: ['*'], topics: ['*'] };
@@ -43,12 +56,17 @@ export const CHAT_TEST_CONFIG: Record<string, unknown> = {
   aliases: { prod: CHAT_PROD_INSTANCE },
   defaultInstance: CHAT_DEFAULT_INSTANCE,
   slack: { channels: [{ teamId: TEST_TEAM_ID, channelId: '*', scope: EVERYTHING }] },
-  dingtalk: { conversations: [{ corpId: TEST_CORP_ID, conversationId: '*', scope: EVERYTHING }] },
+  // English, so that assertions read the same on both platforms; the Chinese defaults have their own tests.
+  dingtalk: { conversations: [{ corpId: TEST_CORP_ID, conversationId: '*', scope: EVERYTHING, locale: 'en' }] },
+  // Feishu keeps its default language, Chinese.
+  feishu: { chats: [{ tenantKey: TEST_FEISHU.tenantKey, chatId: '*', scope: EVERYTHING }] },
+  wecom: { users: [{ corpId: TEST_WECOM.corpId, userId: '*', scope: EVERYTHING }] },
 };
 
 export interface ReplyPost {
   url: string;
   body: Record<string, any>;
+  headers: Record<string, string>;
 }
 
 export interface ChatHandlerHarness {
@@ -74,6 +92,20 @@ export interface ChatHandlerOptions {
   replyAnswer?: (url: string) => { status: number; text: string };
   /** Makes the async invocation fail with this fc2-style error. */
   invokeFailure?: unknown;
+  /** Where reply times are shown; default UTC. */
+  timeZone?: TimeZoneSetting;
+  /** Keep CONSUMED answers in an in-memory verdict cache this long; default no cache. */
+  verdictCacheTtlMs?: number;
+}
+
+/** What each platform's endpoint answers when it takes the call. */
+function defaultAnswer(url: string): { status: number; text: string } {
+  if (url.includes('dingtalk')) return { status: 200, text: '{"errcode":0,"errmsg":"ok"}' };
+  if (url.includes('/open-apis/auth/v3/tenant_access_token/internal')) return { status: 200, text: '{"code":0,"msg":"ok","tenant_access_token":"t-test-tenant-token","expire":7200}' };
+  if (url.includes('/open-apis/im/v1/messages/')) return { status: 200, text: '{"code":0,"msg":"success","data":{}}' };
+  if (url.includes('/cgi-bin/gettoken')) return { status: 200, text: '{"errcode":0,"errmsg":"ok","access_token":"wecom-test-access-token","expires_in":7200}' };
+  if (url.includes('/cgi-bin/message/send')) return { status: 200, text: '{"errcode":0,"errmsg":"ok","invaliduser":""}' };
+  return { status: 200, text: 'ok' };
 }
 
 /**
@@ -98,8 +130,8 @@ export function buildChatHandler(options: ChatHandlerOptions = {}): ChatHandlerH
     }
   }
   const fetchFn: FetchLike = async (url, init) => {
-    posts.push({ url, body: JSON.parse(init.body) as Record<string, any> });
-    const answer = options.replyAnswer?.(url) ?? { status: 200, text: url.includes('dingtalk') ? '{"errcode":0,"errmsg":"ok"}' : 'ok' };
+    posts.push({ url, body: JSON.parse(init.body ?? 'null') as Record<string, any>, headers: init.headers });
+    const answer = options.replyAnswer?.(url) ?? defaultAnswer(url);
     return { status: answer.status, text: async () => answer.text };
   };
 
@@ -107,7 +139,13 @@ export function buildChatHandler(options: ChatHandlerOptions = {}): ChatHandlerH
   const config = loadChatConfig(env);
   const access = createAccessControl(buildAppConfig({ ...CHAT_TEST_CONFIG, ...options.config }));
   const gatewayDeps = {
-    lookups: createLookupService({ brokers: fake.brokers, access, now: clock.now, producerUtcOffsetMinutes: 480 }),
+    lookups: createLookupService({
+      brokers: fake.brokers,
+      access,
+      now: clock.now,
+      producerUtcOffsetMinutes: 480,
+      ...(options.verdictCacheTtlMs ? { verdictCache: createMemoryVerdictCache({ maxEntries: 100, now: clock.now }), verdictCacheTtlMs: options.verdictCacheTtlMs } : {}),
+    }),
     credentials: createCredentialsProvider(undefined),
     access,
     lookupDeadlineMs: 8000,
@@ -129,6 +167,7 @@ export function buildChatHandler(options: ChatHandlerOptions = {}): ChatHandlerH
         },
       }),
       fetch: fetchFn,
+      timeZone: options.timeZone ?? { kind: 'offset', minutes: 0 },
       idempotency: createMemoryIdempotencyStore({ maxEntries: 10_000, now: clock.now }),
     }),
   });

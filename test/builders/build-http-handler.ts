@@ -6,6 +6,7 @@ import type { AccessControl } from '../../shared/access/access-control';
 import { buildAccessControl } from './build-access';
 import { createCredentialsProvider, type Credentials } from '../../shared/credentials';
 import type { MessageTraceResult } from '../../shared/ons/message-trace';
+import type { WebAssetSource } from '../../shared/http/web-assets';
 import { createLookupService } from '../../shared/trace/lookup-service';
 import { buildFakeGateway, type FakeGateway, type TraceQueryArg } from './build-fake-gateway';
 
@@ -30,6 +31,8 @@ export function buildHttpHandler(
     envCredentials?: Credentials;
     /** Replaces the test config's access control (test token, everything allowed). */
     access?: AccessControl;
+    /** The web page's files; absent: no page routes. */
+    webAssets?: WebAssetSource;
   } = {},
 ): HttpHandlerHarness {
   const rawLogs: string[] = [];
@@ -45,6 +48,7 @@ export function buildHttpHandler(
     lookups: createLookupService({ brokers: fake.brokers, access, now: () => HANDLER_NOW_MS, producerUtcOffsetMinutes: 480 }),
     credentials: createCredentialsProvider(options.envCredentials),
     lookupDeadlineMs: 8000,
+    ...(options.webAssets ? { webAssets: options.webAssets } : {}),
   });
   return {
     invoke: (event, context) => handler(event, context) as Promise<FcHttpResponse>,

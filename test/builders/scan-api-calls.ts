@@ -47,7 +47,7 @@ export function callsIn(source: string): string[] {
 }
 
 /** How a Broker port method is called: `broker.consumption(`, `deps.diagnostics.messageDetail(`, `pages.pageByTopic(`. */
-const BROKER_METHOD_CALL = /\.(consumption|messageDetail|consumerAccumulate|consumerConnections|consumerStatus|dlqMessage|pageByTopic)\(/g;
+const BROKER_METHOD_CALL = /\.(consumption|messageDetail|consumerAccumulate|consumerConnections|consumerStatus|dlqMessage|pageByTopic|findByKey|journey)\(/g;
 
 /** The Broker port methods called in `source`. */
 export function brokerMethodsIn(source: string): string[] {

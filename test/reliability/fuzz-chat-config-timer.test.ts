@@ -1,8 +1,12 @@
 import fc from 'fast-check';
+import { EN_UTC } from '../builders/build-presenter';
 import { describe, expect, it } from 'vitest';
-import { dingTalkSign, DINGTALK_MAX_SKEW_MS, verifyDingTalkSignature } from '../../shared/chat/dingtalk/verify-dingtalk';
+import { dingTalkSign, DINGTALK_MAX_SKEW_MS, verifyDingTalkSignature } from '../../shared/platforms/dingtalk/verify';
 import { parseChatCommand } from '../../shared/chat/parse-command';
-import { slackSignatureDigest, SLACK_MAX_SKEW_SECONDS, verifySlackSignature } from '../../shared/chat/slack/verify-slack';
+import { decryptFeishu, verifyFeishuSignature } from '../../shared/platforms/feishu/verify';
+import { decryptWeCom, verifyWeComSignature } from '../../shared/platforms/wecom/verify';
+import { readFlatXml } from '../../shared/platforms/wecom/xml';
+import { slackSignatureDigest, SLACK_MAX_SKEW_SECONDS, verifySlackSignature } from '../../shared/platforms/slack/verify';
 import { parseAppConfig } from '../../shared/config/app-config-schema';
 import { ConfigError, InvalidInputError, UnauthenticatedError } from '../../shared/errors';
 import { parsePayloadChecks } from '../../shared/spot-check/check-schema';
@@ -29,7 +33,7 @@ describe('Fuzzing: chat commands, signatures, the config document and timer payl
       fc.property(fc.oneof(text, words.map((w) => w.join(' '))), (input) => {
         const parsed = parseChatCommand(input);
         expect(['trace', 'help', 'invalid']).toContain(parsed.name);
-        if (parsed.name === 'invalid') expect(parsed.problem.length).toBeGreaterThan(0);
+        if (parsed.name === 'invalid') expect(EN_UTC.loose(parsed.problem).length).toBeGreaterThan(0);
       }),
       { numRuns: RUNS },
     );
@@ -57,6 +61,39 @@ describe('Fuzzing: chat commands, signatures, the config document and timer payl
           verifySlackSignature({ signingSecret: SECRET, headers: { 'x-slack-request-timestamp': timestamp, 'x-slack-signature': signature }, rawBody: Buffer.from(body), nowMs: NOW_MS });
         if (Math.abs(skew) <= SLACK_MAX_SKEW_SECONDS - 1) expect(verify).not.toThrow();
         if (Math.abs(skew) > SLACK_MAX_SKEW_SECONDS + 1) expect(verify).toThrow(UnauthenticatedError);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('Feishu and WeCom: random headers, queries and ciphertexts are refused with UnauthenticatedError only', () => {
+    const headers = fc.record(
+      { 'x-lark-request-timestamp': fc.oneof(text, fc.integer().map(String)), 'x-lark-request-nonce': text, 'x-lark-signature': fc.oneof(text, fc.stringMatching(/^[0-9a-f]{64}$/)) },
+      { requiredKeys: [] },
+    );
+    fc.assert(
+      fc.property(headers, text, fc.base64String(), (h, body, blob) => {
+        expect(() => verifyFeishuSignature({ encryptKey: SECRET, headers: h, rawBody: Buffer.from(body), nowMs: NOW_MS })).toThrow(UnauthenticatedError);
+        // A random blob may, very rarely, decrypt to valid UTF-8; what matters is that nothing else is thrown.
+        try {
+          expect(typeof decryptFeishu(SECRET, blob)).toBe('string');
+        } catch (error) {
+          expect(error).toBeInstanceOf(UnauthenticatedError);
+        }
+        const query = { msg_signature: h['x-lark-signature'], timestamp: String(Math.floor(NOW_MS / 1000)), nonce: body };
+        expect(() => verifyWeComSignature({ token: SECRET, query, encrypted: blob, nowMs: NOW_MS })).toThrow(UnauthenticatedError);
+        expect(() => decryptWeCom('testEncodingAesKey0123456789abcdefghijklmno', blob, 'wwcorp')).toThrow(UnauthenticatedError);
+      }),
+      { numRuns: RUNS / 4 },
+    );
+  });
+
+  it('WeCom callback XML: any text reads as a flat document or as nothing, never throws', () => {
+    const xmlish = fc.array(fc.oneof(text, fc.constantFrom('<xml>', '</xml>', '<A>', '</A>', '<![CDATA[', ']]>', '&amp;', '<B/>')), { maxLength: 12 }).map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(fc.oneof(text, xmlish), (input) => {
+        const read = readFlatXml(input);
+        expect(read === undefined || typeof read === 'object').toBe(true);
       }),
       { numRuns: RUNS },
     );

@@ -76,8 +76,10 @@ describe('Chat through the local stack: the built function, the FC runner and it
       const posts = stack.chat.fakes.dingtalk.posts(sessionUrl);
       expect(posts.map((p) => p.accepted)).toEqual([true]);
       const message = posts[0]?.body as { markdown: { text: string }; at: { atUserIds: string[] } };
-      expect(message.markdown.text).toContain('### 🟡 Partially consumed');
+      // DingTalk's default language is Chinese; times are in the region's zone (cn-hangzhou: UTC+8).
+      expect(message.markdown.text).toContain('### 🟡 部分消费');
       expect(message.markdown.text).toContain('- **GID_shipping** · NOT_CONSUME_YET');
+      expect(message.markdown.text).toMatch(/查询时间 \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC\+08:00/);
       expect(message.markdown.text.endsWith('@demo-staff-0001')).toBe(true);
       expect(message.at.atUserIds).toEqual(['demo-staff-0001']);
     });
@@ -148,11 +150,13 @@ describe('Chat through the local stack: the built function, the FC runner and it
       const postsAtAck = stack.chat.fakes.dingtalk.posts(sessionUrl).length;
       expect(status).toBe(200);
       expect(JSON.parse(text)).toEqual({ msgtype: 'empty' });
-      expect(postsAtAck).toBe(0);
-      const [answer] = await stack.chat.fakes.waitForPosts(sessionUrl, 1, 25_000);
-      expect((answer?.body as { markdown: { text: string } }).markdown.text).toContain('### 🟡 Partially consumed');
+      // The short "正在查询…" note is posted before the ack; the answer follows from the async invocation.
+      expect(postsAtAck).toBe(1);
+      const [pending, answer] = await stack.chat.fakes.waitForPosts(sessionUrl, 2, 25_000);
+      expect((pending?.body as { markdown: { text: string } }).markdown.text).toContain('🔎 正在查询 **orders**');
+      expect((answer?.body as { markdown: { text: string } }).markdown.text).toContain('### 🟡 部分消费');
       await stack.chat.invokeApi.settled();
-      expect(stack.chat.fakes.dingtalk.posts(sessionUrl)).toHaveLength(1);
+      expect(stack.chat.fakes.dingtalk.posts(sessionUrl)).toHaveLength(2);
     });
   });
 });

@@ -71,7 +71,7 @@ describe.concurrent('Script: check:deploy over the deployer environment (issue 1
 
   it.each([
     ['a truncated inline MQTRACE_CONFIG', { MQTRACE_CONFIG: '{"http":' }, 'mqtrace-http: MQTRACE_CONFIG: is not valid JSON'],
-    ['SLACK_SIGNING_SECRET without MQTRACE_INTERNAL_SECRET', { SLACK_SIGNING_SECRET: SECRET }, 'mqtrace-http: MQTRACE_INTERNAL_SECRET: is required when SLACK_SIGNING_SECRET or DINGTALK_APP_SECRET is set'],
+    ['SLACK_SIGNING_SECRET without MQTRACE_INTERNAL_SECRET', { SLACK_SIGNING_SECRET: SECRET }, 'mqtrace-http: MQTRACE_INTERNAL_SECRET: is required when a chat platform is turned on (slack)'],
     ['a timer payload without the check fields', { MQTRACE_SPOT_CHECK_PAYLOAD: JSON.stringify({ checks: [{ name: 'orders' }] }) }, 'mqtrace-spot-check: MQTRACE_SPOT_CHECK_PAYLOAD.checks[orders].instanceId: is required'],
     ['an unknown deploy region', { MQTRACE_DEPLOY_REGION: 'mars-1' }, 'MQTRACE_DEPLOY_REGION: is not a known Alibaba Cloud region ID'],
   ])('fails on %s, naming the key, never the value', { timeout: TIMEOUT }, async (_name, env, line) => {

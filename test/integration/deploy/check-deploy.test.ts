@@ -43,10 +43,35 @@ describe('Function: check:deploy (s preview -o json, then zod over the fc3 props
     ['an unknown trigger auth type', (r: Rendered) => (first(r).triggers[0].triggerConfig.authType = 'open'), 'triggers.0.triggerConfig.authType', ''],
     ['a handler the bundle does not export', (r: Rendered) => (first(r).handler = 'index.nothere'), 'handler', 'does not export'],
     ['a handler file that was never built', (r: Rendered) => (first(r).handler = 'missing.handler'), 'handler', 'does not exist'],
+    ['a vpcConfig with a vSwitch that is not one', (r: Rendered) => (first(r).vpcConfig = { vpcId: 'vpc-bp1abcdefgh12345678', vSwitchIds: ['sg-bp1abcdefgh1234567'], securityGroupId: 'sg-bp1abcdefgh1234567' }), 'vpcConfig.vSwitchIds.0', 'vSwitch'],
+    ['vpcConfig: auto (a new VPC, never the one Redis lives in)', (r: Rendered) => (first(r).vpcConfig = 'auto'), 'vpcConfig', ''],
   ])('rejects %s, naming the key', async (_name, change, path, message) => {
     const problems = await checkRendered(mutated(change), ROOT);
     expect(problems.length).toBeGreaterThan(0);
     expect(problems.some((p) => p.path === path && p.message.includes(message))).toBe(true);
+  });
+
+  it('accepts the optional vpcConfig block of s.yaml once it is uncommented and filled in', async () => {
+    // Arrange
+    const path = brokenCopy((text) =>
+      text
+        .replace(/# vpcConfig:/g, 'vpcConfig:')
+        .replace(/# {3}vpcId: vpc-x+/g, '  vpcId: vpc-bp1abcdefgh12345678')
+        .replace(/# {3}vSwitchIds:/g, '  vSwitchIds:')
+        .replace(/# {5}- vsw-x+/g, '    - vsw-bp1abcdefgh12345678')
+        .replace(/# {3}securityGroupId: sg-x+/g, '  securityGroupId: sg-bp1abcdefgh1234567'),
+    );
+
+    // Act
+    const copy = (await renderSYaml(path, { PATH: process.env.PATH })) as Rendered;
+    const problems = await checkRendered(copy, join(path, '..'));
+
+    // Assert
+    expect(problems).toEqual([]);
+    expect(Object.values(copy.resources).map((r) => r.props.vpcConfig)).toEqual([
+      { vpcId: 'vpc-bp1abcdefgh12345678', vSwitchIds: ['vsw-bp1abcdefgh12345678'], securityGroupId: 'sg-bp1abcdefgh1234567' },
+      { vpcId: 'vpc-bp1abcdefgh12345678', vSwitchIds: ['vsw-bp1abcdefgh12345678'], securityGroupId: 'sg-bp1abcdefgh1234567' },
+    ]);
   });
 
   it('rejects a YAML number where fc3 wants a string, straight from a broken s.yaml copy', async () => {
@@ -69,6 +94,20 @@ describe('Function: checkDeployment (s.yaml and the deployer environment togethe
 
     // Assert
     expect(problems).toEqual([expect.objectContaining({ resources: ['mqtrace-http'], key: 'triggers.0.triggerConfig.authType', message: expect.stringContaining('SLACK_SIGNING_SECRET is set') })]);
+  });
+
+  it('warns that Redis without a vpcConfig is reachable only through a public endpoint, and checks its URL as the functions do', async () => {
+    // Act
+    const plain = await checkDeployment(join(ROOT, 's.yaml'), { PATH: process.env.PATH, MQTRACE_REDIS_URL: 'redis://r-bp1abcdefgh.redis.rds.aliyuncs.com:6379' });
+    const withPassword = await checkDeployment(join(ROOT, 's.yaml'), { PATH: process.env.PATH, MQTRACE_REDIS_URL: 'redis://:SECRETPASS-0123@r-bp1abcdefgh.redis.rds.aliyuncs.com:6379' });
+
+    // Assert
+    expect(plain.problems).toEqual([]);
+    expect(plain.warnings).toContainEqual(
+      expect.objectContaining({ resources: ['mqtrace-http', 'mqtrace-spot-check'], key: 'MQTRACE_REDIS_URL', message: expect.stringContaining('no vpcConfig') }),
+    );
+    expect(withPassword.problems).toContainEqual(expect.objectContaining({ key: 'MQTRACE_REDIS_URL', message: expect.stringContaining('MQTRACE_REDIS_PASSWORD'), phase: 'cold-start' }));
+    expect(JSON.stringify(withPassword)).not.toContain('SECRETPASS');
   });
 
   it('flags a stale copy of config/mqtrace.json, and a RAM function name that is not the HTTP function', async () => {

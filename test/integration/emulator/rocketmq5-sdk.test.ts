@@ -163,6 +163,136 @@ describe('RocketMQ 5.x emulator with the official SDK: GetTrace', () => {
   });
 });
 
+describe('RocketMQ 5.x emulator with the official SDK: a message found by key, and its whole journey', () => {
+  const CHECKOUT = 'checkout-5x';
+  const SHARED_KEY = 'order-20261201-0042';
+
+  it('ListMessages with messageKey finds both messages that share the key, newest first, and narrows by startTime/endTime', async () => {
+    // Arrange
+    const demo = await startDemo();
+    const first = demo.byKey('checkout-77120', CHECKOUT);
+    const second = demo.byKey('checkout-77121', CHECKOUT);
+
+    // Act
+    const all = plain((await demo.client.listMessages(INSTANCE, CHECKOUT, new RocketMq.ListMessagesRequest({ messageKey: SHARED_KEY }))).body).data as Record<string, unknown>;
+    const windowed = plain(
+      (
+        await demo.client.listMessages(
+          INSTANCE,
+          CHECKOUT,
+          new RocketMq.ListMessagesRequest({ messageKey: SHARED_KEY, startTime: formatApiTime(first.bornTimeMs - 1000, 480), endTime: formatApiTime(first.bornTimeMs + 1000, 480) }),
+        )
+      ).body,
+    ).data as Record<string, unknown>;
+    const otherKey = plain((await demo.client.listMessages(INSTANCE, CHECKOUT, new RocketMq.ListMessagesRequest({ messageKey: 'order-20261201' }))).body).data as Record<string, unknown>;
+
+    // Assert
+    expect(all).toMatchObject({ totalCount: 2, pageNumber: 1, pageSize: 10 });
+    expect(all.list).toMatchObject([
+      { messageId: second.messageId, messageKeys: ['checkout-77121', SHARED_KEY], messageTag: 'checkout-confirmed', topicName: CHECKOUT, bornHost: '10.0.9.13:52003' },
+      { messageId: first.messageId, messageKeys: ['checkout-77120', SHARED_KEY], messageTag: 'checkout-paid', userProperties: { orderId: '20261201-0042' } },
+    ]);
+    expect(windowed).toMatchObject({ totalCount: 1, list: [{ messageId: first.messageId }] });
+    expect(otherKey).toMatchObject({ totalCount: 0, list: [] });
+  });
+
+  it('ListTraces by MESSAGE_KEY lists the same two messages', async () => {
+    const demo = await startDemo();
+    const first = demo.byKey('checkout-77120', CHECKOUT);
+    const window = { startTime: formatApiTime(first.bornTimeMs - 60_000, 480), endTime: formatApiTime(first.bornTimeMs + 86_400_000, 480) };
+
+    const data = plain(
+      (await demo.client.listTraces(INSTANCE, CHECKOUT, new RocketMq.ListTracesRequest({ queryType: 'MESSAGE_KEY', messageKey: SHARED_KEY, ...window, pageNumber: 1, pageSize: 10 }))).body,
+    ).data as Record<string, unknown>;
+
+    expect(data).toMatchObject({ totalCount: 2 });
+    expect((data.list as { messageId: string }[]).map((item) => item.messageId)).toStrictEqual([demo.byKey('checkout-77121', CHECKOUT).messageId, first.messageId]);
+  });
+
+  it('GetTrace answers the whole journey: send, store, and per group every delivery with its operations, a failed attempt then a success', async () => {
+    // Arrange
+    const demo = await startDemo();
+    const message = demo.byKey('checkout-77120', CHECKOUT);
+    const born = message.bornTimeMs;
+    const stored = born + 4;
+    const at = (ms: number): string => formatApiTime(ms, 480);
+
+    // Act
+    const data = plain((await demo.client.getTrace(INSTANCE, CHECKOUT, message.messageId, new RocketMq.GetTraceRequest({}))).body).data as Record<string, unknown>;
+
+    // Assert
+    expect(data).toStrictEqual({
+      regionId: 'cn-hangzhou',
+      instanceId: INSTANCE,
+      topicName: CHECKOUT,
+      messageInfo: {
+        regionId: 'cn-hangzhou',
+        instanceId: INSTANCE,
+        topicName: CHECKOUT,
+        messageId: message.messageId,
+        bornTime: at(born),
+        storeTime: at(stored),
+        body: expect.any(String),
+        bornHost: '10.0.9.13:52003',
+        storeHost: '10.0.8.21:8080',
+        messageType: 'NORMAL',
+        messageTag: 'checkout-paid',
+        messageKeys: ['checkout-77120', SHARED_KEY],
+        userProperties: { orderId: '20261201-0042' },
+      },
+      producerInfo: {
+        records: [
+          { produceTime: at(born), arriveTime: at(stored), produceDuration: 4, produceStatus: 'SUCCESS', clientHost: '10.0.9.13', messageSource: 'SDK', userName: 'checkout-service' },
+        ],
+      },
+      brokerInfo: { operations: [{ operateTime: at(stored), operateType: 'ADD' }] },
+      consumerInfos: [
+        {
+          consumerGroupId: 'GID_ledger_5x',
+          consumeStatus: 'SUCCESS',
+          deadMessage: false,
+          records: [
+            {
+              clientHost: '10.0.26.11',
+              consumeStatus: 'SUCCESS',
+              fifoEnable: false,
+              operations: [
+                { operateTime: at(stored + 70), operateType: 'ADD', invisibleTime: 60_000, deadMessage: false },
+                { operateTime: at(stored + 85), operateType: 'ACK', deadMessage: false },
+              ],
+            },
+          ],
+        },
+        {
+          consumerGroupId: 'GID_mailer_5x',
+          consumeStatus: 'SUCCESS',
+          deadMessage: false,
+          records: [
+            {
+              clientHost: '10.0.25.11',
+              consumeStatus: 'FAILED',
+              fifoEnable: false,
+              operations: [
+                { operateTime: at(stored + 90), operateType: 'ADD', invisibleTime: 30_000, deadMessage: false },
+                { operateTime: at(stored + 3090), operateType: 'CHANGE_INVISIBLE_TIME', deadMessage: false },
+              ],
+            },
+            {
+              clientHost: '10.0.25.12',
+              consumeStatus: 'SUCCESS',
+              fifoEnable: false,
+              operations: [
+                { operateTime: at(stored + 33_200), operateType: 'ADD', invisibleTime: 60_000, deadMessage: false },
+                { operateTime: at(stored + 33_440), operateType: 'ACK', deadMessage: false },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+  });
+});
+
 describe('RocketMQ 5.x emulator with the official SDK: ListTraces and ListMessages', () => {
   function dayWindow(demo: Demo): { startTime: string; endTime: string } {
     const anchor = demo.byKey('order-5x-1003').bornTimeMs;

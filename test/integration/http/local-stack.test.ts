@@ -206,6 +206,8 @@ describe('Local stack: the built HTTP function behind the FC runner, against the
 
   describe('Given upstream faults', () => {
     const message = () => demoMessages(seed)[0] as Message;
+    // fresh=true: this CONSUMED message was looked up before, and a cached answer would meet no fault.
+    const freshUrl = (m: Message) => `${traceUrl(m)}&fresh=true`;
     // Counted on arrival, so calls still in flight when a lookup gave up are included.
     const upstreamCalls = () => stack.emulator?.handle.stats().requests ?? 0;
 
@@ -222,7 +224,7 @@ describe('Local stack: the built HTTP function behind the FC runner, against the
       stack.emulator?.handle.resetStats();
       try {
         // Act
-        const response = await get(stack, traceUrl(message()));
+        const response = await get(stack, freshUrl(message()));
         // Assert
         expect(response.status).toBe(status);
         expect(response.json?.error.code).toBe(code);
@@ -238,7 +240,7 @@ describe('Local stack: the built HTTP function behind the FC runner, against the
     it('recovers when a fault clears after one request: retried within budget, answered 200', async () => {
       stack.emulator?.handle.setFault('OnsMessageTrace', { errorCode: 'Throttling.User', times: 1 });
       stack.emulator?.handle.resetStats();
-      const response = await get(stack, traceUrl(message()));
+      const response = await get(stack, freshUrl(message()));
       expect(response.status).toBe(200);
       expect(upstreamCalls()).toBe(2);
     });

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDeadline } from '../../../shared/deadline';
-import { createDingTalkRobotDestination } from '../../../shared/alerts/dingtalk-robot';
-import { createFetchPost } from '../../../shared/alerts/http-post';
-import { createSlackWebhookDestination } from '../../../shared/alerts/slack-webhook';
+import { createDingTalkRobotDestination } from '../../../shared/platforms/dingtalk/alert-robot';
+import { createFetchPost } from '../../../shared/outbound/http-client';
+import { createSlackWebhookDestination } from '../../../shared/platforms/slack/alert-webhook';
 import { startDingTalkRobotFake } from '../../../local/fakes/dingtalk-robot-fake';
 import { startSlackWebhookFake } from '../../../local/fakes/slack-webhook-fake';
 import { buildAlertContent } from '../../builders/build-spot-check';

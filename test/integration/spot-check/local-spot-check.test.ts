@@ -41,14 +41,24 @@ describe('Local stack: the built spot-check function, fired by its timer through
     expect(summary?.checks.filter((c) => c.name !== 'orders').every((c) => c.status === 'OK')).toBe(true);
     expect(summary?.apiCalls.OnsMessagePageQueryByTopic).toBe(3);
     expect(summary?.throttles).toEqual({ upstream: 0, local: 0 });
+    // Every platform's alert fake receives exactly one alert, in its platform's default language.
     expect(stack.dingtalk?.posts).toHaveLength(1);
     expect(stack.slack?.posts).toHaveLength(1);
+    expect(stack.feishu?.posts).toHaveLength(1);
+    expect(stack.wecom?.posts).toHaveLength(1);
+    expect(summary?.alerts.map((a) => [a.destination, a.delivered]).sort()).toEqual([['dingtalk', true], ['feishu', true], ['slack', true], ['wecom', true]]);
     const markdown = stack.dingtalk?.posts[0]?.body.markdown?.text ?? '';
+    const feishu = JSON.stringify(stack.feishu?.posts[0]?.body.card);
+    const wecom = stack.wecom?.posts[0]?.body.markdown?.content ?? '';
     for (const msgId of STUCK) {
-      expect(markdown).toContain(`re-check: @mqtrace trace orders ${msgId} ${DEMO_INSTANCE}`);
+      expect(markdown).toContain(`重新检查 @mqtrace trace orders ${msgId} ${DEMO_INSTANCE}`);
       expect(JSON.stringify(stack.slack?.posts[0]?.body)).toContain(`/mqtrace trace orders ${msgId} ${DEMO_INSTANCE}`);
+      expect(feishu).toContain(`重新检查 @mqtrace trace orders ${msgId} ${DEMO_INSTANCE}`);
+      expect(wecom).toContain(`重新检查 trace orders ${msgId} ${DEMO_INSTANCE}`);
     }
-    expect(JSON.parse(readFileSync(stack.stateFile, 'utf8')).checks.orders).toMatchObject({ status: 'FAILING', alerts: { dingtalk: {}, slack: {} } });
+    // Slack's alert carries the same buttons as a chat reply.
+    expect(JSON.stringify(stack.slack?.posts[0]?.body)).toContain('"action_id":"mqtrace.recheck"');
+    expect(JSON.parse(readFileSync(stack.stateFile, 'utf8')).checks.orders).toMatchObject({ status: 'FAILING', alerts: { dingtalk: {}, slack: {}, feishu: {}, wecom: {} } });
   });
 
   it('rejects a bad payload with an error naming the check and the field, and alerts nobody', async () => {
@@ -88,8 +98,9 @@ describe('Local stack: the built spot-check function, fired by its timer through
     expect(failing.summary?.checks[0]?.status).toBe('FAILING');
     expect(recovered.summary?.checks[0]?.status).toBe('OK');
     expect(stack.dingtalk?.posts).toHaveLength(2);
-    expect(stack.dingtalk?.posts[1]?.body.markdown?.text).toContain('**Recovered:**');
-    expect(stack.dingtalk?.posts[1]?.body.markdown?.title).toBe('mqtrace: 1 recovered');
+    // DingTalk alerts are in Chinese unless MQTRACE_ALERT_LOCALE says otherwise.
+    expect(stack.dingtalk?.posts[1]?.body.markdown?.text).toContain('**已恢复:**');
+    expect(stack.dingtalk?.posts[1]?.body.markdown?.title).toBe('mqtrace：1 项已恢复');
     expect(stack.slack?.posts[1]?.body.text).toBe('mqtrace: 1 recovered');
   });
 
@@ -140,6 +151,6 @@ describe('Local stack: the built spot-check function, fired by its timer through
     expect(byDestination.dingtalk?.attempts).toBeGreaterThan(1);
     expect(stack.dingtalk?.posts).toEqual([]);
     // Undelivered, so the next run alerts DingTalk again; Slack stays quiet.
-    expect(JSON.parse(readFileSync(stack.stateFile, 'utf8')).checks.orders.alerts).toEqual({ slack: expect.any(Object) });
+    expect(JSON.parse(readFileSync(stack.stateFile, 'utf8')).checks.orders.alerts).toEqual({ slack: expect.any(Object), feishu: expect.any(Object), wecom: expect.any(Object) });
   });
 });

@@ -10,7 +10,7 @@ import { createRateLimiter } from '../../../shared/upstream/rate-limiter';
 import { createPopCoreClient } from '../../../shared/ons/rpc-client';
 import { createLimiterRegistry } from '../../../shared/rate-limits';
 import { createExplainService } from '../../../shared/trace/explain-service';
-import { FINDING_CODES } from '../../../shared/trace/findings';
+import { EXPLAIN_FINDING_CODES } from '../../../shared/trace/findings';
 import { DiagnosisSchema } from '../../../shared/trace/report-schema';
 import { stsCredentialOf } from '../../builders/seed';
 
@@ -123,7 +123,7 @@ describe('Explain over the real pop-core client, the gateway and the emulator (d
       }
 
       // Assert
-      expect([...codes].sort()).toEqual([...FINDING_CODES].sort());
+      expect([...codes].sort()).toEqual([...EXPLAIN_FINDING_CODES].sort());
     });
 
     it('gives the numbers behind the findings of the message nobody consumed', async () => {

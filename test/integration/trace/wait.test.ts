@@ -111,7 +111,9 @@ describe('waitSeconds over the real gateway and pop-core, against the emulator',
       const polls = reports.reduce((n, r) => n + (r.wait?.polls ?? 0), 0);
       expect(polls).toBeGreaterThan(20);
       expect(fn.traceCalls()['Throttling.User'] ?? 0).toBe(0);
-      expect(fn.traceCalls().OK).toBe(polls);
+      // Polls of different waits that are in flight at once share one call (single-flight).
+      expect(fn.traceCalls().OK).toBeGreaterThan(1);
+      expect(fn.traceCalls().OK).toBeLessThanOrEqual(polls);
     });
   });
 

@@ -59,6 +59,17 @@ describe('Registry: API_CALLS ↔ the code ↔ ram/*.json', () => {
     }
   });
 
+  it('grants the find and journey actions to the HTTP function only', () => {
+    const http = actionsOf(committedPolicy('http'));
+    const spot = actionsOf(committedPolicy('spot-check'));
+    for (const action of ['mq:QueryTrace', 'mq:GetTraceResult']) {
+      expect(http).toContain(action);
+      expect(spot).not.toContain(action);
+    }
+    expect(API_CALLS.find((c) => c.call === 'OnsMessageGetByKey')).toMatchObject({ ramAction: 'mq:QueryMessage', usedBy: ['http'], via: ['findByKey'] });
+    expect(API_CALLS.find((c) => c.call === 'OnsTraceQueryByMsgId')).toMatchObject({ ramAction: 'mq:QueryTrace', via: ['journey'] });
+  });
+
   it('grants OnsMessageTrace as mq:QueryMessageTrace and lets only the HTTP function invoke itself', () => {
     expect(actionsOf(committedPolicy('http'))).toContain('mq:QueryMessageTrace');
     expect(actionsOf(committedPolicy('spot-check'))).not.toContain('fc:InvokeFunction');
@@ -72,7 +83,7 @@ describe('Registry: API_CALLS ↔ the code ↔ ram/*.json', () => {
     // Assert
     expect(statementOf('rocketmq:GetTrace')).toEqual({
       Effect: 'Allow',
-      Action: ['rocketmq:GetMessageDetail', 'rocketmq:GetTrace', 'rocketmq:ListTopicSubscriptions'],
+      Action: ['rocketmq:GetMessageDetail', 'rocketmq:GetTrace', 'rocketmq:ListMessages', 'rocketmq:ListTopicSubscriptions'],
       Resource: ['acs:rocketmq:${REGION}:${ACCOUNT_ID}:instance/${ROCKETMQ5_INSTANCE_ID}/topic/*'],
     });
     expect(statementOf('rocketmq:GetConsumerGroupLag')).toEqual({

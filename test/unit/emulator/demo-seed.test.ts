@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEMO_SEED_PATH, loadSeedFile } from '../../../local/emulator/load-seed';
+import { bornMsOf, buildTraceMapDo } from '../../../local/emulator/ons-trace-map';
+import { createSeedIndex } from '../../../local/emulator/seed-index';
 import type { Seed } from '../../../local/emulator/seed-schema';
 
 type DecodedId =
@@ -112,6 +114,62 @@ describe('Seed: seeds/demo.json', async () => {
       }
     }
     expect(checked).toBeGreaterThan(3);
+  });
+
+  it('has a key shared by three messages with different outcomes, a dead-lettered retry story and a message without trace', () => {
+    const orders = seed.instances[0]?.topics.find((topic) => topic.topic === 'orders')?.messages ?? [];
+    const shared = orders.filter((message) => message.keys?.includes('order-20261201-0042'));
+    const dead = orders.find((message) => message.keys?.includes('order-20261201-0099'));
+    const billing = seed.instances[0]?.consumerGroups?.find((group) => group.groupId === 'GID_billing');
+
+    expect(shared).toHaveLength(3);
+    expect(new Set(shared.map((message) => message.bornAgoMs)).size).toBe(3);
+    expect(shared.some((message) => message.tracks.every((track) => track.trackType === 'CONSUMED') && message.trace?.consumers === undefined)).toBe(true);
+    expect(shared.some((message) => message.tracks.some((track) => track.trackType === 'NOT_CONSUME_YET'))).toBe(true);
+    expect(shared.some((message) => message.trace?.consumers?.some((c) => c.attempts.some((a) => a.status === 'CONSUME_FAILED')))).toBe(true);
+    expect(billing?.dlq?.map((entry) => entry.msgId)).toContain(dead?.msgId);
+    expect(orders.filter((message) => message.trace?.recorded === false)).toHaveLength(1);
+  });
+
+  it('agrees with itself: at start, every 4.x trace matches the tracks and the dead-letter queues', () => {
+    const index = createSeedIndex(seed);
+    const startedAt = Date.UTC(2026, 11, 1, 4, 0, 0);
+    let checked = 0;
+    for (const instance of seed.instances) {
+      const indexed = index.instances.get(instance.instanceId);
+      for (const topic of instance.topics) {
+        for (const message of topic.messages) {
+          const bornMs = bornMsOf(message, startedAt, startedAt);
+          const trace = buildTraceMapDo({ message, topic: topic.topic, groups: indexed?.consumerGroups ?? new Map(), bornMs, startedAtMs: startedAt, firstLookupMs: undefined, atMs: startedAt });
+          if (trace === undefined) continue;
+          const subs = new Map(trace.SubList.SubMapDo.map((sub) => [sub.SubGroupName, sub]));
+          // Consumed less than the 5 s offset-commit interval ago: the offset may not show it yet.
+          const committing = startedAt - bornMs < 5000;
+          for (const track of message.tracks) {
+            const sub = subs.get(track.consumerGroup);
+            const dlq = indexed?.consumerGroups.get(track.consumerGroup)?.dlq?.find((entry) => entry.msgId === message.msgId);
+            const context = `${message.msgId} / ${track.consumerGroup}`;
+            if (dlq !== undefined) {
+              const attempts = sub?.ClientList.SubClientInfoDo ?? [];
+              expect(sub?.SuccessCount, context).toBe(0);
+              expect(attempts.at(-1)?.ReconsumeTimes, context).toBe(dlq.reconsumeTimes);
+              const lastEnd = Math.max(...attempts.map((a) => a.SubTime + a.CostTime));
+              expect(lastEnd, context).toBeLessThanOrEqual(startedAt - (dlq.deadLetteredAgoMs ?? 60_000));
+            } else if (track.trackType === 'CONSUMED' && track.timeline === undefined) {
+              expect(sub?.SuccessCount, context).toBe(1);
+            } else if (track.trackType !== 'CONSUMED' && !committing) {
+              expect(sub?.SuccessCount ?? 0, context).toBe(0);
+            }
+            checked += 1;
+          }
+          for (const sub of subs.values()) {
+            const failures = sub.ClientList.SubClientInfoDo.filter((a) => a.Status === 'CONSUME_FAILED').length;
+            if (message.reconsumeTimes !== undefined && sub.SuccessCount === 1) expect(failures, message.msgId).toBeLessThanOrEqual(message.reconsumeTimes);
+          }
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(30);
   });
 
   it('describes every message and names groups GID_*', () => {

@@ -127,6 +127,39 @@ describe('Schema: SeedSchema', () => {
       path: 'limits.OnsInstanceDelete',
     },
     {
+      name: 'two trace entries for one consumer group',
+      mutate: (seed: Seed) => {
+        seed.instances[0]!.topics[0]!.messages[0]!.trace = {
+          consumers: [
+            { consumerGroup: 'GID_a', attempts: [{ status: 'CONSUME_FAILED' }] },
+            { consumerGroup: 'GID_a', attempts: [{ status: 'CONSUME_SUCCESS' }] },
+          ],
+        };
+      },
+      path: 'instances[0].topics[0].messages[0].trace.consumers[1].consumerGroup',
+    },
+    {
+      name: 'a trace group without attempts',
+      mutate: (seed: Seed) => {
+        seed.instances[0]!.topics[0]!.messages[0]!.trace = { consumers: [{ consumerGroup: 'GID_a', attempts: [] }] };
+      },
+      path: 'instances[0].topics[0].messages[0].trace.consumers[0].attempts',
+    },
+    {
+      name: 'trace tasks removed before they can finish',
+      mutate: (seed: Seed) => {
+        seed.traceTasks = { resultDelayMs: 5000, retentionMs: 5000 };
+      },
+      path: 'traceTasks.retentionMs',
+    },
+    {
+      name: 'a retention shorter than the default result delay',
+      mutate: (seed: Seed) => {
+        seed.traceTasks = { retentionMs: 1000 };
+      },
+      path: 'traceTasks.retentionMs',
+    },
+    {
       name: 'an unknown top-level key',
       mutate: (seed: Seed) => {
         (seed as Record<string, unknown>).unknwonMessage = 'empty';

@@ -17,34 +17,46 @@ async function wireFreshHttpFunction(env: Record<string, string>) {
   const { builtLazySchemaCount } = await import('../../../../shared/validation');
   const { loadHttpConfig } = await import('../../../../shared/config/config-schema');
   const { loadAppConfig } = await import('../../../../shared/config/app-config-schema');
+  const { loadRedisConfig } = await import('../../../../shared/config/redis-config-schema');
+  const { createFleetState } = await import('../../../../shared/redis/fleet-state');
   const { createAccessControl } = await import('../../../../shared/access/access-control');
   const { createBrokerDirectory } = await import('../../../../shared/brokers/registry');
   const { createOnsBrokers } = await import('../../../../shared/ons/ons-broker');
   const { createOnsGateway } = await import('../../../../shared/ons/ons-gateway');
-  const { createLimiterRegistry } = await import('../../../../shared/rate-limits');
-  const { createRateLimiter } = await import('../../../../shared/upstream/rate-limiter');
   const { createLookupService } = await import('../../../../shared/trace/lookup-service');
   const { createCredentialsProvider } = await import('../../../../shared/credentials');
   const { createLogger } = await import('../../../../shared/log');
   const { createHttpHandler } = await import('../../../../functions/http/handler');
   const config = loadHttpConfig(env);
+  const redisConfig = loadRedisConfig(env);
   const access = createAccessControl(loadAppConfig(env, { codeDir: '/code' }));
+  const logger = createLogger({ level: config.logLevel, write: () => undefined });
+  // No MQTRACE_REDIS_URL: the instance's own limiters, verdict cache and trace tasks, as functions/http/index.ts builds them.
+  const fleet = createFleetState(redisConfig, { logger, now: Date.now });
   const rpc = buildFakeRpcClientFactory([{ body: structuredClone(TRACE_BODY) }]);
   const brokers = createBrokerDirectory([
     {
       kind: 'ons-4x',
       load: () =>
-        createOnsBrokers(
-          createOnsGateway({ endpoint: 'http://127.0.0.1:9', clientFactory: rpc.factory, callTimeoutMs: config.callTimeoutMs, limiters: createLimiterRegistry((limit) => createRateLimiter(limit)) }),
-        ),
+        createOnsBrokers(createOnsGateway({ endpoint: 'http://127.0.0.1:9', clientFactory: rpc.factory, callTimeoutMs: config.callTimeoutMs, limiters: fleet.limiters }), {
+          traceQueries: fleet.traceQueries,
+        }),
     },
   ]);
   const handler = createHttpHandler({
-    logger: createLogger({ level: config.logLevel, write: () => undefined }),
+    logger,
     version: 'test',
     now: Date.now,
     access,
-    lookups: createLookupService({ brokers, access, now: Date.now, producerUtcOffsetMinutes: config.producerUtcOffsetMinutes }),
+    lookups: createLookupService({
+      brokers,
+      access,
+      now: Date.now,
+      producerUtcOffsetMinutes: config.producerUtcOffsetMinutes,
+      verdictCache: fleet.verdictCache,
+      verdictCacheTtlMs: fleet.verdictCacheTtlMs,
+      accountScope: fleet.accountScope,
+    }),
     credentials: createCredentialsProvider(config.envCredentials),
     lookupDeadlineMs: config.lookupDeadlineMs,
   });

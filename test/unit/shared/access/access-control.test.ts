@@ -67,29 +67,40 @@ describe('Function: createAccessControl', () => {
       expect(access.aliasesFor(orders)).toEqual(['prod']);
       expect(access.aliasesFor(ops)).toEqual(['prod', 'staging']);
     });
+
+    it('offers each caller its own default, else the global one, and the aliases its scope allows with their IDs', () => {
+      expect(access.instanceChoices(orders)).toEqual({ defaultInstance: PROD, aliases: [{ alias: 'prod', instanceId: PROD }] });
+      expect(access.instanceChoices(ops)).toEqual({
+        defaultInstance: STAGING,
+        aliases: [
+          { alias: 'prod', instanceId: PROD },
+          { alias: 'staging', instanceId: STAGING },
+        ],
+      });
+    });
   });
 
   describe('Given Slack callers', () => {
     it('prefers an exact channel entry over the team-wide "*"', () => {
-      expect(access.slackCaller({ teamId: 'T0AAA', channelId: 'C0ORDERS' })).toMatchObject({ id: 'T0AAA/C0ORDERS', visibility: 'in_channel', scope: { instances: [PROD] } });
-      expect(access.slackCaller({ teamId: 'T0AAA', channelId: 'C0RANDOM' })).toMatchObject({ id: 'T0AAA/C0RANDOM', visibility: 'ephemeral', scope: { instances: [STAGING] } });
+      expect(access.chatCaller('slack', { orgIds: ['T0AAA'], conversationId: 'C0ORDERS' })).toMatchObject({ id: 'T0AAA/C0ORDERS', visibility: 'in_channel', scope: { instances: [PROD] } });
+      expect(access.chatCaller('slack', { orgIds: ['T0AAA'], conversationId: 'C0RANDOM' })).toMatchObject({ id: 'T0AAA/C0RANDOM', visibility: 'ephemeral', scope: { instances: [STAGING] } });
     });
 
     it('admits an Enterprise Grid workspace through its enterprise ID', () => {
-      expect(access.slackCaller({ teamId: 'T0NOTLISTED', enterpriseId: 'E0GRID', channelId: 'C0GRID' })?.id).toBe('E0GRID/C0GRID');
+      expect(access.chatCaller('slack', { orgIds: ['T0NOTLISTED', 'E0GRID'], conversationId: 'C0GRID' })?.id).toBe('E0GRID/C0GRID');
     });
 
     it.each([
-      ['a wrong team', { teamId: 'T0BBB', channelId: 'C0ORDERS' }],
-      ['a wrong channel of a team without "*"', { teamId: 'E0GRID', channelId: 'C0OTHER' }],
-    ])('refuses %s', (_, request) => {
-      expect(access.slackCaller(request)).toBeUndefined();
+      ['a wrong team', { orgIds: ['T0BBB'], conversationId: 'C0ORDERS' }],
+      ['a wrong channel of a team without "*"', { orgIds: ['E0GRID'], conversationId: 'C0OTHER' }],
+    ])('refuses %s', (_, origin) => {
+      expect(access.chatCaller('slack', origin)).toBeUndefined();
     });
   });
 
   describe('Given DingTalk callers', () => {
     it('admits a listed corp and conversation', () => {
-      expect(access.dingtalkCaller({ corpIds: ['dingcorp1'], conversationId: 'cidGroup1==' })).toMatchObject({ channel: 'dingtalk', id: 'dingcorp1/cidGroup1==', defaultInstance: PROD });
+      expect(access.chatCaller('dingtalk', { orgIds: ['dingcorp1'], conversationId: 'cidGroup1==' })).toMatchObject({ channel: 'dingtalk', id: 'dingcorp1/cidGroup1==', defaultInstance: PROD });
     });
 
     it.each([
@@ -97,7 +108,25 @@ describe('Function: createAccessControl', () => {
       ['a wrong conversation', ['dingcorp1'], 'cidOther=='],
       ['no conversation', ['dingcorp1'], undefined],
     ])('refuses %s', (_, corpIds, conversationId) => {
-      expect(access.dingtalkCaller({ corpIds, conversationId })).toBeUndefined();
+      expect(access.chatCaller('dingtalk', { orgIds: corpIds, conversationId })).toBeUndefined();
+    });
+  });
+
+  describe('Given a conversation entry with a locale', () => {
+    const withLocale = createAccessControl(
+      parseAppConfig({
+        slack: { channels: [{ teamId: 'T0AAA', channelId: '*', scope: { instances: ['*'], topics: ['*'] }, locale: 'zh-CN' }] },
+        dingtalk: { conversations: [{ corpId: 'dingcorp1', conversationId: '*', scope: { instances: ['*'], topics: ['*'] } }] },
+      }),
+    );
+
+    it('carries the locale to the caller, and nothing when the entry names none', () => {
+      expect(withLocale.chatCaller('slack', { orgIds: ['T0AAA'], conversationId: 'C1' })?.locale).toBe('zh-CN');
+      expect(withLocale.chatCaller('dingtalk', { orgIds: ['dingcorp1'], conversationId: 'cid1' })).not.toHaveProperty('locale');
+    });
+
+    it('keeps callers of one platform away from another platform with the same IDs', () => {
+      expect(withLocale.chatCaller('dingtalk', { orgIds: ['T0AAA'], conversationId: 'C1' })).toBeUndefined();
     });
   });
 

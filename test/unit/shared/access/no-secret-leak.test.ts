@@ -3,7 +3,7 @@ import { createHttpHandler } from '../../../../functions/http/handler';
 import { createAccessControl } from '../../../../shared/access/access-control';
 import { sha256Hex } from '../../../../shared/access/bearer';
 import { createChatApi } from '../../../../shared/chat/chat-api';
-import type { FetchLike } from '../../../../shared/chat/post-json';
+import type { FetchLike } from '../../../../shared/outbound/http-client';
 import { chatSecrets, loadChatConfig } from '../../../../shared/config/chat-config-schema';
 import { parseAppConfig } from '../../../../shared/config/app-config-schema';
 import type { FcContext } from '../../../../shared/fc-context';
@@ -113,6 +113,7 @@ function buildWorld(script: ScriptedReply[]) {
       config: chatConfig,
       invoker: createFc2Invoker({ endpoint: 'http://fc.test', timeoutMs: 500, load: async () => RecordingFc2 as unknown as Fc2Constructor }),
       fetch: fetchFn,
+      timeZone: { kind: 'offset', minutes: 0 },
       idempotency: createMemoryIdempotencyStore({ maxEntries: 10_000, now }),
     }),
   });

@@ -20,6 +20,8 @@ const MSG = '0A000C22303918B4AAC244F9D9B101A4';
 const NOW_SEC = Math.floor(HANDLER_NOW_MS / 1000);
 const STAGING = 'MQ_INST_1234567890123456_BXstag01';
 const REFUSAL = 'Sorry, mqtrace cannot answer this request here.';
+// DingTalk's default language: its conversations get the same refusal in Chinese.
+const REFUSAL_ZH = '抱歉，mqtrace 不能在这里回答这个请求。';
 const CONVERSATION = 'cidDemoConversation0001==';
 
 /** The orders channel may look up orders-* on prod (its default); no other channel of the team may ask. */
@@ -41,8 +43,8 @@ const audits = (logs: Array<Record<string, unknown>>) => logs.filter((l) => l.ev
 const slackText = (body: string) => JSON.stringify(JSON.parse(body).blocks ?? JSON.parse(body).text);
 
 describe('Function: createChatApi (access control)', () => {
-  it('has one refusal text that names nothing internal', () => {
-    expect(CHAT_REFUSAL).toEqual({ kind: 'denied', text: REFUSAL });
+  it('has one refusal, as data that names nothing: every platform words it the same', () => {
+    expect(CHAT_REFUSAL).toEqual({ kind: 'denied' });
   });
 
   describe('Given a Slack slash command', () => {
@@ -122,7 +124,7 @@ describe('Function: createChatApi (access control)', () => {
       const harness = buildChatHandler({ config: NARROW });
       await harness.invoke(dingtalk(text, fields), buildFcContext());
       expect(harness.posts).toHaveLength(1);
-      expect(JSON.stringify(harness.posts[0]?.body)).toContain(REFUSAL);
+      expect(JSON.stringify(harness.posts[0]?.body)).toContain(REFUSAL_ZH);
       expect(JSON.stringify(harness.posts[0]?.body)).not.toMatch(/MQ_INST|staging|allow-list|MQTRACE_/);
       expect(harness.fake.queries).toEqual([]);
       expect(audits(harness.logs())).toEqual([expect.objectContaining({ outcome: 'refused', reason, caller: expect.objectContaining({ channel: 'dingtalk' }) })]);
@@ -144,8 +146,10 @@ describe('Function: createChatApi (access control)', () => {
       idempotencyKey: `slack:${caller.id}:${topic}`,
       originRequestId: 'r-front',
       target: { instanceId: CHAT_PROD_INSTANCE, topic, msgId: MSG },
+      command: { name: 'trace', args: { topic, msgId: MSG, instance: CHAT_PROD_INSTANCE }, switches: [] },
       caller,
-      slack: { responseUrl: TEST_RESPONSE_URL, visibility: 'ephemeral', teamId: TEST_TEAM_ID, userId: 'U1', channelId: 'C0ORDERS01' },
+      locale: 'en',
+      reply: { responseUrl: TEST_RESPONSE_URL, visibility: 'ephemeral', teamId: TEST_TEAM_ID, userId: 'U1', channelId: 'C0ORDERS01' },
     });
 
     it('runs a job whose caller is still allowed, and audits it in the deferred run', async () => {

@@ -13,7 +13,7 @@ import {
   TEST_SESSION_WEBHOOK,
   TEST_SLACK_SECRET,
 } from '../../../builders/build-chat-requests';
-import { buildChatHandler, CHAT_DEFAULT_INSTANCE, CHAT_PROD_INSTANCE, type ChatHandlerHarness } from '../../../builders/build-chat-handler';
+import { buildChatHandler, CHAT_DEFAULT_INSTANCE, CHAT_PROD_INSTANCE, CHAT_TEST_ENV, type ChatHandlerHarness } from '../../../builders/build-chat-handler';
 import { buildFcContext, buildFcHttpEventBuffer, CONTEXT_CREDENTIALS } from '../../../builders/build-fc-http-event';
 import { HANDLER_NOW_MS } from '../../../builders/build-http-handler';
 
@@ -319,7 +319,8 @@ describe('Function: createChatApi (through createHttpHandler)', () => {
     });
 
     it.each([
-      ['a corp not on the allow-list', `trace orders ${MSG}`, { senderCorpId: 'dingothercorp' }, 'Sorry, mqtrace cannot answer this request here.'],
+      // An unknown conversation has no locale of its own: DingTalk's default, Chinese.
+      ['a corp not on the allow-list', `trace orders ${MSG}`, { senderCorpId: 'dingothercorp' }, '抱歉，mqtrace 不能在这里回答这个请求。'],
       ['help', 'help', {}, '**@mqtrace trace ＜topic＞ ＜msgId＞ \\\\[instance\\\\] \\\\[why\\\\]**'],
       ['a malformed command', 'trace orders', {}, '⚠️ Missing msgId.'],
     ])('answers %s on the sessionWebhook without a lookup', async (_name, text, fields, expected) => {
@@ -355,8 +356,10 @@ describe('Function: createChatApi (through createHttpHandler)', () => {
       });
       await harness.invoke(dingtalkEvent(`trace orders ${MSG}`, { msgId: 'msgA' }), buildFcContext());
       await harness.invoke(dingtalkEvent(`trace orders ${MSG}`, { msgId: 'msgB', sessionWebhookExpiredTime: HANDLER_NOW_MS + 60_000 }), buildFcContext());
-      expect(harness.posts).toHaveLength(0);
+      // Each deferral first posts the short "Looking up…" note.
+      expect(harness.posts.map((p) => p.body.markdown.text)).toEqual([expect.stringContaining('🔎 Looking up'), expect.stringContaining('🔎 Looking up')]);
       expect(harness.invocations).toHaveLength(2);
+      harness.posts.length = 0;
       // Act
       harness.clock.advance(60_000);
       slow = false;
@@ -377,8 +380,10 @@ describe('Function: createChatApi (through createHttpHandler)', () => {
       idempotencyKey: 'slack:forged',
       originRequestId: 'r',
       target: { instanceId: CHAT_DEFAULT_INSTANCE, topic: 'orders', msgId: MSG },
+      command: { name: 'trace', args: { topic: 'orders', msgId: MSG, instance: CHAT_DEFAULT_INSTANCE }, switches: [] },
       caller: { channel: 'slack', id: 'T0TEST0001/C1' },
-      slack: { responseUrl: TEST_RESPONSE_URL, visibility: 'in_channel', teamId: 'T0TEST0001', userId: 'U1', channelId: 'C1' },
+      locale: 'en',
+      reply: { responseUrl: TEST_RESPONSE_URL, visibility: 'in_channel', teamId: 'T0TEST0001', userId: 'U1', channelId: 'C1' },
     };
 
     it.each([
@@ -402,7 +407,9 @@ describe('Function: createChatApi (through createHttpHandler)', () => {
     });
 
     it('refuses every internal event while the internal secret is unset', async () => {
-      const harness = buildChatHandler({ env: { SLACK_SIGNING_SECRET: '', DINGTALK_APP_SECRET: '', MQTRACE_INTERNAL_SECRET: '' } });
+      // Every platform off: the internal secret is then optional, and unset.
+      const off = Object.fromEntries(Object.keys(CHAT_TEST_ENV).map((key) => [key, '']));
+      const harness = buildChatHandler({ env: off });
       const response = await harness.invoke(sealInternalEvent(job, TEST_INTERNAL_SECRET), buildFcContext());
       expect(response.statusCode).toBe(401);
       expect(harness.posts).toHaveLength(0);

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { reportSections } from '../../../../shared/chat/present';
+import { EN_UTC } from '../../../builders/build-presenter';
 import { chatExplainDecision, createChatLookup } from '../../../../shared/chat/chat-lookup';
 import { createCredentialsProvider } from '../../../../shared/credentials';
 import { createRequestLog } from '../../../../shared/request-log';
@@ -62,14 +64,16 @@ describe('Function: createChatLookup (explain)', () => {
   it('answers an unconsumed message without the explanation, with a hint, when the inline budget is too small', async () => {
     const log = createRequestLog('r');
     const outcome = await build().run(caller, input, { context, log, budgetMs: 150, deferrable: true });
-    expect(outcome).toMatchObject({ kind: 'answer', answer: { kind: 'report', sections: [{ title: 'Why', lines: [expect.stringContaining('"trace orders 0A000C22303918B4AAC244F9ABC301A3 why"')] }] } });
+    expect(outcome).toMatchObject({ kind: 'answer', answer: { kind: 'report', explainLater: 'trace orders 0A000C22303918B4AAC244F9ABC301A3 why' } });
+    if (outcome.kind !== 'answer' || outcome.answer.kind !== 'report') throw new Error('not a report');
+    expect(reportSections(EN_UTC, outcome.answer)).toEqual([{ title: 'Why', lines: [expect.stringContaining('"trace orders 0A000C22303918B4AAC244F9ABC301A3 why"')] }]);
     expect(log.fields).toMatchObject({ explain: 'no_time' });
   });
 
   it('explains in the deferred phase, listing the checks the fake upstream refused as skipped', async () => {
     const log = createRequestLog('r');
     const outcome = await build().run(caller, input, { context, log, budgetMs: 5000, deferrable: false, phase: 'deferred' });
-    expect(outcome.kind === 'answer' && outcome.answer.kind === 'report' && outcome.answer.sections?.map((s) => s.title)).toEqual(['Why', 'Not checked (partial diagnosis)']);
+    expect(outcome.kind === 'answer' && outcome.answer.kind === 'report' && reportSections(EN_UTC, outcome.answer).map((s) => s.title)).toEqual(['Why', 'Not checked (partial diagnosis)']);
     expect(log.fields).toMatchObject({ explain: 'auto', findings: [] });
   });
 });

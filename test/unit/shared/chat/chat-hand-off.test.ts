@@ -43,12 +43,12 @@ describe('Function: ChatRuntime.handOff (through the chat routes)', () => {
   });
 
   describe('Given a DingTalk callback whose delivery was already handed off', () => {
-    it('acknowledges with the empty message and posts no fallback answer', async () => {
+    it('acknowledges with the empty message after the short "Looking up…" note, and posts no fallback answer', async () => {
       const harness = buildChatHandler({ respond: SLOW, invokeFailure: TASK_EXISTS });
       const ack = await harness.invoke(buildDingTalkCallbackEvent(buildSignedDingTalkCallback({ text: `trace orders ${MSG}`, nowMs: HANDLER_NOW_MS })), buildFcContext());
       expect(JSON.parse(ack.body)).toEqual({ msgtype: 'empty' });
       expect(accessLine(harness)).not.toHaveProperty('handOffFailed');
-      expect(harness.posts).toHaveLength(0);
+      expect(harness.posts.map((p) => p.body.markdown.text)).toEqual([expect.stringContaining(`🔎 Looking up **${MSG}** in **orders**`)]);
     });
   });
 
@@ -58,8 +58,10 @@ describe('Function: ChatRuntime.handOff (through the chat routes)', () => {
       idempotencyKey: 'slack:13345224609.738474920.8088930838d88f008e0',
       originRequestId: 'req-1',
       target: { instanceId: 'MQ_INST_1234567890123456_BXdefault', topic: 'orders', msgId: MSG },
+      command: { name: 'trace', args: { topic: 'orders', msgId: MSG, instance: 'MQ_INST_1234567890123456_BXdefault' }, switches: [] },
       caller: { channel: 'slack', id: 'team/channel' },
-      slack: { responseUrl: 'https://hooks.slack.com/commands/T/1/x', visibility: 'ephemeral', teamId: 'T', userId: 'U', channelId: 'C' },
+      locale: 'en',
+      reply: { responseUrl: 'https://hooks.slack.com/commands/T/1/x', visibility: 'ephemeral', teamId: 'T', userId: 'U', channelId: 'C' },
     };
     const runtimeWith = (invokeAsync: InvokerPort['invokeAsync']) =>
       createChatRuntime({
@@ -70,8 +72,9 @@ describe('Function: ChatRuntime.handOff (through the chat routes)', () => {
         lookupDeadlineMs: 8000,
         // handOff uses none of these.
         lookup: {} as ChatRuntimeParts['lookup'],
-        slackResponder: {} as ChatRuntimeParts['slackResponder'],
-        dingtalkReplier: {} as ChatRuntimeParts['dingtalkReplier'],
+        http: {} as ChatRuntimeParts['http'],
+        timeZone: { kind: 'offset', minutes: 0 },
+        explore: {} as ChatRuntimeParts['explore'],
         idempotency: createMemoryIdempotencyStore({ maxEntries: 10, now: () => HANDLER_NOW_MS }),
         access: {} as ChatRuntimeParts['access'],
       });

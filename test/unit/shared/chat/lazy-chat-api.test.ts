@@ -8,9 +8,8 @@ describe('Function: createLazyChatApi', () => {
     let loads = 0;
     const seen: string[] = [];
     const real: ChatApi = {
-      slack: async () => (seen.push('slack'), { status: 200, json: 'slack' }),
-      slackProbe: async () => (seen.push('probe'), { status: 200, json: 'probe' }),
-      dingtalk: async () => (seen.push('dingtalk'), { status: 200, json: 'dingtalk' }),
+      post: async (platform) => (seen.push(`post ${platform}`), { status: 200, json: `post ${platform}` }),
+      get: async (platform) => (seen.push(`get ${platform}`), { status: 200, json: `get ${platform}` }),
       finishDeferred: async () => (seen.push('deferred'), { status: 200, json: 'deferred' }),
     };
     const lazy = createLazyChatApi(async () => {
@@ -23,14 +22,14 @@ describe('Function: createLazyChatApi', () => {
     expect(loads).toBe(0);
     // Act
     const bodies = await Promise.all([
-      lazy.slack(event, context),
-      lazy.slackProbe(event, context),
-      lazy.dingtalk(event, context),
+      lazy.post('slack', event, context),
+      lazy.get('slack', event, context),
+      lazy.post('feishu', event, context),
       lazy.finishDeferred(event, context),
     ]);
     // Assert
     expect(loads).toBe(1);
-    expect(seen.sort()).toEqual(['deferred', 'dingtalk', 'probe', 'slack']);
-    expect(bodies.map((b) => b.json)).toEqual(['slack', 'probe', 'dingtalk', 'deferred']);
+    expect(seen.sort()).toEqual(['deferred', 'get slack', 'post feishu', 'post slack']);
+    expect(bodies.map((b) => b.json)).toEqual(['post slack', 'get slack', 'post feishu', 'deferred']);
   });
 });

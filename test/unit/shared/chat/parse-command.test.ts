@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { normaliseChatText, parseChatCommand } from '../../../../shared/chat/parse-command';
+import { normaliseChatText, parseChatCommand, type ParsedCommand } from '../../../../shared/chat/parse-command';
+import { EN_UTC, ZH_SHANGHAI } from '../../../builders/build-presenter';
+
+/** The parse as the old flat shape, for readable expectations. */
+const flat = (parsed: ParsedCommand) =>
+  'args' in parsed ? { name: parsed.name, instance: undefined, ...parsed.args, why: parsed.switches.has('why'), flags: parsed.flags } : parsed.name === 'invalid' ? { ...parsed, problem: EN_UTC.loose(parsed.problem) } : parsed;
 
 const MSG = '0A000C22303918B4AAC244F9ABC301A3';
 const INST = 'MQ_INST_1234567890123456_BXdemo01';
@@ -28,17 +33,18 @@ describe('Function: parseChatCommand', () => {
       // Act
       const parsed = parseChatCommand(text);
       // Assert
-      expect(parsed).toMatchObject({ name: 'trace', topic: 'orders', msgId: MSG, instance: undefined });
+      expect(flat(parsed)).toMatchObject({ name: 'trace', topic: 'orders', msgId: MSG });
+      expect(parsed.name === 'trace' && parsed.args.instance).toBeUndefined();
     });
 
     it('keeps the instance argument as typed, for alias resolution later', () => {
-      expect(parseChatCommand(`trace orders ${MSG} prod`)).toMatchObject({ name: 'trace', instance: 'prod' });
-      expect(parseChatCommand(`trace orders ${MSG} ${INST}`)).toMatchObject({ name: 'trace', instance: INST });
+      expect(flat(parseChatCommand(`trace orders ${MSG} prod`))).toMatchObject({ name: 'trace', instance: 'prod' });
+      expect(flat(parseChatCommand(`trace orders ${MSG} ${INST}`))).toMatchObject({ name: 'trace', instance: INST });
     });
 
     it("undoes Slack's auto-linking of words that look like URLs or e-mail addresses", () => {
-      expect(parseChatCommand(`trace <http://orders|orders> ${MSG} <mailto:prod@x.io|prod@x.io>`)).toMatchObject({ topic: 'orders', instance: 'prod@x.io' });
-      expect(parseChatCommand(`trace orders ${MSG} <https://example.com>`)).toMatchObject({ instance: 'https://example.com' });
+      expect(flat(parseChatCommand(`trace <http://orders|orders> ${MSG} <mailto:prod@x.io|prod@x.io>`))).toMatchObject({ topic: 'orders', instance: 'prod@x.io' });
+      expect(flat(parseChatCommand(`trace orders ${MSG} <https://example.com>`))).toMatchObject({ instance: 'https://example.com' });
     });
 
     it.each([
@@ -53,6 +59,18 @@ describe('Function: parseChatCommand', () => {
     });
   });
 
+  describe('Given --fresh', () => {
+    it.each([
+      ['--fresh', true],
+      ['\u2014fresh (a phone’s em dash)', true],
+      ['nothing', false],
+    ])('reads %s as fresh: %s', (flag, fresh) => {
+      const parsed = parseChatCommand(`trace orders ${MSG} ${flag === 'nothing' ? '' : flag.split(' ')[0]} why`);
+      expect(flat(parsed)).toMatchObject({ name: 'trace', why: true });
+      expect(parsed.name === 'trace' && parsed.flags.has('--fresh')).toBe(fresh);
+    });
+  });
+
   describe('Given a request for help', () => {
     it.each(['', '   ', 'help', 'HELP', '?', '--help', '-h', '帮助', '@mqtrace', '<@U024BE7LH>', `trace --help`])('answers %j with help', (text) => {
       expect(parseChatCommand(text)).toEqual({ name: 'help' });
@@ -61,7 +79,7 @@ describe('Function: parseChatCommand', () => {
 
   describe('Given a malformed command', () => {
     it.each([
-      ['an unknown command', 'find orders x', 'Unknown command "find". Commands: trace, help.'],
+      ['an unknown command', 'search orders x', 'Unknown command "search". Commands: trace, find, journey, help.'],
       ['no arguments', 'trace', 'Missing topic and msgId.'],
       ['no message ID', 'trace orders', 'Missing msgId.'],
       ['the topic left out', 'trace 0A000C22303918B4AAC244F9ABC301A3', 'Missing topic: "0A000C22303918B4AAC244F9ABC301A3" looks like the msgId; write trace <topic> <msgId>.'],
@@ -75,14 +93,14 @@ describe('Function: parseChatCommand', () => {
       const parsed = parseChatCommand(text);
       // Assert
       expect(parsed.name).toBe('invalid');
-      expect(parsed.name === 'invalid' && parsed.problem).toContain(problem);
+      expect(parsed.name === 'invalid' && EN_UTC.loose(parsed.problem)).toContain(problem);
     });
 
     it('never throws and clips what it echoes, whatever the input', () => {
       for (const text of ['\u0000', '<<<>>>', '<@', 'trace <', `x${'y'.repeat(5000)}`, 'trace \uD800 orders', '&lt;script&gt;']) {
         const parsed = parseChatCommand(text);
         expect(['help', 'invalid', 'trace']).toContain(parsed.name);
-        if (parsed.name === 'invalid') expect(parsed.problem.length).toBeLessThan(200);
+        if (parsed.name === 'invalid') expect(EN_UTC.loose(parsed.problem).length).toBeLessThan(200);
       }
     });
   });
@@ -102,18 +120,81 @@ describe('Function: parseChatCommand (why)', () => {
     ['after the instance', `trace orders ${MSG} ${INST} Why`, INST],
     ['before the instance', `trace orders ${MSG} why ${INST}`, INST],
   ])('asks for the explanation when written %s', (_name, text, instance) => {
-    expect(parseChatCommand(text)).toMatchObject({ name: 'trace', topic: 'orders', msgId: MSG, instance, why: true });
+    expect(flat(parseChatCommand(text))).toMatchObject({ name: 'trace', topic: 'orders', msgId: MSG, instance, why: true });
   });
 
   it('does not ask for it without the word', () => {
-    expect(parseChatCommand(`trace orders ${MSG} ${INST}`)).toMatchObject({ name: 'trace', instance: INST, why: false });
+    expect(flat(parseChatCommand(`trace orders ${MSG} ${INST}`))).toMatchObject({ name: 'trace', instance: INST, why: false });
   });
 
   it('reads "why" in the topic position as the topic, not as the switch', () => {
-    expect(parseChatCommand(`trace why ${MSG}`)).toMatchObject({ name: 'trace', topic: 'why', msgId: MSG, why: false });
+    expect(flat(parseChatCommand(`trace why ${MSG}`))).toMatchObject({ name: 'trace', topic: 'why', msgId: MSG, why: false });
   });
 
   it('refuses a second "why" as an extra word', () => {
-    expect(parseChatCommand(`trace orders ${MSG} ${INST} why why extra`)).toMatchObject({ name: 'invalid', problem: expect.stringContaining('Too many words') });
+    expect(flat(parseChatCommand(`trace orders ${MSG} ${INST} why why extra`))).toMatchObject({ name: 'invalid', problem: expect.stringContaining('Too many words') });
+  });
+});
+
+describe('Function: parseChatCommand (Chinese)', () => {
+  it.each([
+    ['查询 for trace', `查询 orders ${MSG}`, false],
+    ['追踪 for trace', `追踪 orders ${MSG} 为什么`, true],
+    ['原因 for why', `trace orders ${MSG} 原因`, true],
+  ])('reads %s', (_name, text, why) => {
+    expect(flat(parseChatCommand(text))).toMatchObject({ name: 'trace', topic: 'orders', msgId: MSG, why });
+  });
+
+  it('reads 帮助 and a full-width question mark as help', () => {
+    expect(parseChatCommand('帮助')).toEqual({ name: 'help' });
+    expect(parseChatCommand('？')).toEqual({ name: 'help' });
+  });
+
+  it('words its problems in Chinese for a zh-CN reader', () => {
+    const parsed = parseChatCommand('trace orders');
+    expect(parsed.name === 'invalid' && ZH_SHANGHAI.loose(parsed.problem)).toBe('缺少 msgId。');
+    const bad = parseChatCommand('trace orders 12345');
+    expect(bad.name === 'invalid' && ZH_SHANGHAI.loose(bad.problem)).toContain('必须是 32 或 56 位十六进制字符');
+  });
+});
+
+describe('Function: parseChatCommand (find and journey)', () => {
+  const MSG_ID = '0A000C2435F118B4AAC2452C4E120104';
+
+  it.each([
+    ['a key', 'find orders key:order-20261201-0042', { topic: 'orders', key: 'order-20261201-0042', instance: undefined }],
+    ['a key and an instance', 'find orders key:Order-42 prod', { key: 'Order-42', instance: 'prod' }],
+    ['a relative window', 'find orders -1h..now', { from: '-1h', to: 'now' }],
+    ['an ISO window, a tag and an instance', 'find orders 2026-12-01T09:00Z..2026-12-01T10:00Z tag:order-paid rmq-cn-demo5x0001', { from: '2026-12-01T09:00Z', to: '2026-12-01T10:00Z', tag: 'order-paid', instance: 'rmq-cn-demo5x0001' }],
+    ['smart quotes and a full-width colon', '“find” orders key：order-1', { key: 'order-1' }],
+    ['its Chinese form', '查找 orders key:order-1', { topic: 'orders', key: 'order-1' }],
+  ])('reads %s', (_name, text, expected) => {
+    const parsed = parseChatCommand(text);
+    expect(flat(parsed)).toMatchObject({ name: 'find', ...expected });
+    // A find takes a key or a window, never both.
+    expect(parsed.name === 'find' && (parsed.args.key === undefined) !== (parsed.args.from === undefined)).toBe(true);
+  });
+
+  it.each([
+    ['no query', 'find orders', 'Missing the key or the window'],
+    ['a bare word where the key goes', 'find orders order-42', 'did you mean key:order-42?'],
+    ['a key and a window', 'find orders key:k -1h..now', 'Give one key, or one window, not both.'],
+    ['a key with the tag filter', 'find orders key:k tag:paid', 'filters a time window only'],
+    ['a time that is not one', 'find orders yesterday..now', 'from "yesterday" is not a time'],
+    ['a key over the limit', `find orders key:${'k'.repeat(129)}`, 'RocketMQ message keys are at most 128'],
+    ['too many words', 'find orders -1h..now prod extra', 'Too many words'],
+    ['a bad topic', 'find ord$ers key:k', 'topic "ord$ers" may contain only letters'],
+  ])('explains %s', (_name, text, problem) => {
+    const parsed = parseChatCommand(text);
+    expect(parsed).toMatchObject({ name: 'invalid', command: 'find' });
+    expect(parsed.name === 'invalid' && EN_UTC.loose(parsed.problem)).toContain(problem);
+    // Every problem has its Chinese wording too.
+    expect(parsed.name === 'invalid' && ZH_SHANGHAI.loose(parsed.problem)).toMatch(/[\u4e00-\u9fff]/);
+  });
+
+  it('reads journey and its alias 轨迹, with an optional instance', () => {
+    expect(flat(parseChatCommand(`journey orders ${MSG_ID.toLowerCase()}`))).toMatchObject({ name: 'journey', topic: 'orders', msgId: MSG_ID, instance: undefined });
+    expect(flat(parseChatCommand(`轨迹 orders ${MSG_ID} prod --public`))).toMatchObject({ name: 'journey', msgId: MSG_ID, instance: 'prod' });
+    expect(parseChatCommand('journey orders nope')).toMatchObject({ name: 'invalid', command: 'journey' });
   });
 });

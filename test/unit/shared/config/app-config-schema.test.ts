@@ -49,7 +49,7 @@ describe('Function: loadAppConfig', () => {
 
     it('reads the committed example once its comments are removed', () => {
       const text = readFileSync(join(ROOT, 'config', 'mqtrace-config.example.jsonc'), 'utf8').replace(/^\s*\/\/.*$/gm, '');
-      expect(parseAppConfig(JSON.parse(text)).slackChannels).toHaveLength(2);
+      expect(parseAppConfig(JSON.parse(text)).chatCallers.slack).toHaveLength(2);
     });
   });
 

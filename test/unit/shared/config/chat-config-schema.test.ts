@@ -8,8 +8,7 @@ const INTERNAL = 'internal-secret-for-tests-0123456789abcdef';
 describe('Function: loadChatConfig', () => {
   it('leaves both platforms disabled when their secrets are unset', () => {
     const config = loadChatConfig({});
-    expect(config.slack).toBeUndefined();
-    expect(config.dingtalk).toBeUndefined();
+    expect(config.platforms.size).toBe(0);
     expect(config).toMatchObject({ inlineBudgetMs: 1500, replyTimeoutMs: 3000, deferredCallTimeoutMs: 6000, extraReplyOrigins: [] });
   });
 
@@ -27,9 +26,9 @@ describe('Function: loadChatConfig', () => {
       FC_REGION: 'cn-hangzhou',
     });
     // Assert
+    expect(config.platforms.get('slack')?.settings).toEqual({ signingSecret: 'slack-signing-secret' });
+    expect(config.platforms.get('dingtalk')?.settings).toEqual({ appSecret: 'dingtalk-app-secret' });
     expect(config).toMatchObject({
-      slack: { signingSecret: 'slack-signing-secret' },
-      dingtalk: { appSecret: 'dingtalk-app-secret' },
       internalSecret: INTERNAL,
       inlineBudgetMs: 1800,
       extraReplyOrigins: ['http://127.0.0.1:9100', 'http://localhost:9200'],

@@ -23,11 +23,26 @@ describe('Function: loadHttpConfig', () => {
         maxAttempts: 3,
         traceRateLimit: 10,
         producerUtcOffsetMinutes: 480,
+        timeZone: { kind: 'iana', name: 'Asia/Shanghai' },
         logLevel: 'info',
         envCredentials: undefined,
       });
       expect(DEFAULT_REGION).toBe('cn-hangzhou');
       expect(onsEndpointOf(config)).toBe('https://ons.cn-hangzhou.aliyuncs.com');
+    });
+
+    it.each([
+      ['a Chinese region', { MQTRACE_REGION: 'cn-beijing' }, { kind: 'iana', name: 'Asia/Shanghai' }],
+      ['Hong Kong', { MQTRACE_REGION: 'cn-hongkong' }, { kind: 'iana', name: 'Asia/Hong_Kong' }],
+      ['an unknown region', { MQTRACE_REGION: 'xx-nowhere-1' }, { kind: 'offset', minutes: 0 }],
+      ['an offset', { MQTRACE_TIME_ZONE: 'UTC+05:30' }, { kind: 'offset', minutes: 330 }],
+      ['UTC', { MQTRACE_TIME_ZONE: 'UTC', MQTRACE_REGION: 'cn-hangzhou' }, { kind: 'offset', minutes: 0 }],
+    ])('derives the time zone from %s', (_name, env, zone) => {
+      expect(loadHttpConfig(env).timeZone).toEqual(zone);
+    });
+
+    it('refuses a time zone it does not know, naming the variable', () => {
+      expect(() => loadHttpConfig({ MQTRACE_TIME_ZONE: 'Mars/Olympus' })).toThrow(/MQTRACE_TIME_ZONE/);
     });
 
     it('treats blank values as unset', () => {
@@ -50,6 +65,7 @@ describe('Function: loadHttpConfig', () => {
         MQTRACE_TRACE_RATE_LIMIT: '1000',
         MQTRACE_PRODUCER_UTC_OFFSET_MINUTES: '-300',
         MQTRACE_LOG_LEVEL: 'debug',
+        MQTRACE_TIME_ZONE: 'Europe/Berlin',
         ALIBABA_CLOUD_ACCESS_KEY_ID: 'AK_ENV',
         ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'env-secret',
         ALIBABA_CLOUD_SECURITY_TOKEN: 'env-token',
@@ -65,6 +81,7 @@ describe('Function: loadHttpConfig', () => {
         maxAttempts: 1,
         traceRateLimit: 1000,
         producerUtcOffsetMinutes: -300,
+        timeZone: { kind: 'iana', name: 'Europe/Berlin' },
         logLevel: 'debug',
         envCredentials: { accessKeyId: 'AK_ENV', accessKeySecret: 'env-secret', securityToken: 'env-token' },
       });

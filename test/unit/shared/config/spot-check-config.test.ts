@@ -18,8 +18,8 @@ describe('Function: loadSpotCheckConfig()', () => {
       reserveMs: 10_000,
       quietPeriodMs: 3600_000,
       alertTimeoutMs: 3000,
-      dingtalk: undefined,
-      slack: undefined,
+      alerts: [],
+      alertLocale: undefined,
       state: { kind: 'none' },
       secrets: [],
     });
@@ -40,11 +40,14 @@ describe('Function: loadSpotCheckConfig()', () => {
     });
 
     expect(config.checks.map((c) => c.name)).toEqual(['orders']);
-    expect(config.dingtalk).toEqual({ webhookUrl: DINGTALK, secret: 'SECabcdefgh12345' });
-    expect(config.slack).toEqual({ webhookUrl: SLACK });
+    expect(config.alerts).toEqual([
+      { platform: 'slack', settings: { webhookUrl: SLACK } },
+      { platform: 'dingtalk', settings: { webhookUrl: DINGTALK, secret: 'SECabcdefgh12345' } },
+    ]);
+    expect(config.alertLocale).toBeUndefined();
     expect(config.state).toEqual({ kind: 'oss', bucket: 'mqtrace-state', object: 'mqtrace/spot-check-state.json', region: 'oss-cn-shanghai' });
     expect(config.quietPeriodMs).toBe(900_000);
-    expect(config.secrets).toEqual([DINGTALK, 'SECabcdefgh12345', SLACK, 'abcdef123456', '/services/T000/B000/XXXXSECRET']);
+    expect(config.secrets.sort()).toEqual([DINGTALK, 'SECabcdefgh12345', SLACK, 'abcdef123456', '/services/T000/B000/XXXXSECRET'].sort());
   });
 
   it('accepts {"checks": [...]} and a state file', () => {
@@ -57,6 +60,14 @@ describe('Function: loadSpotCheckConfig()', () => {
     expect(config.state).toEqual({ kind: 'file', path: '/tmp/state.json' });
   });
 
+  it('keeps the state in Redis with MQTRACE_STATE_REDIS, and masks the Redis password', () => {
+    const config = loadSpotCheckConfig({ MQTRACE_STATE_REDIS: 'true', MQTRACE_REDIS_URL: 'redis://10.0.0.5:6379', MQTRACE_REDIS_PASSWORD: 'test-redis-pass' });
+
+    expect(config.state).toEqual({ kind: 'redis' });
+    expect(config.shared.redis).toMatchObject({ url: 'redis://10.0.0.5:6379', password: 'test-redis-pass', prefix: 'mqtrace:' });
+    expect(config.secrets).toContain('test-redis-pass');
+  });
+
   it.each([
     [{ MQTRACE_SPOT_CHECKS: 'orders please' }, 'MQTRACE_SPOT_CHECKS'],
     [{ MQTRACE_SPOT_CHECKS: '{"x":1}' }, 'MQTRACE_SPOT_CHECKS'],
@@ -66,6 +77,9 @@ describe('Function: loadSpotCheckConfig()', () => {
     [{ MQTRACE_STATE_OSS_BUCKET: 'Bad_Bucket' }, 'MQTRACE_STATE_OSS_BUCKET'],
     [{ MQTRACE_STATE_OSS_BUCKET: 'mqtrace-state', MQTRACE_STATE_FILE: '/tmp/x' }, 'MQTRACE_STATE_OSS_BUCKET/MQTRACE_STATE_FILE'],
     [{ MQTRACE_ALERT_QUIET_MINUTES: 'soon' }, 'MQTRACE_ALERT_QUIET_MINUTES'],
+    [{ MQTRACE_STATE_REDIS: 'true' }, 'MQTRACE_STATE_REDIS'],
+    [{ MQTRACE_STATE_REDIS: 'true', MQTRACE_REDIS_URL: 'redis://10.0.0.5:6379', MQTRACE_STATE_FILE: '/tmp/x' }, 'MQTRACE_STATE_REDIS'],
+    [{ MQTRACE_STATE_REDIS: 'yes', MQTRACE_REDIS_URL: 'redis://10.0.0.5:6379' }, 'MQTRACE_STATE_REDIS'],
   ])('rejects %j naming %s, never the value', (env, key) => {
     const error = thrownBy(() => loadSpotCheckConfig(env));
 

@@ -16,7 +16,7 @@ describe('Function: buildOpenApiDocument', () => {
       // Assert
       expect(doc.openapi).toBe('3.1.0');
       expect(doc.info).toMatchObject({ title: 'mqtrace', version: '1.2.3' });
-      expect(Object.keys(doc.paths).sort()).toEqual(['/healthz', '/openapi.json', '/v1/trace']);
+      expect(Object.keys(doc.paths).sort()).toEqual(['/', '/healthz', '/openapi.json', '/v1/journey', '/v1/messages', '/v1/scope', '/v1/trace']);
     });
 
     it('names the request, report and error bodies as components, without $schema noise', () => {

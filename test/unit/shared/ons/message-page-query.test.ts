@@ -79,7 +79,7 @@ describe('Function: createMessagePagePort', () => {
       taskId: QUERY.taskId,
       requestId: 'UP-1',
       messages: [
-        { msgId: '0A000C22303918B4AAC244F9ABC301A3', storeTimestamp: 1_761_362_000_000, bornTimestamp: 1_761_361_999_997, tag: 'paid', reconsumeTimes: 1 },
+        { msgId: '0A000C22303918B4AAC244F9ABC301A3', storeTimestamp: 1_761_362_000_000, bornTimestamp: 1_761_361_999_997, tag: 'paid', keys: ['k1'], reconsumeTimes: 1 },
         { msgId: '0A000C22303918B4AAC244F9D9B101A4' },
       ],
     });

@@ -366,11 +366,11 @@ describe('Function: createOnsGateway', () => {
   });
 
   describe('Given the injected limiter factory', () => {
-    it('asks it for each action under its ons-4x key, with the documented limit unless overridden, before each call', async () => {
+    it('asks it for each action under its ons-4x key, with the documented limit unless overridden and the signing key, before each call', async () => {
       // Arrange
-      const asked: Array<[string, RateLimit]> = [];
-      const limiters: RateLimiterFactory = (key, limit) => {
-        asked.push([key, limit]);
+      const asked: Array<[string, RateLimit, unknown]> = [];
+      const limiters: RateLimiterFactory = (key, limit, account) => {
+        asked.push([key, limit, account]);
         return { acquire: async () => undefined };
       };
       const { gateway, ctx } = setup([{ body: okBody('UP-1') }, { body: { RequestId: 'UP-2' } }], { limiters, rateLimit: { count: 3, windowMs: 1000 } });
@@ -380,9 +380,10 @@ describe('Function: createOnsGateway', () => {
       await gateway.callerFor(CREDENTIALS).call('OnsConsumerStatus', { GroupId: 'GID_a' }, z.object({ RequestId: z.string() }), ctx);
 
       // Assert
+      // The account's budget is keyed from the AccessKey ID (only the ID: never the secret).
       expect(asked).toEqual([
-        ['ons-4x:OnsMessageTrace', { count: 3, windowMs: 1000 }],
-        ['ons-4x:OnsConsumerStatus', ONS_ACTIONS.OnsConsumerStatus.rateLimit],
+        ['ons-4x:OnsMessageTrace', { count: 3, windowMs: 1000 }, { accessKeyId: CREDENTIALS.accessKeyId }],
+        ['ons-4x:OnsConsumerStatus', ONS_ACTIONS.OnsConsumerStatus.rateLimit, { accessKeyId: CREDENTIALS.accessKeyId }],
       ]);
     });
 

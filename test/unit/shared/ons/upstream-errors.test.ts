@@ -74,7 +74,9 @@ describe('Function: classifyUpstreamFailure', () => {
       expect(classified.error.code).toBe(errorCode);
       expect(classified.retryable).toBe(retryable);
       expect(classified.outcome).toBe(code);
-      expect(classified.error.upstream).toEqual({ action: ACTION, code, requestId: REQUEST_ID, httpStatus: 403 });
+      // A permission refusal also names the RAM action to grant (the journey lists it as missing).
+      const ramAction = ErrorClass === PermissionDeniedError ? { ramAction: 'mq:QueryMessageTrace' } : {};
+      expect(classified.error.upstream).toEqual({ action: ACTION, code, requestId: REQUEST_ID, httpStatus: 403, ...ramAction });
       expectNoLeak(classified.error);
     });
   });
@@ -154,7 +156,7 @@ describe('Function: classifyUpstreamFailure', () => {
       const { error } = classifyUpstreamFailure(ACTION, failure);
 
       // Assert
-      expect(error.upstream).toEqual({ action: ACTION, code: 'Forbidden.RAM', httpStatus: 400 });
+      expect(error.upstream).toEqual({ action: ACTION, code: 'Forbidden.RAM', httpStatus: 400, ramAction: 'mq:QueryMessageTrace' });
       expectNoLeak(error);
     });
   });

@@ -189,6 +189,8 @@ describe('Factory: createRocketMq5Brokers', () => {
       ['consumerStatus', (b, c) => b.consumerStatus({ instanceId: INSTANCE, groupId: 'G', topic: 'orders' }, c)],
       ['dlqMessage', (b, c) => b.dlqMessage({ instanceId: INSTANCE, groupId: 'G', msgId: 'M', topic: 'orders' }, c)],
       ['pageByTopic', (b, c) => b.pageByTopic({ instanceId: INSTANCE, topic: 'orders', beginTimeMs: 0, endTimeMs: 1000, currentPage: 1, pageSize: 10 }, c)],
+      ['findByKey', (b, c) => b.findByKey({ instanceId: INSTANCE, topic: 'orders', key: 'k1', limit: 20 }, c)],
+      ['journey', (b, c) => b.journey(MESSAGE, c, { beginMs: 0, endMs: 1000 })],
     ])('%s makes exactly the calls the registry lists for it', async (method, run) => {
       // Arrange
       const { broker, fake, ctx } = build();

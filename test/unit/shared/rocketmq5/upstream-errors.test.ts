@@ -71,14 +71,16 @@ describe('Function: classifyRocketMq5Failure', () => {
       expect(classified.retryable).toBe(retryable);
       expect(classified.throttled).toBe(throttled);
       expect(classified.outcome).toBe(code);
-      expect(classified.error.upstream).toEqual({ action: 'GetTrace', code, requestId: REQUEST_ID, httpStatus: statusCode });
+      // A permission refusal also names the RAM action to grant (the journey lists it as missing).
+      const ramAction = ErrorClass === PermissionDeniedError ? { ramAction: 'rocketmq:GetTrace' } : {};
+      expect(classified.error.upstream).toEqual({ action: 'GetTrace', code, requestId: REQUEST_ID, httpStatus: statusCode, ...ramAction });
       expect(serialise(classified.error)).not.toContain('signature is not matched');
     });
 
     it('reads the gateway envelope ({RequestId, Code}) as well as the product one', () => {
       const classified = classifyRocketMq5Failure('ListMessages', buildSdkApiError({ code: 'Forbidden.RAM', statusCode: 403, requestId: REQUEST_ID, gatewayEnvelope: true }));
       expect(classified.error).toBeInstanceOf(PermissionDeniedError);
-      expect(classified.error.upstream).toEqual({ action: 'ListMessages', code: 'Forbidden.RAM', requestId: REQUEST_ID, httpStatus: 403 });
+      expect(classified.error.upstream).toEqual({ action: 'ListMessages', code: 'Forbidden.RAM', requestId: REQUEST_ID, httpStatus: 403, ramAction: 'rocketmq:ListMessages' });
     });
 
     it('gives each not-found code its fixed message', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   deriveFindings,
+  deriveJourneyFindings,
   FINDING_CODES,
   formatDuration,
   needsConsumerStatus,
@@ -375,5 +376,42 @@ describe('Function: formatDuration', () => {
     [7_200_000, '2 h'],
   ])('%i ms → %s', (ms, text) => {
     expect(formatDuration(ms)).toBe(text);
+  });
+});
+
+describe('Function: deriveJourneyFindings', () => {
+  const at = Date.parse('2026-12-01T10:00:00Z');
+  const attempt = (outcome: 'SUCCEEDED' | 'FAILED' | 'PENDING' | 'UNKNOWN', reconsumeTimes = 0) => ({
+    atMs: at + reconsumeTimes * 1000,
+    status: outcome,
+    statusText: 't',
+    outcome,
+    reconsumeTimes,
+  });
+  const group = (consumerGroup: string, trackType: string | undefined, attempts: ReturnType<typeof attempt>[], deadLettered = false) => ({ consumerGroup, trackType, attempts, deadLettered });
+
+  it('compares nothing when the trace does not know the message', () => {
+    expect(deriveJourneyFindings({ traced: false, offsetBased: true, groups: [group('G', 'CONSUMED', [])] })).toEqual([]);
+  });
+
+  it.each([
+    ['CONSUMED, last attempt failed', group('G', 'CONSUMED', [attempt('FAILED')]), ['CONSUMED_BUT_LAST_ATTEMPT_FAILED:WARNING']],
+    ['CONSUMED, last attempt returned nothing, dead-lettered', group('G', 'CONSUMED', [attempt('SUCCEEDED'), attempt('PENDING', 1)], true), ['CONSUMED_BUT_LAST_ATTEMPT_FAILED:CRITICAL']],
+    ['CONSUMED, last attempt succeeded', group('G', 'CONSUMED', [attempt('FAILED'), attempt('SUCCEEDED', 1)]), []],
+    ['behind the offset after a success', group('G', 'NOT_CONSUME_YET', [attempt('SUCCEEDED')]), ['ATTEMPTED_BUT_OFFSET_BEHIND:WARNING']],
+    ['behind the offset while retrying', group('G', 'NOT_CONSUME_YET', [attempt('FAILED')]), ['ATTEMPTED_BUT_OFFSET_BEHIND:INFO']],
+    ['no attempt, consumed by offset', group('G', 'CONSUMED', []), ['NO_ATTEMPTS:INFO']],
+    ['no attempt, not consumed', group('G', 'NOT_ONLINE', []), ['NO_ATTEMPTS:WARNING']],
+    ['no attempt, filtered by tag', group('G', 'CONSUMED_BUT_FILTERED', []), []],
+    ['no attempt, but dead-lettered', group('G', 'NOT_CONSUME_YET', [], true), []],
+    ['a group only the trace knows', group('G', undefined, [attempt('FAILED')]), []],
+  ])('finds %s', (_name, g, expected) => {
+    const found = deriveJourneyFindings({ traced: true, offsetBased: true, groups: [g] });
+    expect(found.map((f) => `${f.code}:${f.severity}`)).toEqual(expected);
+    for (const finding of found) expect(FindingSchema.parse(finding)).toEqual(finding);
+  });
+
+  it('does not call a trace-based verdict behind its own trace', () => {
+    expect(deriveJourneyFindings({ traced: true, offsetBased: false, groups: [group('G', 'NOT_CONSUME_YET', [attempt('FAILED')])] })).toEqual([]);
   });
 });

@@ -50,6 +50,8 @@ function buildFakeBroker(kind: BrokerKind, credentials: Credentials, answers: Ar
     consumerStatus: refuse('consumerStatus'),
     dlqMessage: refuse('dlqMessage'),
     pageByTopic: refuse('pageByTopic'),
+    findByKey: refuse('findByKey'),
+    journey: refuse('journey'),
   } as Broker;
 }
 

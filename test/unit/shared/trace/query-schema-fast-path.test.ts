@@ -57,7 +57,13 @@ const lookupWith = (form: TraceOptionsForm, requiredKeys: Array<'topic' | 'msgId
       instanceId,
       topic,
       msgId,
-      ...(form === 'none' ? {} : { explain: form === 'query' ? queryExplain : bodyExplain, waitSeconds: form === 'query' ? queryWait : bodyWait }),
+      ...(form === 'none'
+        ? {}
+        : {
+            explain: form === 'query' ? queryExplain : bodyExplain,
+            waitSeconds: form === 'query' ? queryWait : bodyWait,
+            fresh: form === 'query' ? queryExplain : bodyExplain,
+          }),
       // Now and then a key the strict schema does not know, including names that are Object.prototype's own.
       extra: fc.oneof({ weight: 8, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.constantFrom('x', '__proto__', 'constructor') }),
     },
@@ -90,10 +96,10 @@ describe('Function: fastStrictTraceInput (the fast path of the strict lookup sch
   describe('Given a valid query-string lookup', () => {
     it('trims, upper-cases the message ID and converts the options, as the schema does', () => {
       // Act
-      const result = StrictTraceRequestQuerySchema.safeParse({ topic: ' orders ', msgId: '0a000c22303918b4aac244f9d9b101a4', explain: 'true', waitSeconds: '030' });
+      const result = StrictTraceRequestQuerySchema.safeParse({ topic: ' orders ', msgId: '0a000c22303918b4aac244f9d9b101a4', explain: 'true', waitSeconds: '030', fresh: 'false' });
 
       // Assert
-      expect(result).toEqual({ success: true, data: { topic: 'orders', msgId: '0A000C22303918B4AAC244F9D9B101A4', explain: true, waitSeconds: 30 } });
+      expect(result).toEqual({ success: true, data: { topic: 'orders', msgId: '0A000C22303918B4AAC244F9D9B101A4', explain: true, waitSeconds: 30, fresh: false } });
     });
   });
 
