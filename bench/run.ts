@@ -4,13 +4,15 @@
  * bench/results/latest.json. Run after `npm run build` (the npm script does both).
  */
 import { execFileSync, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { cpus, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { basename, join } from 'node:path';
 import RPCClient from '@alicloud/pop-core';
 import { build } from 'esbuild';
-import { bundleOptions } from '../scripts/build';
+import { bundleOptions, functionPlugins } from '../scripts/build';
+import { prepareCodeCacheLoader, WRITE_CODE_CACHE_ENV } from './code-cache';
 import { COLD_START_MARGIN_MS, RATE_LIMIT_MARGIN_MS } from '../shared/upstream/rate-limiter';
 import { median, percentile, startBenchWorld, traceEvent, type BenchWorld } from './bench-env';
 import { BURST_LIMIT, idealBatchMs, IDLE_MS, measureBurstsAfterIdle, medianOf, rangeOf, type BurstSample } from './burst-after-idle';
@@ -21,7 +23,9 @@ import { measureSpotCheckThroughput } from './spot-check-throughput';
 import { costTable, measureFindJourney, type CommandCost } from './find-journey';
 
 const ROOT = join(import.meta.dirname, '..');
-const CACHE = join(ROOT, 'node_modules', '.cache', 'mqtrace', 'bench');
+// node_modules may be an install shared by several worktrees: each checkout gets its own cache, so
+// that benches running at the same time never overwrite each other's bundles or worktrees.
+const CACHE = join(ROOT, 'node_modules', '.cache', 'mqtrace', 'bench', createHash('sha256').update(ROOT).digest('hex').slice(0, 12));
 const RUNS = Number(process.env.BENCH_RUNS ?? '9');
 /** The last landed commit before the broker port: the 4.x path must not be slower or bigger than it. */
 const BASELINE_REF = '3ab1ddc';
@@ -52,11 +56,15 @@ async function bundles() {
   mkdirSync(CACHE, { recursive: true });
   const reference = join(CACHE, 'reference', 'index.js');
   await build(bundleOptions(join(ROOT, 'bench', 'reference', 'handler.ts'), reference));
+  const referenceEnglishOnly = join(CACHE, 'reference-en', 'index.js');
+  await build({ ...bundleOptions(join(ROOT, 'bench', 'reference', 'handler.ts'), referenceEnglishOnly), plugins: [...functionPlugins] });
   const child = join(CACHE, 'child.cjs');
   await build({ ...bundleOptions(join(ROOT, 'bench', 'child.ts'), child), minify: false, sourcemap: false });
-  const functions = ['http', 'spot-check'].map((name) => ({ name, path: join(ROOT, 'dist', name, 'index.js') })).filter((f) => existsSync(f.path));
+  // BENCH_DIST measures another build (say, an earlier commit's dist/) with today's bench.
+  const dist = process.env.BENCH_DIST ?? join(ROOT, 'dist');
+  const functions = ['http', 'spot-check'].map((name) => ({ name, path: join(dist, name, 'index.js') })).filter((f) => existsSync(f.path));
   if (functions.length === 0) throw new Error('no built functions in dist/: run npm run build');
-  return { reference, child, functions };
+  return { reference, referenceEnglishOnly, child, functions };
 }
 
 interface ChildResult {
@@ -67,11 +75,22 @@ interface ChildResult {
   statuses: Record<string, number>;
 }
 
-function runChild(world: BenchWorld, childScript: string, spec: { bundle: string; count: number; rotateAt?: number }): Promise<ChildResult> {
-  const arg = JSON.stringify({ ...spec, mode: 'loop', event: traceEvent(world.query).toString('base64'), credentials: world.credentials });
+interface ChildSpec {
+  bundle: string;
+  count: number;
+  rotateAt?: number;
+  /** The event to answer; default: the HTTP trigger's GET /v1/trace of the bench message. */
+  event?: Buffer;
+  env?: Record<string, string>;
+  nodeArgs?: string[];
+}
+
+function runChild(world: BenchWorld, childScript: string, spec: ChildSpec): Promise<ChildResult> {
+  const { event, env, nodeArgs, ...rest } = spec;
+  const arg = JSON.stringify({ ...rest, mode: 'loop', event: (event ?? traceEvent(world.query)).toString('base64'), credentials: world.credentials });
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [childScript, arg], {
-      env: { PATH: process.env.PATH ?? '', ...world.functionEnv },
+    const child = spawn(process.execPath, [...(nodeArgs ?? []), childScript, arg], {
+      env: { PATH: process.env.PATH ?? '', ...world.functionEnv, ...env },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';
@@ -86,6 +105,12 @@ function runChild(world: BenchWorld, childScript: string, spec: { bundle: string
   });
 }
 
+/** A timer event whose payload spot-checks one message: the spot-check function's smallest run. */
+function spotCheckEvent(world: BenchWorld): Buffer {
+  const check = { name: 'bench', instanceId: world.query.instanceId, topic: world.query.topic, sample: 0, msgIds: [world.query.msgId] };
+  return Buffer.from(JSON.stringify({ triggerTime: new Date().toISOString(), triggerName: 'bench', payload: JSON.stringify({ checks: [check] }) }));
+}
+
 function bareNodeMs(): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['-e', 'process.stdout.write(String(performance.now()))'], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -98,30 +123,49 @@ function bareNodeMs(): Promise<number> {
 async function coldStart(world: BenchWorld, b: Awaited<ReturnType<typeof bundles>>) {
   const bare: number[] = [];
   for (let i = 0; i < RUNS; i++) bare.push(await bareNodeMs());
-  const reference: ChildResult[] = [];
-  const ours = new Map<string, ChildResult[]>(b.functions.map((f) => [f.name, []]));
-  // Interleaved, so that machine noise hits both sides alike.
+  const http = b.functions.find((f) => f.name === 'http');
+  const spot = b.functions.find((f) => f.name === 'spot-check');
+  // The code cache is measured, not shipped: the loader and a cache written by one first lookup.
+  const cached = http ? prepareCodeCacheLoader(http.path, join(CACHE, 'code-cache')) : undefined;
+  const uncached = http ? prepareCodeCacheLoader(http.path, join(CACHE, 'code-cache-none')) : undefined;
+  if (cached) await runChild(world, b.child, { bundle: cached, count: 1, env: { [WRITE_CODE_CACHE_ENV]: '1' } });
+  const runs = { reference: [] as ChildResult[], http: [] as ChildResult[], spot: [] as ChildResult[], cached: [] as ChildResult[], uncached: [] as ChildResult[] };
+  // Interleaved, so that machine noise hits every side alike.
   for (let i = 0; i < RUNS; i++) {
-    reference.push(await runChild(world, b.child, { bundle: b.reference, count: 1 }));
-    const http = b.functions.find((f) => f.name === 'http');
-    if (http) ours.get('http')?.push(await runChild(world, b.child, { bundle: http.path, count: 1 }));
+    runs.reference.push(await runChild(world, b.child, { bundle: b.reference, count: 1 }));
+    if (http) runs.http.push(await runChild(world, b.child, { bundle: http.path, count: 1 }));
+    if (spot) runs.spot.push(await runChild(world, b.child, { bundle: spot.path, count: 1, event: spotCheckEvent(world) }));
+    if (cached) runs.cached.push(await runChild(world, b.child, { bundle: cached, count: 1 }));
+    if (uncached) runs.uncached.push(await runChild(world, b.child, { bundle: uncached, count: 1 }));
   }
-  const refMs = median(reference.map((r) => r.sinceProcessStartMs));
-  record({ section: 'cold start', metric: 'bare node process (no bundle)', value: median(bare), reference: refMs, unit: 'ms' });
-  for (const [name, runs] of ours) {
-    if (runs.length === 0) continue;
-    record({
-      section: 'cold start',
-      metric: `${name}: load bundle + answer first lookup`,
-      value: median(runs.map((r) => r.sinceProcessStartMs)),
-      reference: refMs,
-      unit: 'ms',
-    });
-    record({ section: 'cold start', metric: `${name}: require() of the bundle`, value: median(runs.map((r) => r.loadMs)), reference: median(reference.map((r) => r.loadMs)), unit: 'ms' });
-  }
+  for (const run of runs.spot) if (run.statuses.complete !== 1) throw new Error(`spot-check run answered ${JSON.stringify(run.statuses)}`);
+  const first = (r: ChildResult) => r.sinceProcessStartMs;
+  const load = (r: ChildResult) => r.loadMs;
+  const refFirst = median(runs.reference.map(first));
+  const refLoad = median(runs.reference.map(load));
+  const section = 'cold start';
+  record({ section, metric: 'bare node process (no bundle)', value: median(bare), reference: refFirst, unit: 'ms' });
+  const row = (metric: string, list: ChildResult[], pick: (r: ChildResult) => number, reference: number, limit?: number) => {
+    if (list.length === 0) return;
+    const value = median(list.map(pick));
+    record({ section, metric, value, reference, unit: 'ms', ...(limit ? { target: `≤ ${limit}×`, met: value / reference <= limit } : {}) });
+  };
+  row('http: load bundle + answer first lookup', runs.http, first, refFirst, 1.15);
+  row('http: require() of the bundle', runs.http, load, refLoad, 1.3);
+  row('spot-check: load bundle + first run (1 check, 1 message)', runs.spot, first, refFirst);
+  row('spot-check: require() of the bundle', runs.spot, load, refLoad);
+  row('http with a V8 code cache (not shipped): load + first lookup', runs.cached, first, refFirst);
+  row('http with a V8 code cache (not shipped): require()', runs.cached, load, refLoad);
+  row('http through the code-cache loader, no cache for this Node: require()', runs.uncached, load, refLoad);
   const refSize = statSync(b.reference).size / 1024;
   for (const f of b.functions) {
-    record({ section: 'bundle size', metric: `dist/${f.name}/index.js`, value: statSync(f.path).size / 1024, reference: refSize, unit: 'KiB' });
+    const size = statSync(f.path).size / 1024;
+    record({ section: 'bundle size', metric: `dist/${f.name}/index.js`, value: size, reference: refSize, unit: 'KiB', ...(f.name === 'http' ? { target: '≤ 1.0×', met: size <= refSize } : {}) });
+  }
+  if (b.referenceEnglishOnly) {
+    // For contrast: the reference bundled with the functions' own zod trimming.
+    const size = statSync(b.referenceEnglishOnly).size / 1024;
+    if (http) record({ section: 'bundle size', metric: 'dist/http/index.js vs the reference built with one zod locale', value: statSync(http.path).size / 1024, reference: size, unit: 'KiB' });
   }
 }
 
@@ -129,24 +173,31 @@ async function warmOverhead(world: BenchWorld, b: Awaited<ReturnType<typeof bund
   Object.assign(process.env, world.functionEnv);
   const http = b.functions.find((f) => f.name === 'http');
   if (!http) return;
-  const { handler } = createRequire(import.meta.url)(http.path) as { handler: (e: Buffer, c: unknown) => Promise<{ statusCode: number }> };
+  const load = (path: string) => (createRequire(import.meta.url)(path) as { handler: (e: Buffer, c: unknown) => Promise<{ statusCode: number }> }).handler;
+  const [handler, referenceHandler] = [load(http.path), load(b.reference)];
   const [credentials] = world.credentials;
   const context = { requestId: 'bench', credentials, function: { name: 'bench', handler: 'index.handler', memory: 512, timeout: 30 } };
   const event = traceEvent(world.query);
   const client = new RPCClient({ endpoint: world.url, apiVersion: '2019-02-14', ...(credentials as { accessKeyId: string; accessKeySecret: string }) });
   const params = { InstanceId: world.query.instanceId, Topic: world.query.topic, MsgId: world.query.msgId };
   const ours: number[] = [];
+  const reference: number[] = [];
   const bare: number[] = [];
+  const through = async (h: typeof handler, into: number[], keep: boolean) => {
+    const t = performance.now();
+    const response = await h(event, context);
+    if (response.statusCode !== 200) throw new Error(`lookup answered ${response.statusCode}`);
+    if (keep) into.push(performance.now() - t);
+  };
   const write = process.stdout.write;
   process.stdout.write = (() => true) as typeof process.stdout.write;
   try {
+    // Interleaved call by call, so that machine noise hits all three alike.
     for (let round = 0; round < 22; round++) {
       for (let i = 0; i < 50; i++) {
-        let t = performance.now();
-        const response = await handler(event, context);
-        if (response.statusCode !== 200) throw new Error(`lookup answered ${response.statusCode}`);
-        if (round > 1) ours.push(performance.now() - t);
-        t = performance.now();
+        await through(handler, ours, round > 1);
+        await through(referenceHandler, reference, round > 1);
+        const t = performance.now();
         await client.request('OnsMessageTrace', params, { method: 'POST', timeout: 3000 });
         if (round > 1) bare.push(performance.now() - t);
       }
@@ -154,8 +205,10 @@ async function warmOverhead(world: BenchWorld, b: Awaited<ReturnType<typeof bund
   } finally {
     process.stdout.write = write;
   }
-  record({ section: 'warm lookup', metric: `p50 through the built handler (n=${ours.length})`, value: percentile(ours, 50), reference: percentile(bare, 50), unit: 'ms', target: '≤ 1.15×', met: percentile(ours, 50) / percentile(bare, 50) <= 1.15 });
-  record({ section: 'warm lookup', metric: `p99 through the built handler (n=${ours.length})`, value: percentile(ours, 99), reference: percentile(bare, 99), unit: 'ms' });
+  const p50 = percentile(ours, 50);
+  record({ section: 'warm lookup', metric: `p50 through the built handler (n=${ours.length})`, value: p50, reference: percentile(reference, 50), unit: 'ms', target: '≤ 1.15×', met: p50 / percentile(reference, 50) <= 1.15 });
+  record({ section: 'warm lookup', metric: `p99 through the built handler (n=${ours.length})`, value: percentile(ours, 99), reference: percentile(reference, 99), unit: 'ms' });
+  record({ section: 'warm lookup', metric: `p50 through the built handler, vs a bare pop-core call (n=${ours.length})`, value: p50, reference: percentile(bare, 50), unit: 'ms' });
 }
 
 /**
@@ -167,7 +220,9 @@ async function baseline(world: BenchWorld, b: Awaited<ReturnType<typeof bundles>
   const ref = process.env.BENCH_BASELINE ?? BASELINE_REF;
   const http = b.functions.find((f) => f.name === 'http');
   if (!http) return;
-  const tree = join(CACHE, `baseline-${ref}`);
+  // Outside node_modules: there a shared install resolves through a symlink, and the old build
+  // script's "am I the main module" check (argv[1] against the real path) would skip the build.
+  const tree = join(tmpdir(), `mqtrace-bench-${basename(CACHE)}`, `baseline-${ref}`);
   const git = (...args: string[]) => execFileSync('git', args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] }).toString();
   try {
     git('cat-file', '-e', `${ref}^{commit}`);
@@ -263,11 +318,24 @@ async function connections(world: BenchWorld, b: Awaited<ReturnType<typeof bundl
 async function memory(world: BenchWorld, b: Awaited<ReturnType<typeof bundles>>) {
   const http = b.functions.find((f) => f.name === 'http');
   if (!http) return;
-  const ours = await runChild(world, b.child, { bundle: http.path, count: 2000 });
-  const reference = await runChild(world, b.child, { bundle: b.reference, count: 2000 });
-  if (ours.statuses['200'] !== 2000) throw new Error(`memory run answered ${JSON.stringify(ours.statuses)}`);
-  record({ section: 'memory', metric: 'peak RSS over 2,000 lookups', value: ours.maxRssKb / 1024, reference: reference.maxRssKb / 1024, unit: 'MiB' });
+  const ours: ChildResult[] = [];
+  const reference: ChildResult[] = [];
+  const semiSpace: ChildResult[] = [];
+  // Three of each, interleaved; each child makes 2,000 lookups.
+  for (let i = 0; i < 3; i++) {
+    ours.push(await runChild(world, b.child, { bundle: http.path, count: 2000 }));
+    reference.push(await runChild(world, b.child, { bundle: b.reference, count: 2000 }));
+    semiSpace.push(await runChild(world, b.child, { bundle: http.path, count: 2000, nodeArgs: [`--max-semi-space-size=${SEMI_SPACE_MIB}`] }));
+  }
+  for (const run of [...ours, ...semiSpace]) if (run.statuses['200'] !== 2000) throw new Error(`memory run answered ${JSON.stringify(run.statuses)}`);
+  const rss = (list: ChildResult[]) => median(list.map((r) => r.maxRssKb)) / 1024;
+  const value = rss(ours);
+  record({ section: 'memory', metric: 'peak RSS over 2,000 lookups (n=3)', value, reference: rss(reference), unit: 'MiB', target: '≤ 1.15×', met: value / rss(reference) <= 1.15 });
+  record({ section: 'memory', metric: `the same with --max-semi-space-size=${SEMI_SPACE_MIB} (not shipped)`, value: rss(semiSpace), reference: rss(reference), unit: 'MiB' });
 }
+
+/** The young generation's semi-space cap, in MiB, that the memory section measures for contrast. */
+const SEMI_SPACE_MIB = 1;
 
 async function chatAck() {
   const runs = await measureSlackAcks({ latenciesMs: [0, 5000], commands: 20, spacingMs: 200 });

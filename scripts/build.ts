@@ -2,10 +2,10 @@
  * One esbuild bundle per function: functions/<name>/index.ts -> dist/<name>/index.js (CommonJS,
  * node20). CJS because FC treats `.js` as CommonJS and middy 6 is ESM-only (fc.md §6).
  */
-import { build, type Plugin } from 'esbuild';
+import { build, type Metafile, type Plugin } from 'esbuild';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { WEB_ASSET_DIR, WEB_ASSET_FILES } from '../shared/http/web-assets';
 
@@ -23,6 +23,8 @@ export const LAZY_PACKAGES: Readonly<Record<string, string>> = {
   '@alicloud/fc20230330': 'fc3.js',
   // The 5.x SDK with openapi-core and its credential chain: loaded on the first 5.x lookup only.
   '@alicloud/rocketmq20220801': 'rocketmq5.js',
+  // The spot check's OSS state (~0.9 MB with urllib and iconv-lite): loaded only when MQTRACE_STATE_OSS_BUCKET is set.
+  'ali-oss': 'ali-oss.js',
   // The Redis client of the fleet's shared state: loaded at start only when MQTRACE_REDIS_URL is set.
   ioredis: 'ioredis.js',
 };
@@ -51,7 +53,62 @@ const popCoreRpcOnly: Plugin = {
   },
 };
 
-/** esbuild options shared by every function bundle (and the benchmark's reference bundle). */
+/**
+ * zod registers its English messages and exports ~45 other locales (~170 KiB minified) through
+ * `z.locales`, which mqtrace never reads: its messages are its own, and the rest fall back to the
+ * English locale that zod configures at import. Every locale index resolves to English only.
+ */
+const zodEnglishOnly: Plugin = {
+  name: 'zod-english-only',
+  setup(b) {
+    b.onResolve({ filter: /\/locales\/index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]v4[\\/]/.test(args.importer) ? { path: join(args.resolveDir, args.path), namespace: 'zod-english-only' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'zod-english-only' }, (args) => ({
+      contents: `export { default as en } from './en.js';`,
+      resolveDir: dirname(args.path),
+      loader: 'js',
+    }));
+  },
+};
+
+/**
+ * zod is evaluated when mqtrace first builds a schema, not when the bundle loads: every schema is
+ * lazy (`lazySchema`) and the hot shapes have exact fast paths, so a valid 4.x lookup never needs
+ * zod. mqtrace's own `import { z, globalRegistry } from 'zod'` resolve to proxies that load zod on
+ * first use; zod's own modules, and everything under node_modules, import it as usual.
+ */
+const lazyZod: Plugin = {
+  name: 'lazy-zod',
+  setup(b) {
+    b.onResolve({ filter: /^zod$/ }, (args) =>
+      args.namespace === 'file' && !/[\\/]node_modules[\\/]/.test(args.importer) ? { path: 'zod', namespace: 'mqtrace-lazy-zod' } : undefined,
+    );
+    // The ES module build, as mqtrace's own imports resolve it (zod's `require` condition is another copy).
+    const esm = join(dirname(createRequire(import.meta.url).resolve('zod/package.json')), 'index.js');
+    b.onLoad({ filter: /.*/, namespace: 'mqtrace-lazy-zod' }, () => ({
+      resolveDir: root,
+      loader: 'js',
+      contents: `
+let zod;
+const load = () => (zod ??= require(${JSON.stringify(esm)}));
+const forward = (name) => new Proxy({}, {
+  get: (_, key) => Reflect.get(load()[name], key),
+  has: (_, key) => Reflect.has(load()[name], key),
+  ownKeys: () => Reflect.ownKeys(load()[name]),
+  getOwnPropertyDescriptor: (_, key) => { const d = Reflect.getOwnPropertyDescriptor(load()[name], key); return d && { ...d, configurable: true }; },
+});
+export const z = forward('z');
+export const globalRegistry = forward('globalRegistry');
+`,
+    }));
+  },
+};
+
+/**
+ * esbuild options shared by every function bundle and the benchmark's reference bundle. The
+ * functions add {@link functionPlugins}; the reference stays the bare handler anyone would bundle.
+ */
 export function bundleOptions(entry: string, outfile: string) {
   return {
     entryPoints: [entry],
@@ -69,6 +126,21 @@ export function bundleOptions(entry: string, outfile: string) {
     logLevel: 'warning' as const,
     plugins: [lazyPackages, popCoreRpcOnly],
   };
+}
+
+/** What a function bundle adds to {@link bundleOptions}: only the code that runs gets bundled. */
+export const functionPlugins: readonly Plugin[] = [lazyPackages, popCoreRpcOnly, zodEnglishOnly, lazyZod];
+
+/** One bundle's bytes by contributor (a package under node_modules, else a folder of mqtrace), largest first. */
+export function contributors(metafile: Metafile, outfile: string): Array<{ name: string; bytes: number }> {
+  const output = Object.entries(metafile.outputs).find(([path]) => outfile.endsWith(path.replace(/^(?:\.\.\/)+/, '')))?.[1];
+  const totals = new Map<string, number>();
+  for (const [path, input] of Object.entries(output?.inputs ?? {})) {
+    const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1];
+    const name = pkg ?? path.replace(/^(?:\.\.\/)+/, '').split('/').slice(0, 2).join('/');
+    totals.set(name, (totals.get(name) ?? 0) + input.bytesInOutput);
+  }
+  return [...totals].map(([name, bytes]) => ({ name, bytes })).sort((a, b) => b.bytes - a.bytes);
 }
 
 /** The deployer's MQTRACE_CONFIG document, copied beside the HTTP bundle when it exists. */
@@ -101,13 +173,22 @@ export async function buildWebPage(outDir: string): Promise<BuiltAsset[]> {
   });
 }
 
-export async function buildFunctions(outRoot = join(root, 'dist')): Promise<Array<{ name: string; bytes: number; web?: BuiltAsset[] }>> {
+export interface BuiltFunction {
+  name: string;
+  bytes: number;
+  /** Who the bytes of index.js belong to, largest first (esbuild's metafile). */
+  contributors: Array<{ name: string; bytes: number }>;
+  /** The web page's files (the HTTP function only). */
+  web?: BuiltAsset[];
+}
+
+export async function buildFunctions(outRoot = join(root, 'dist')): Promise<BuiltFunction[]> {
   rmSync(outRoot, { recursive: true, force: true });
   const names = readdirSync(join(root, 'functions')).filter((n) => statSync(join(root, 'functions', n, 'index.ts'), { throwIfNoEntry: false }));
-  const built: Array<{ name: string; bytes: number; web?: BuiltAsset[] }> = [];
+  const built: BuiltFunction[] = [];
   for (const name of names) {
     const outfile = join(outRoot, name, 'index.js');
-    const { metafile } = await build({ ...bundleOptions(join(root, 'functions', name, 'index.ts'), outfile), metafile: true });
+    const { metafile } = await build({ ...bundleOptions(join(root, 'functions', name, 'index.ts'), outfile), plugins: [...functionPlugins], metafile: true });
     const imported = new Set(Object.values(metafile.outputs).flatMap((o) => o.imports.map((i) => i.path)));
     for (const [pkg, file] of Object.entries(LAZY_PACKAGES)) {
       if (!imported.has(`./${file}`)) continue;
@@ -120,15 +201,17 @@ export async function buildFunctions(outRoot = join(root, 'dist')): Promise<Arra
     if (name === 'http' && existsSync(DEPLOY_CONFIG_PATH)) copyFileSync(DEPLOY_CONFIG_PATH, join(outRoot, name, 'mqtrace.json'));
     // The web page's files sit beside the HTTP bundle; only a request for the page reads them.
     const web = name === 'http' ? await buildWebPage(join(outRoot, name, WEB_ASSET_DIR)) : undefined;
-    built.push({ name, bytes: statSync(outfile).size, ...(web ? { web } : {}) });
+    built.push({ name, bytes: statSync(outfile).size, contributors: contributors(metafile, outfile), ...(web ? { web } : {}) });
   }
   return built;
 }
 
 if (process.argv[1] && import.meta.filename === process.argv[1]) {
   const built = await buildFunctions();
+  const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`.padStart(10);
   for (const b of built) {
-    console.log(`dist/${b.name}/index.js  ${(b.bytes / 1024).toFixed(0)} KiB`);
+    console.log(`dist/${b.name}/index.js  ${(b.bytes / 1024).toFixed(0)} KiB; top contributors:`);
+    for (const c of b.contributors.slice(0, 8)) console.log(`  ${kib(c.bytes)}  ${c.name}`);
     if (!b.web) continue;
     for (const a of b.web) console.log(`dist/${b.name}/${WEB_ASSET_DIR}/${a.file}  ${(a.bytes / 1024).toFixed(1)} KiB (${(a.gzipBytes / 1024).toFixed(1)} KiB gzipped)`);
     const total = b.web.reduce((sum, a) => ({ bytes: sum.bytes + a.bytes, gzip: sum.gzip + a.gzipBytes }), { bytes: 0, gzip: 0 });

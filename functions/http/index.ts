@@ -3,7 +3,6 @@ import { createAccessControl } from '../../shared/access/access-control';
 import { createBrokerDirectory } from '../../shared/brokers/registry';
 import { createLazyChatApi } from '../../shared/chat/lazy-chat-api';
 import { loadAppConfig } from '../../shared/config/app-config-schema';
-import { chatSecrets, loadChatConfig } from '../../shared/config/chat-config-schema';
 import { loadHttpConfig } from '../../shared/config/config-schema';
 import { loadRedisConfig } from '../../shared/config/redis-config-schema';
 import { createCredentialsProvider } from '../../shared/credentials';
@@ -21,11 +20,10 @@ import { join } from 'node:path';
 declare const MQTRACE_VERSION: string;
 
 const config = loadHttpConfig(process.env);
-const chatConfig = loadChatConfig(process.env);
 const redisConfig = loadRedisConfig(process.env);
 // The bundle is CommonJS, so __dirname is the code directory that relative config paths start from.
 const access = createAccessControl(loadAppConfig(process.env, { codeDir: __dirname }));
-const secrets = [config.envCredentials?.accessKeySecret, config.envCredentials?.securityToken, ...chatSecrets(chatConfig), ...redisConfig.secrets].filter(
+const secrets = [config.envCredentials?.accessKeySecret, config.envCredentials?.securityToken, ...redisConfig.secrets].filter(
   (s): s is string => typeof s === 'string',
 );
 const logger = createLogger({ level: config.logLevel, secrets });
@@ -90,8 +88,13 @@ export const handler = createHttpHandler({
   producerUtcOffsetMinutes: config.producerUtcOffsetMinutes,
   // The page's files sit beside the bundle (npm run build) and are read on the first page request.
   webAssets: createFileWebAssets(join(__dirname, WEB_ASSET_DIR)),
-  // Chat code is evaluated on the first chat request only, keeping it off the lookup path's cold start.
+  // Chat code and its configuration are evaluated on the first chat request only, keeping them off the
+  // lookup path's cold start. A bad chat setting fails every chat request (CONFIG_INVALID, 500) before
+  // any chat code runs; `npm run check:deploy` catches it before deploy.
   chat: createLazyChatApi(async () => {
+    const { chatSecrets, loadChatConfig } = await import('../../shared/config/chat-config-schema');
+    const chatConfig = loadChatConfig(process.env);
+    logger.addSecrets(chatSecrets(chatConfig));
     const { endpoint, timeoutMs } = chatConfig.invoke;
     const [{ createChatApi }, invoker] = await Promise.all([
       import('../../shared/chat/chat-api'),

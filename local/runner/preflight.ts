@@ -92,7 +92,7 @@ export function preflightLocalConfig(env: Env, options: PreflightOptions = {}): 
     functionEnvs.push(functionEnv);
     const report = checkFunctionEnv(fn, functionEnv, { codeDir: spec.codeDir, ...(options.readFile ? { readFile: options.readFile } : {}) });
     for (const problem of report.problems) {
-      if (problem.phase === 'cold-start' || problem.key === 'MQTRACE_REGION') {
+      if (problem.phase === 'cold-start' || problem.phase === 'chat-start' || problem.key === 'MQTRACE_REGION') {
         problems.push({ key: attributeKey(problem.key, spec.resourceName, sources), message: problem.message });
       }
     }

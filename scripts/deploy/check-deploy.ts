@@ -281,6 +281,7 @@ function signedTriggerWithChat(functionEnv: Env, authTypes: ReadonlyArray<{ path
 
 const PHASE_NOTE: Readonly<Record<ProblemPhase, string>> = {
   'cold-start': ' (the function fails every request at cold start)',
+  'chat-start': ' (every chat request fails; lookups keep working)',
   'per-request': '',
   deploy: '',
 };

@@ -34,7 +34,8 @@ export type Env = Record<string, string | undefined>;
  * `per-request`, every request (or timer run) that needs the setting fails; `deploy`, the deploy
  * itself or `ram:policy --render` goes wrong.
  */
-export type ProblemPhase = 'cold-start' | 'per-request' | 'deploy';
+/** When the deployed function hits it: at load, when chat first starts (the first chat request), per request, or at deploy. */
+export type ProblemPhase = 'cold-start' | 'chat-start' | 'per-request' | 'deploy';
 
 export interface EnvProblem {
   /** An env var, or a path into one (`MQTRACE_CONFIG.http.tokens.0.sha256`). Never a value. */
@@ -79,13 +80,14 @@ export const FC_CODE_DIR = '/code';
 export function checkFunctionEnv(fn: DeployedFunction, env: Env, options: FunctionEnvOptions): EnvReport {
   const problems: EnvProblem[] = [];
   const warnings: EnvProblem[] = [];
-  const coldStart = (issues: readonly FieldIssue[]) => problems.push(...issues.map((i) => ({ key: i.path, message: i.message, phase: 'cold-start' as const })));
+  const inPhase = (phase: ProblemPhase) => (issues: readonly FieldIssue[]) => problems.push(...issues.map((i) => ({ key: i.path, message: i.message, phase })));
+  const coldStart = inPhase('cold-start');
 
   if (fn === 'http') {
-    // functions/http/index.ts: loadHttpConfig, loadChatConfig, loadRedisConfig, loadAppConfig, at module scope.
+    // functions/http/index.ts: loadHttpConfig, loadRedisConfig and loadAppConfig at module scope; loadChatConfig when chat first starts.
     coldStart(loaderIssues(loadHttpConfig, env).issues);
-    coldStart(loaderIssues(loadChatConfig, env).issues);
     coldStart(loaderIssues(loadRedisConfig, env).issues);
+    inPhase('chat-start')(loaderIssues(loadChatConfig, env).issues);
     const app = checkAppConfig(env, options);
     coldStart(app.issues);
     if (app.config) problems.push(...chatPairProblems(env, app.config));

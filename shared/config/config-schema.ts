@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { ConfigError } from '../errors';
-import { toFieldIssues } from '../validation';
-import { TimeZoneEnvSchema, timeZoneForRegion, type TimeZoneSetting } from '../i18n/time-zone';
-import { emptyAsUndefined, intFromEnv } from './env-values';
+import { fastObject, lazySchema, REJECT, toFieldIssues, type FastField } from '../validation';
+import { parseTimeZone, TimeZoneEnvSchema, timeZoneForRegion, type TimeZoneSetting } from '../i18n/time-zone';
+import { emptyAsUndefined, fastDefaultedEnv, fastIntFromEnv, fastOptionalEnv, fastUrl, intFromEnv } from './env-values';
 
 
 /**
@@ -10,7 +10,7 @@ import { emptyAsUndefined, intFromEnv } from './env-values';
  * `docs/configuration.md` is generated from this schema and its descriptions (`npm run docs:config`);
  * a test fails when the two drift.
  */
-export const EnvSchema = z.object({
+const buildEnvSchema = () => z.object({
   ONS_ENDPOINT: z
     .preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional())
     .describe(
@@ -74,7 +74,43 @@ export const EnvSchema = z.object({
     .describe('STS security token, when the AccessKey pair is temporary. A secret: it is masked in every log line.'),
 });
 
-export type Env = z.output<typeof EnvSchema>;
+export type Env = z.output<ReturnType<typeof buildEnvSchema>>;
+
+export const EnvSchema = lazySchema(buildEnvSchema, (env) => fastEnv(env));
+
+const HTTP_URL = /^https?$/;
+const REGION = /^[a-z0-9-]{2,40}$/;
+const UTC_OFFSET = /^[+-]?\d+$/;
+const LOG_LEVELS: ReadonlySet<string> = new Set(['debug', 'info', 'warn', 'error']);
+const url = (text: string) => fastUrl(text, HTTP_URL);
+const region = (text: string): FastField<string> => (REGION.test(text) ? text : REJECT);
+const anyText = (text: string) => text;
+
+/** The fast path ({@link FastPath}) of {@link EnvSchema}: the same rules, the same output. */
+export function fastEnv(input: unknown): { value: Env } | undefined {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return undefined;
+  const env = input as Record<string, unknown>;
+  return fastObject<Env>({
+    ONS_ENDPOINT: fastOptionalEnv(env, 'ONS_ENDPOINT', url),
+    ROCKETMQ_ENDPOINT: fastOptionalEnv(env, 'ROCKETMQ_ENDPOINT', url),
+    MQTRACE_REGION: fastOptionalEnv(env, 'MQTRACE_REGION', region),
+    FC_REGION: fastOptionalEnv(env, 'FC_REGION', region),
+    MQTRACE_CALL_TIMEOUT_MS: fastIntFromEnv(env, 'MQTRACE_CALL_TIMEOUT_MS', 2500, 100, 60_000),
+    MQTRACE_LOOKUP_DEADLINE_MS: fastIntFromEnv(env, 'MQTRACE_LOOKUP_DEADLINE_MS', 8000, 200, 600_000),
+    MQTRACE_MAX_ATTEMPTS: fastIntFromEnv(env, 'MQTRACE_MAX_ATTEMPTS', 3, 1, 10),
+    MQTRACE_TRACE_RATE_LIMIT: fastIntFromEnv(env, 'MQTRACE_TRACE_RATE_LIMIT', 10, 1, 1000),
+    MQTRACE_PRODUCER_UTC_OFFSET_MINUTES: fastDefaultedEnv(env, 'MQTRACE_PRODUCER_UTC_OFFSET_MINUTES', 480, (text) => {
+      if (!UTC_OFFSET.test(text)) return REJECT;
+      const minutes = Number(text);
+      return Number.isSafeInteger(minutes) && minutes >= -720 && minutes <= 840 ? minutes : REJECT;
+    }),
+    MQTRACE_TIME_ZONE: fastOptionalEnv(env, 'MQTRACE_TIME_ZONE', (text) => parseTimeZone(text) ?? REJECT),
+    MQTRACE_LOG_LEVEL: fastDefaultedEnv(env, 'MQTRACE_LOG_LEVEL', 'info' as const, (text) => (LOG_LEVELS.has(text) ? (text as Env['MQTRACE_LOG_LEVEL']) : REJECT)),
+    ALIBABA_CLOUD_ACCESS_KEY_ID: fastOptionalEnv(env, 'ALIBABA_CLOUD_ACCESS_KEY_ID', anyText),
+    ALIBABA_CLOUD_ACCESS_KEY_SECRET: fastOptionalEnv(env, 'ALIBABA_CLOUD_ACCESS_KEY_SECRET', anyText),
+    ALIBABA_CLOUD_SECURITY_TOKEN: fastOptionalEnv(env, 'ALIBABA_CLOUD_SECURITY_TOKEN', anyText),
+  });
+}
 
 /** Resolved configuration of the HTTP function. */
 export interface HttpConfig {

@@ -1,27 +1,39 @@
 import { z } from 'zod';
 import { ConfigError } from '../errors';
-import { toFieldIssues } from '../validation';
-import { emptyAsUndefined, intFromEnv } from './env-values';
+import { fastObject, lazySchema, REJECT, toFieldIssues, type FastField } from '../validation';
+import { emptyAsUndefined, fastDefaultedEnv, fastIntFromEnv, fastOptionalEnv, fastUrl, intFromEnv } from './env-values';
 
-const REDIS_URL = z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).superRefine((value, ctx) => {
-  // zod runs refinements after a failed format check too.
-  if (!URL.canParse(value)) return;
-  const url = new URL(value);
+const REDIS_PROTOCOL = /^rediss?$/;
+const DATABASE_PATH = /^\/\d{1,2}$/;
+const KEY_PREFIX = /^[A-Za-z0-9_.:-]{1,64}$/;
+const ACCOUNT_ID = /^\d{6,20}$/;
+
+/** What is wrong with a parsed Redis URL beyond its scheme, or undefined. */
+function redisUrlProblem(url: URL): string | undefined {
   // A password in the URL would sit in every place the URL is shown; it has its own variable, which the logs mask.
-  if (url.username || url.password) ctx.addIssue({ code: 'custom', message: 'must not hold a user or password; set MQTRACE_REDIS_USERNAME and MQTRACE_REDIS_PASSWORD' });
-  else if (!url.hostname) ctx.addIssue({ code: 'custom', message: 'must name a host' });
-  else if (url.search || url.hash) ctx.addIssue({ code: 'custom', message: 'must not have a query or fragment' });
-  else if (url.pathname.length > 1 && !/^\/\d{1,2}$/.test(url.pathname)) ctx.addIssue({ code: 'custom', message: 'may end only in a database number, e.g. /0' });
-});
+  if (url.username || url.password) return 'must not hold a user or password; set MQTRACE_REDIS_USERNAME and MQTRACE_REDIS_PASSWORD';
+  if (!url.hostname) return 'must name a host';
+  if (url.search || url.hash) return 'must not have a query or fragment';
+  if (url.pathname.length > 1 && !DATABASE_PATH.test(url.pathname)) return 'may end only in a database number, e.g. /0';
+  return undefined;
+}
+
+const redisUrl = () =>
+  z.url({ protocol: REDIS_PROTOCOL, error: 'must be a redis:// or rediss:// URL' }).superRefine((value, ctx) => {
+    // zod runs refinements after a failed format check too.
+    if (!URL.canParse(value)) return;
+    const problem = redisUrlProblem(new URL(value));
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 /**
  * The environment variables of the fleet's shared state (both functions read them): Redis for the
  * shared rate limit, idempotency, verdict cache and spot-check state, and the verdict cache's TTL,
  * which applies with or without Redis. Generated into `docs/configuration.md`.
  */
-export const RedisEnvSchema = z.object({
+const buildRedisEnvSchema = () => z.object({
   MQTRACE_REDIS_URL: z
-    .preprocess(emptyAsUndefined, REDIS_URL.optional())
+    .preprocess(emptyAsUndefined, redisUrl().optional())
     .describe(
       'Redis (ApsaraDB for Redis / Tair) that every instance of both functions shares: `redis://host:6379`, `rediss://…` for TLS, optionally `/<db>`. Set, the OpenAPI rate limits are one budget per account and action across the fleet, duplicate chat deliveries are answered once on any instance, and CONSUMED answers are cached for the fleet. Unset: all of that is per instance (N instances may spend N times a limit). No user or password in the URL. See [deploying.md](deploying.md#shared-state-redis).',
     ),
@@ -36,7 +48,7 @@ export const RedisEnvSchema = z.object({
       emptyAsUndefined,
       z
         .string()
-        .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be 1 to 64 letters, digits, or _ . : -')
+        .regex(KEY_PREFIX, 'must be 1 to 64 letters, digits, or _ . : -')
         .optional()
         .transform((v) => v ?? 'mqtrace:'),
     )
@@ -54,11 +66,37 @@ export const RedisEnvSchema = z.object({
     'How long a CONSUMED answer is reused, in milliseconds; 0 turns the cache off. Only CONSUMED is cached: it stays final until someone resets a consumer offset. Per instance without Redis, shared with it. HTTP `fresh=true` and chat `--fresh` ask the broker anyway.',
   ),
   FC_ACCOUNT_ID: z
-    .preprocess(emptyAsUndefined, z.string().regex(/^\d{6,20}$/, 'must be an account ID').optional())
+    .preprocess(emptyAsUndefined, z.string().regex(ACCOUNT_ID, 'must be an account ID').optional())
     .describe(
       'The account the shared budgets and cache entries are keyed by: FC sets it, and the function role that signs every call belongs to it. Unset: a hash of the AccessKey ID.',
     ),
 });
+
+export type RedisEnv = z.output<ReturnType<typeof buildRedisEnvSchema>>;
+
+export const RedisEnvSchema = lazySchema(buildRedisEnvSchema, (env) => fastRedisEnv(env));
+
+const within = (min: number, max: number) => (text: string): FastField<string> => (text.length >= min && text.length <= max ? text : REJECT);
+
+/** The fast path ({@link FastPath}) of {@link RedisEnvSchema}: the same rules, the same output. */
+export function fastRedisEnv(input: unknown): { value: RedisEnv } | undefined {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return undefined;
+  const env = input as Record<string, unknown>;
+  return fastObject<RedisEnv>({
+    MQTRACE_REDIS_URL: fastOptionalEnv(env, 'MQTRACE_REDIS_URL', (text) => {
+      const url = fastUrl(text, REDIS_PROTOCOL);
+      return url !== REJECT && redisUrlProblem(new URL(url)) === undefined ? url : REJECT;
+    }),
+    MQTRACE_REDIS_USERNAME: fastOptionalEnv(env, 'MQTRACE_REDIS_USERNAME', within(1, 128)),
+    MQTRACE_REDIS_PASSWORD: fastOptionalEnv(env, 'MQTRACE_REDIS_PASSWORD', within(1, 512)),
+    MQTRACE_REDIS_KEY_PREFIX: fastDefaultedEnv(env, 'MQTRACE_REDIS_KEY_PREFIX', 'mqtrace:', (text) => (KEY_PREFIX.test(text) ? text : REJECT)),
+    MQTRACE_REDIS_TIMEOUT_MS: fastIntFromEnv(env, 'MQTRACE_REDIS_TIMEOUT_MS', 50, 5, 5000),
+    MQTRACE_REDIS_CONNECT_TIMEOUT_MS: fastIntFromEnv(env, 'MQTRACE_REDIS_CONNECT_TIMEOUT_MS', 500, 5, 10_000),
+    MQTRACE_REDIS_RECONNECT_MS: fastIntFromEnv(env, 'MQTRACE_REDIS_RECONNECT_MS', 1000, 50, 60_000),
+    MQTRACE_VERDICT_CACHE_TTL_MS: fastIntFromEnv(env, 'MQTRACE_VERDICT_CACHE_TTL_MS', 60_000, 0, 3_600_000),
+    FC_ACCOUNT_ID: fastOptionalEnv(env, 'FC_ACCOUNT_ID', (text) => (ACCOUNT_ID.test(text) ? text : REJECT)),
+  });
+}
 
 /** Resolved settings of the shared state. */
 export interface RedisConfig {

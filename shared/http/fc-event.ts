@@ -17,9 +17,10 @@ export type FcEvent = { kind: 'http'; http: HttpRequest } | { kind: 'internal'; 
 export function parseFcEvent(event: unknown, maxBodyBytes = MAX_BODY_BYTES): FcEvent {
   let value: unknown = event;
   let bytes: number | undefined;
-  if (Buffer.isBuffer(value) || value instanceof Uint8Array) {
+  if (value instanceof Uint8Array) {
     bytes = value.byteLength;
-    value = Buffer.from(value).toString('utf8');
+    // A view on the same memory: the event is decoded once, not copied first.
+    value = (Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength)).toString('utf8');
   }
   if (typeof value === 'string') {
     bytes ??= Buffer.byteLength(value, 'utf8');

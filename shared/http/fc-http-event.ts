@@ -1,25 +1,27 @@
 import { z } from 'zod';
 import { InvalidInputError, PayloadTooLargeError } from '../errors';
-import { toFieldIssues } from '../validation';
+import { isObjectRecord, lazySchema, toFieldIssues } from '../validation';
 
 /**
  * Headers or query parameters as FC sends them: names to (comma-joined) strings. Not `z.record`:
  * zod's record check calls an object whose own `constructor` is a string "not a record" and drops
  * a `__proto__` key, while here every name is plain data. The output has no prototype.
  */
-const NameMapSchema = z
-  .custom<Record<string, unknown>>((value) => typeof value === 'object' && value !== null && !Array.isArray(value), {
-    error: 'expected an object of names to strings',
-  })
-  .superRefine((value, ctx) => {
-    for (const [name, item] of Object.entries(value)) {
-      if (typeof item !== 'string') ctx.addIssue({ code: 'custom', message: 'expected a string', path: [name] });
-    }
-  })
-  .transform((value) => toNameMap(value as Record<string, string>, (name) => name));
+const NameMapSchema = lazySchema(() =>
+  z
+    .custom<Record<string, unknown>>((value) => isObjectRecord(value), {
+      error: 'expected an object of names to strings',
+    })
+    .superRefine((value, ctx) => {
+      for (const [name, item] of Object.entries(value)) {
+        if (typeof item !== 'string') ctx.addIssue({ code: 'custom', message: 'expected a string', path: [name] });
+      }
+    })
+    .transform((value) => toNameMap(value as Record<string, string>, (name) => name)),
+);
 
 /** The FC 3.0 HTTP trigger envelope for built-in runtimes (fc.md §1.4). */
-export const FcHttpEventSchema = z.object({
+const buildFcHttpEventSchema = () => z.object({
   version: z.literal('v1'),
   rawPath: z.string(),
   body: z.string().optional().nullable(),
@@ -42,7 +44,69 @@ export const FcHttpEventSchema = z.object({
   }),
 });
 
-export type FcHttpEvent = z.infer<typeof FcHttpEventSchema>;
+export type FcHttpEvent = z.infer<ReturnType<typeof buildFcHttpEventSchema>>;
+
+export const FcHttpEventSchema = lazySchema(buildFcHttpEventSchema, (input) => fastFcHttpEvent(input));
+
+type Context = FcHttpEvent['requestContext'];
+const CONTEXT_TEXT = ['accountId', 'domainName'] as const;
+const CONTEXT_TEXT_AFTER = ['requestId', 'time', 'timeEpoch'] as const;
+const HTTP_TEXT = ['protocol', 'sourceIp', 'userAgent'] as const;
+
+/** `z.string().optional()` on `source[key]`, copied to `target` as zod's object copies it; false when zod would refuse it. */
+function copyOptionalText(source: Record<string, unknown>, target: Record<string, unknown>, key: string): boolean {
+  if (!(key in source)) return true;
+  const value = source[key];
+  if (value !== undefined && typeof value !== 'string') return false;
+  target[key] = value;
+  return true;
+}
+
+/** `NameMapSchema.optional().nullable()` on `source[key]`, copied likewise. */
+function copyNameMap(source: Record<string, unknown>, target: Record<string, unknown>, key: string): boolean {
+  if (!(key in source)) return true;
+  const value = source[key];
+  if (value === undefined || value === null) {
+    target[key] = value;
+    return true;
+  }
+  if (!isObjectRecord(value)) return false;
+  for (const name of Object.keys(value)) if (typeof value[name] !== 'string') return false;
+  target[key] = toNameMap(value as Record<string, string>, (name) => name);
+  return true;
+}
+
+/**
+ * The fast path ({@link FastPath}) of {@link FcHttpEventSchema}: the same checks and the same
+ * output, written out because it runs on every request.
+ */
+export function fastFcHttpEvent(input: unknown): { value: FcHttpEvent } | undefined {
+  if (!isObjectRecord(input) || input.version !== 'v1' || typeof input.rawPath !== 'string') return undefined;
+  const context = input.requestContext;
+  if (!isObjectRecord(context)) return undefined;
+  const http = context.http;
+  if (!isObjectRecord(http) || typeof http.method !== 'string' || http.method.length < 1 || typeof http.path !== 'string') return undefined;
+  const value: Record<string, unknown> = { version: 'v1', rawPath: input.rawPath };
+  if ('body' in input) {
+    const body = input.body;
+    if (body !== undefined && body !== null && typeof body !== 'string') return undefined;
+    value.body = body;
+  }
+  if ('isBase64Encoded' in input) {
+    const flag = input.isBase64Encoded;
+    if (flag !== undefined && typeof flag !== 'boolean') return undefined;
+    value.isBase64Encoded = flag;
+  }
+  if (!copyNameMap(input, value, 'headers') || !copyNameMap(input, value, 'queryParameters')) return undefined;
+  const outContext: Record<string, unknown> = {};
+  for (const key of CONTEXT_TEXT) if (!copyOptionalText(context, outContext, key)) return undefined;
+  const outHttp: Record<string, unknown> = { method: http.method, path: http.path };
+  for (const key of HTTP_TEXT) if (!copyOptionalText(http, outHttp, key)) return undefined;
+  outContext.http = outHttp;
+  for (const key of CONTEXT_TEXT_AFTER) if (!copyOptionalText(context, outContext, key)) return undefined;
+  value.requestContext = outContext as Context;
+  return { value: value as FcHttpEvent };
+}
 
 /**
  * An HTTP request after normalisation: lower-case header names, decoded body bytes. `headers` and
@@ -81,7 +145,8 @@ export function parseFcHttpEvent(event: unknown, maxBodyBytes = MAX_BODY_BYTES):
     path: envelope.requestContext.http.path,
     // Names that differ only in case are one header; they are joined as FC joins repeats.
     headers: toNameMap(envelope.headers ?? {}, (name) => name.toLowerCase()),
-    query: toNameMap(envelope.queryParameters ?? {}, (name) => name),
+    // Parsing already made it a fresh copy without a prototype (NameMapSchema, fastFcHttpEvent).
+    query: envelope.queryParameters ?? toNameMap({}, (name) => name),
     rawBody,
     sourceIp: envelope.requestContext.http.sourceIp,
     eventRequestId: envelope.requestContext.requestId,
@@ -109,8 +174,9 @@ function parseEnvelope(event: unknown): FcHttpEvent {
  */
 function toNameMap(source: Readonly<Record<string, string>>, rename: (name: string) => string): Record<string, string> {
   const target = Object.create(null) as Record<string, string>;
-  for (const [name, value] of Object.entries(source)) {
+  for (const name of Object.keys(source)) {
     const key = rename(name);
+    const value = source[name] as string;
     target[key] = Object.hasOwn(target, key) ? `${target[key]},${value}` : value;
   }
   return target;

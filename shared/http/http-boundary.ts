@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Caller } from '../access/access-control';
-import { writeAudit, type AuditEntry } from '../access/audit';
+import { upstreamIdsOf, writeAudit, type AuditEntry } from '../access/audit';
 import { toAppError } from '../errors';
 import type { FcContext } from '../fc-context';
 import type { Logger } from '../log';
@@ -33,12 +33,23 @@ export interface InternalEvent {
 /** Either kind of event the boundary hands to the handler. */
 export type BoundaryEvent = HttpEvent | InternalEvent;
 
+// The boundary's per-request state rides on middy's request object, which lives exactly as long.
+const STATE = Symbol('mqtrace.httpBoundary');
+
+interface BoundaryState {
+  scope: HttpScope;
+  audits: readonly AuditEntry[];
+  started: number;
+  internal: boolean;
+}
+
 interface MiddyRequest {
   event: unknown;
   context: FcContext;
   response: unknown;
   error: unknown;
   internal: Record<string, unknown>;
+  [STATE]?: BoundaryState;
 }
 
 export interface HttpBoundaryOptions {
@@ -52,23 +63,18 @@ export interface HttpBoundaryOptions {
  * every error through the HTTP error table, and writes one access-log line per request.
  */
 export function httpBoundary(options: HttpBoundaryOptions) {
-  const scopes = new WeakMap<object, { scope: HttpScope; audits: readonly AuditEntry[]; started: number; internal: boolean }>();
 
   const finish = (request: MiddyRequest, response: FcHttpResponse, errorCode?: string) => {
-    const state = scopes.get(request);
+    const state = request[STATE];
     if (!state) return;
     const { scope, started } = state;
     response.headers['x-mqtrace-request-id'] = scope.requestId;
-    options.logger.info(state.internal ? 'internal.event' : 'http.request', {
-      requestId: scope.requestId,
-      route: scope.route,
-      status: response.statusCode,
-      latencyMs: options.now() - started,
-      ...(errorCode ? { errorCode } : {}),
-      ...scope.fields,
-      upstreamRequestIds: [...new Set(scope.trail.map((a) => a.requestId).filter(Boolean))],
-      upstreamAttempts: scope.trail.length,
-    });
+    const line: Record<string, unknown> = { requestId: scope.requestId, route: scope.route, status: response.statusCode, latencyMs: options.now() - started };
+    if (errorCode) line.errorCode = errorCode;
+    Object.assign(line, scope.fields);
+    line.upstreamRequestIds = upstreamIdsOf(scope.trail);
+    line.upstreamAttempts = scope.trail.length;
+    options.logger.info(state.internal ? 'internal.event' : 'http.request', line);
     for (const entry of state.audits) writeAudit(options.logger, scope.requestId, entry);
   };
 
@@ -77,8 +83,8 @@ export function httpBoundary(options: HttpBoundaryOptions) {
       const requestId = request.context?.requestId || randomUUID();
       const log = createRequestLog(requestId);
       const scope: HttpScope = Object.assign(log, { route: 'unmatched' });
-      const state = { scope, audits: log.audits, started: options.now(), internal: false };
-      scopes.set(request, state);
+      const state: BoundaryState = { scope, audits: log.audits, started: options.now(), internal: false };
+      request[STATE] = state;
       const parsed = parseFcEvent(request.event, options.maxBodyBytes);
       if (parsed.kind === 'internal') {
         state.internal = true;
@@ -92,7 +98,7 @@ export function httpBoundary(options: HttpBoundaryOptions) {
     },
     onError: async (request: MiddyRequest) => {
       const error = toAppError(request.error);
-      const requestId = scopes.get(request)?.scope.requestId ?? request.context?.requestId ?? randomUUID();
+      const requestId = request[STATE]?.scope.requestId ?? request.context?.requestId ?? randomUUID();
       if (error.code === 'INTERNAL' || error.code === 'CONFIG_INVALID') {
         const cause = error.cause ?? error;
         // The invocation's STS secret and token are masked even if an unexpected message holds them.

@@ -5,12 +5,13 @@ import { invocationBudgetMs, type FcContext } from '../fc-context';
 import { answeredReport, type LookupService } from '../trace/lookup-service';
 import {
   BatchInputSchema,
+  fastStrictTraceInput,
   TraceQueryInputSchema,
   TraceRequestInputSchema,
   TraceRequestQuerySchema,
   type TraceRequestInput,
 } from '../trace/query-schema';
-import { parseInput } from '../validation';
+import { lazySchema, parseInput } from '../validation';
 import { authenticatedCaller } from './bearer-guard';
 import { errorBody } from './error-table';
 import type { HttpEvent } from './http-boundary';
@@ -30,10 +31,12 @@ export interface TraceApi {
   post(event: HttpEvent, context: FcContext): Promise<FcHttpResponse>;
 }
 
-export const StrictTraceQuerySchema = TraceQueryInputSchema.strict();
+// The hot shapes: a hand-written check first, zod only to name what is wrong (fastStrictTraceInput).
+export const StrictTraceQuerySchema = lazySchema(() => TraceQueryInputSchema.strict(), (input) => fastStrictTraceInput(input, 'none'));
 /** A single lookup with `explain`/`waitSeconds`: strings in the query, JSON types in a body. */
-export const StrictTraceRequestQuerySchema = TraceRequestQuerySchema.strict();
-export const StrictTraceRequestBodySchema = TraceRequestInputSchema.strict();
+export const StrictTraceRequestQuerySchema = lazySchema(() => TraceRequestQuerySchema.strict(), (input) => fastStrictTraceInput(input, 'query'));
+export const StrictTraceRequestBodySchema = lazySchema(() => TraceRequestInputSchema.strict(), (input) => fastStrictTraceInput(input, 'body'));
+const StrictBatchInputSchema = lazySchema(() => BatchInputSchema.strict());
 
 /** Creates the JSON trace API: parse, call the lookup use case, render. */
 export function createTraceApi(deps: TraceApiDeps): TraceApi {
@@ -110,7 +113,7 @@ export function createTraceApi(deps: TraceApiDeps): TraceApi {
     async post(event, context) {
       const body = parseJsonBody(event);
       if (typeof body === 'object' && body !== null && 'lookups' in body) {
-        return batch(event, context, parseInput(BatchInputSchema.strict(), body).lookups);
+        return batch(event, context, parseInput(StrictBatchInputSchema, body).lookups);
       }
       return single(event, context, parseInput(StrictTraceRequestBodySchema, body));
     },

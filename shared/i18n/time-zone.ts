@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { lazySchema } from '../validation';
 
 /**
  * Where human-facing times are shown: an IANA zone (`Asia/Shanghai`) or a fixed offset from UTC.
@@ -59,11 +60,13 @@ export function timeZoneForRegion(region: string): TimeZoneSetting {
 }
 
 /** `MQTRACE_TIME_ZONE` as an env schema: unset stays undefined (the region decides). */
-export const TimeZoneEnvSchema = z
-  .string()
-  .trim()
-  .refine((v) => parseTimeZone(v) !== undefined, 'must be an IANA time zone like Asia/Shanghai, or an offset like UTC+8 or +05:30')
-  .transform((v) => parseTimeZone(v) as TimeZoneSetting);
+export const TimeZoneEnvSchema = lazySchema(() =>
+  z
+    .string()
+    .trim()
+    .refine((v) => parseTimeZone(v) !== undefined, 'must be an IANA time zone like Asia/Shanghai, or an offset like UTC+8 or +05:30')
+    .transform((v) => parseTimeZone(v) as TimeZoneSetting),
+);
 
 /** Formats instants for people: `2025-10-25 11:00:00 UTC+08:00`. */
 export interface TimeFormatter {

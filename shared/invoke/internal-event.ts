@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { PayloadTooLargeError, UnauthenticatedError } from '../errors';
-import { parseInput } from '../validation';
+import { lazySchema, parseInput } from '../validation';
 
 /** Marks an event as mqtrace's own, handed from one invocation of the function to another. */
 export const INTERNAL_EVENT_KIND = 'mqtrace.internal/v1';
@@ -13,20 +13,24 @@ export const MAX_ASYNC_PAYLOAD_BYTES = 128 * 1024;
  * The envelope: `body` is a JSON string and `sig` the hex HMAC-SHA256 of `kind + "\n" + body`
  * under a secret only the function knows, so that nobody with mere invoke permission can forge one.
  */
-export const InternalEnvelopeSchema = z
-  .object({
-    kind: z.literal(INTERNAL_EVENT_KIND),
-    body: z.string().max(MAX_ASYNC_PAYLOAD_BYTES),
-    sig: z.string().regex(/^[0-9a-f]{64}$/, 'must be a hex HMAC-SHA256'),
-  })
-  .strict();
+export const InternalEnvelopeSchema = lazySchema(() =>
+  z
+    .object({
+      kind: z.literal(INTERNAL_EVENT_KIND),
+      body: z.string().max(MAX_ASYNC_PAYLOAD_BYTES),
+      sig: z.string().regex(/^[0-9a-f]{64}$/, 'must be a hex HMAC-SHA256'),
+    })
+    .strict(),
+);
 
 export type InternalEnvelope = z.output<typeof InternalEnvelopeSchema>;
 
 /** Fields every internal body carries, whatever the job. */
-export const InternalBodyBaseSchema = z.object({
-  issuedAt: z.number().int().nonnegative(),
-});
+export const InternalBodyBaseSchema = lazySchema(() =>
+  z.object({
+    issuedAt: z.number().int().nonnegative(),
+  }),
+);
 
 /**
  * Serialises and signs `body` as an internal event. Throws {@link PayloadTooLargeError} when the

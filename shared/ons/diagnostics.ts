@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AppError } from '../errors';
 import type { ClientSubscription, ConsumerAccumulate, ConsumerStatus, DiagnosticsPort, StoredMessage, TopicBacklog } from '../trace/diagnostics-port';
 import type { OnsCaller } from './ons-gateway';
+import { lazySchema } from '../validation';
 
 /**
  * UNVERIFIED (ons-api.md §2–§3): what ONS answers when a group has no online client
@@ -14,8 +15,8 @@ export const CONSUMER_OFFLINE_CODES: ReadonlySet<string> = new Set(['BIZ_CONSUME
 export const NOT_IN_DLQ_CODES: ReadonlySet<string> = new Set(['BIZ_NO_MESSAGE']);
 
 // The gateway hands numbers through; some ONS fields are documented as strings ("true", "12").
-export const num = z.union([z.number(), z.string().regex(/^-?\d+(?:\.\d+)?$/).transform(Number)]);
-const bool = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
+export const num = lazySchema(() => z.union([z.number(), z.string().regex(/^-?\d+(?:\.\d+)?$/).transform(Number)]));
+const bool = lazySchema(() => z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]));
 /** Wrapper lists (`{ItemType: [...]}`) may be absent, or hold no array when empty. */
 export const wrapped = <T extends z.ZodType>(key: string, item: T) =>
   z
@@ -23,101 +24,115 @@ export const wrapped = <T extends z.ZodType>(key: string, item: T) =>
     .optional()
     .transform((w) => ((w as Record<string, z.output<T>[] | undefined> | undefined)?.[key] ?? []) as z.output<T>[]);
 
-const MessageDataSchema = z.object({
-  MsgId: z.string(),
-  Topic: z.string().optional(),
-  InstanceId: z.string().optional(),
-  BornTimestamp: num.optional(),
-  BornHost: z.string().optional(),
-  StoreTimestamp: num.optional(),
-  StoreHost: z.string().optional(),
-  StoreSize: num.optional(),
-  BodyCRC: num.optional(),
-  ReconsumeTimes: num.optional(),
-  PropertyList: wrapped('MessageProperty', z.object({ Name: z.string(), Value: z.string() })),
-});
+const MessageDataSchema = lazySchema(() =>
+  z.object({
+    MsgId: z.string(),
+    Topic: z.string().optional(),
+    InstanceId: z.string().optional(),
+    BornTimestamp: num.optional(),
+    BornHost: z.string().optional(),
+    StoreTimestamp: num.optional(),
+    StoreHost: z.string().optional(),
+    StoreSize: num.optional(),
+    BodyCRC: num.optional(),
+    ReconsumeTimes: num.optional(),
+    PropertyList: wrapped('MessageProperty', z.object({ Name: z.string(), Value: z.string() })),
+  }),
+);
 
 /** OnsMessageGetByMsgId: `Data` with `PropertyList.MessageProperty[] {Name, Value}`. */
-export const MessageGetByMsgIdResponseSchema = z.object({ RequestId: z.string(), Data: MessageDataSchema });
+export const MessageGetByMsgIdResponseSchema = lazySchema(() => z.object({ RequestId: z.string(), Data: MessageDataSchema }));
 
 /** OnsDLQMessageGetById: the same message fields; `Data` may be missing when nothing matches. */
-export const DlqMessageGetByIdResponseSchema = z.object({ RequestId: z.string(), Data: MessageDataSchema.optional() });
+export const DlqMessageGetByIdResponseSchema = lazySchema(() => z.object({ RequestId: z.string(), Data: MessageDataSchema.optional() }));
 
-const DetailInTopicSchema = z.object({
-  Topic: z.string(),
-  TotalDiff: num.optional(),
-  LastTimestamp: num.optional(),
-  DelayTime: num.optional(),
-});
-
-/** OnsConsumerAccumulate: `Data` with `DetailInTopicList.DetailInTopicDo[]` when `Detail=true`. */
-export const ConsumerAccumulateResponseSchema = z.object({
-  RequestId: z.string(),
-  Data: z.object({
-    Online: bool,
+const DetailInTopicSchema = lazySchema(() =>
+  z.object({
+    Topic: z.string(),
     TotalDiff: num.optional(),
-    ConsumeTps: num.optional(),
     LastTimestamp: num.optional(),
     DelayTime: num.optional(),
-    DetailInTopicList: wrapped('DetailInTopicDo', DetailInTopicSchema),
   }),
-});
+);
 
-const ConnectionDoSchema = z.object({
-  ClientId: z.string(),
-  ClientAddr: z.string().optional(),
-  Language: z.string().optional(),
-  Version: z.string().optional(),
-});
+/** OnsConsumerAccumulate: `Data` with `DetailInTopicList.DetailInTopicDo[]` when `Detail=true`. */
+export const ConsumerAccumulateResponseSchema = lazySchema(() =>
+  z.object({
+    RequestId: z.string(),
+    Data: z.object({
+      Online: bool,
+      TotalDiff: num.optional(),
+      ConsumeTps: num.optional(),
+      LastTimestamp: num.optional(),
+      DelayTime: num.optional(),
+      DetailInTopicList: wrapped('DetailInTopicDo', DetailInTopicSchema),
+    }),
+  }),
+);
+
+const ConnectionDoSchema = lazySchema(() =>
+  z.object({
+    ClientId: z.string(),
+    ClientAddr: z.string().optional(),
+    Language: z.string().optional(),
+    Version: z.string().optional(),
+  }),
+);
 
 /** OnsConsumerGetConnection: `Data.ConnectionList.ConnectionDo[]`. */
-export const ConsumerGetConnectionResponseSchema = z.object({
-  RequestId: z.string(),
-  Data: z
-    .object({ ConnectionList: wrapped('ConnectionDo', ConnectionDoSchema), MessageModel: z.string().optional() })
-    .optional(),
-});
+export const ConsumerGetConnectionResponseSchema = lazySchema(() =>
+  z.object({
+    RequestId: z.string(),
+    Data: z
+      .object({ ConnectionList: wrapped('ConnectionDo', ConnectionDoSchema), MessageModel: z.string().optional() })
+      .optional(),
+  }),
+);
 
-const SubscriptionDataSchema = z.object({
-  Topic: z.string(),
-  SubString: z.string().optional(),
-  SubVersion: num.optional(),
-  TagsSet: wrapped('Tag', z.string()),
-});
+const SubscriptionDataSchema = lazySchema(() =>
+  z.object({
+    Topic: z.string(),
+    SubString: z.string().optional(),
+    SubVersion: num.optional(),
+    TagsSet: wrapped('Tag', z.string()),
+  }),
+);
 
 /**
  * OnsConsumerStatus: `Data` with `ConnectionSet.ConnectionDo[]`, `DetailInTopicList.DetailInTopicDo[]`
  * and `ConsumerConnectionInfoList.ConsumerConnectionInfoDo[]`, each with `SubscriptionSet.SubscriptionData[]`
  * (and their `TagsSet.Tag[]`). Fields mqtrace does not use are not validated.
  */
-export const ConsumerStatusResponseSchema = z.object({
-  RequestId: z.string(),
-  Data: z.object({
-    Online: bool,
-    TotalDiff: num.optional(),
-    ConsumeTps: num.optional(),
-    LastTimestamp: num.optional(),
-    DelayTime: num.optional(),
-    ConsumeModel: z.string().optional(),
-    SubscriptionSame: bool,
-    RebalanceOK: bool,
-    InstanceId: z.string().optional(),
-    ConnectionSet: wrapped('ConnectionDo', ConnectionDoSchema),
-    DetailInTopicList: wrapped('DetailInTopicDo', DetailInTopicSchema),
-    ConsumerConnectionInfoList: wrapped(
-      'ConsumerConnectionInfoDo',
-      z.object({
-        ClientId: z.string(),
-        Connection: z.string().optional(),
-        Language: z.string().optional(),
-        Version: z.string().optional(),
-        ConsumeModel: z.string().optional(),
-        ConsumeType: z.string().optional(),
-        SubscriptionSet: wrapped('SubscriptionData', SubscriptionDataSchema),
-      }),
-    ),
+export const ConsumerStatusResponseSchema = lazySchema(() =>
+  z.object({
+    RequestId: z.string(),
+    Data: z.object({
+      Online: bool,
+      TotalDiff: num.optional(),
+      ConsumeTps: num.optional(),
+      LastTimestamp: num.optional(),
+      DelayTime: num.optional(),
+      ConsumeModel: z.string().optional(),
+      SubscriptionSame: bool,
+      RebalanceOK: bool,
+      InstanceId: z.string().optional(),
+      ConnectionSet: wrapped('ConnectionDo', ConnectionDoSchema),
+      DetailInTopicList: wrapped('DetailInTopicDo', DetailInTopicSchema),
+      ConsumerConnectionInfoList: wrapped(
+        'ConsumerConnectionInfoDo',
+        z.object({
+          ClientId: z.string(),
+          Connection: z.string().optional(),
+          Language: z.string().optional(),
+          Version: z.string().optional(),
+          ConsumeModel: z.string().optional(),
+          ConsumeType: z.string().optional(),
+          SubscriptionSet: wrapped('SubscriptionData', SubscriptionDataSchema),
+        }),
+      ),
+    }),
   }),
-});
+);
 
 /** Creates the {@link DiagnosticsPort} over a caller. */
 export function createOnsDiagnosticsPort(caller: OnsCaller): DiagnosticsPort {

@@ -1,38 +1,43 @@
 import { z } from 'zod';
 import { NotFoundError } from '../errors';
 import type { OnsCaller } from './ons-gateway';
+import { lazySchema } from '../validation';
 import type { FoundMessage, MessagePagePort } from '../trace/broker-port';
 
 /** Documented bounds of `CurrentPage` and `PageSize` (ons-api.md §2). */
 export const PAGE_QUERY_LIMITS = { maxPage: 50, minPageSize: 5, maxPageSize: 50 } as const;
 
 /** One `OnsRestMessageDo`: the same fields OnsMessageGetByMsgId returns (ons-api.md §2). */
-export const OnsRestMessageSchema = z.object({
-  MsgId: z.string(),
-  Topic: z.string().optional(),
-  InstanceId: z.string().optional(),
-  BornTimestamp: z.number().optional(),
-  BornHost: z.string().optional(),
-  StoreTimestamp: z.number().optional(),
-  StoreHost: z.string().optional(),
-  StoreSize: z.number().optional(),
-  BodyCRC: z.number().optional(),
-  ReconsumeTimes: z.number().optional(),
-  PropertyList: z
-    .object({ MessageProperty: z.array(z.object({ Name: z.string(), Value: z.string() })).optional() })
-    .optional(),
-});
+export const OnsRestMessageSchema = lazySchema(() =>
+  z.object({
+    MsgId: z.string(),
+    Topic: z.string().optional(),
+    InstanceId: z.string().optional(),
+    BornTimestamp: z.number().optional(),
+    BornHost: z.string().optional(),
+    StoreTimestamp: z.number().optional(),
+    StoreHost: z.string().optional(),
+    StoreSize: z.number().optional(),
+    BodyCRC: z.number().optional(),
+    ReconsumeTimes: z.number().optional(),
+    PropertyList: z
+      .object({ MessageProperty: z.array(z.object({ Name: z.string(), Value: z.string() })).optional() })
+      .optional(),
+  }),
+);
 
 /** The documented OnsMessagePageQueryByTopic body: `MsgFoundDo {CurrentPage, MaxPageCount, TaskId, MsgFoundList.OnsRestMessageDo[]}`. */
-export const MessagePageResponseSchema = z.object({
-  RequestId: z.string(),
-  MsgFoundDo: z.object({
-    CurrentPage: z.number().int(),
-    MaxPageCount: z.number().int().min(0),
-    TaskId: z.string().optional(),
-    MsgFoundList: z.object({ OnsRestMessageDo: z.array(OnsRestMessageSchema).optional() }).optional(),
+export const MessagePageResponseSchema = lazySchema(() =>
+  z.object({
+    RequestId: z.string(),
+    MsgFoundDo: z.object({
+      CurrentPage: z.number().int(),
+      MaxPageCount: z.number().int().min(0),
+      TaskId: z.string().optional(),
+      MsgFoundList: z.object({ OnsRestMessageDo: z.array(OnsRestMessageSchema).optional() }).optional(),
+    }),
   }),
-});
+);
 
 /**
  * Codes that mean "the window is empty" rather than "the topic is missing". What ONS answers for an

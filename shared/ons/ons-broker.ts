@@ -2,7 +2,7 @@ import type { Credentials } from '../credentials';
 import type { TraceQueryStore } from '../trace-query-store';
 import { caveatsForTracks } from '../trace/caveats';
 import { guideFor } from '../trace/track-types';
-import type { Broker, BrokerBudget, BrokerFactory } from '../trace/broker-port';
+import type { Broker, BrokerBudget, BrokerFactory, GroupConsumption } from '../trace/broker-port';
 import { ONS_ACTIONS } from './actions';
 import { createOnsDiagnosticsPort } from './diagnostics';
 import { createMessagePagePort, PAGE_QUERY_LIMITS } from './message-page-query';
@@ -48,49 +48,61 @@ export interface OnsBrokerOptions {
  * journey modules (and their schemas) load on their first use, off the lookup path's cold start.
  */
 export function createOnsBrokers(gateway: OnsGateway, options: OnsBrokerOptions = {}): BrokerFactory {
+  // One instance serves one request at a time, mostly with the same STS keys: the last broker is reused.
+  let last: { credentials: Credentials; broker: Broker } | undefined;
+  return (credentials: Credentials): Broker => {
+    if (last && sameCredentials(last.credentials, credentials)) return last.broker;
+    const broker = createOnsBroker(gateway, credentials, options);
+    last = { credentials: { ...credentials }, broker };
+    return broker;
+  };
+}
+
+const sameCredentials = (a: Credentials, b: Credentials) =>
+  a.accessKeyId === b.accessKeyId && a.accessKeySecret === b.accessKeySecret && a.securityToken === b.securityToken;
+
+function createOnsBroker(gateway: OnsGateway, credentials: Credentials, options: OnsBrokerOptions): Broker {
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? realSleep;
-  return (credentials: Credentials): Broker => {
-    const caller = gateway.callerFor(credentials);
-    const diagnostics = createOnsDiagnosticsPort(caller);
-    return {
-      kind: 'ons-4x',
-      budget: ONS_BUDGET,
-      async consumption(message, ctx) {
-        const { tracks, requestId } = await fetchMessageTrace(caller, message, ctx);
-        return {
-          requestId,
-          groups: tracks.map((t) => ({
-            consumerGroup: t.consumerGroup,
-            trackType: t.trackType,
-            ...guideFor(t.trackType),
-            ...(t.exceptionDesc ? { exceptionDesc: t.exceptionDesc } : {}),
-          })),
-          caveats: caveatsForTracks(tracks.map((t) => t.trackType)),
-        };
-      },
-      ...diagnostics,
-      ...createMessagePagePort(caller),
-      async findByKey(query, ctx) {
-        const { findOnsMessagesByKey } = await import('./message-by-key');
-        return findOnsMessagesByKey(caller, query, ctx);
-      },
-      async journey(message, ctx, window) {
-        const { fetchOnsJourney } = await import('./trace-journey');
-        return fetchOnsJourney(
-          {
-            caller,
-            diagnostics,
-            ...(options.traceQueries ? { store: options.traceQueries } : {}),
-            ...(options.traceTaskReuseMs !== undefined ? { reuseMs: options.traceTaskReuseMs } : {}),
-            now,
-            sleep,
-          },
-          message,
-          ctx,
-          window,
-        );
-      },
-    };
+  const caller = gateway.callerFor(credentials);
+  const diagnostics = createOnsDiagnosticsPort(caller);
+  return {
+    kind: 'ons-4x',
+    budget: ONS_BUDGET,
+    async consumption(message, ctx) {
+      const { tracks, requestId } = await fetchMessageTrace(caller, message, ctx);
+      return {
+        requestId,
+        groups: tracks.map((t) => {
+          const { meaning, advice } = guideFor(t.trackType);
+          const group: GroupConsumption = { consumerGroup: t.consumerGroup, trackType: t.trackType, meaning, advice };
+          if (t.exceptionDesc) group.exceptionDesc = t.exceptionDesc;
+          return group;
+        }),
+        caveats: caveatsForTracks(tracks.map((t) => t.trackType)),
+      };
+    },
+    ...diagnostics,
+    ...createMessagePagePort(caller),
+    async findByKey(query, ctx) {
+      const { findOnsMessagesByKey } = await import('./message-by-key');
+      return findOnsMessagesByKey(caller, query, ctx);
+    },
+    async journey(message, ctx, window) {
+      const { fetchOnsJourney } = await import('./trace-journey');
+      return fetchOnsJourney(
+        {
+          caller,
+          diagnostics,
+          ...(options.traceQueries ? { store: options.traceQueries } : {}),
+          ...(options.traceTaskReuseMs !== undefined ? { reuseMs: options.traceTaskReuseMs } : {}),
+          now,
+          sleep,
+        },
+        message,
+        ctx,
+        window,
+      );
+    },
   };
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { UpstreamError, UpstreamTimeoutError } from '../errors';
 import type { Credentials } from '../credentials';
 import type { RateLimiterFactory } from '../rate-limits';
-import type { CallContext } from '../trace/broker-port';
+import type { CallContext, UpstreamAttempt } from '../trace/broker-port';
 import { ONS_ACTIONS, ONS_API_VERSION, type OnsAction } from './actions';
 import { sleep as realSleep } from '../upstream/rate-limiter';
 import { DEFAULT_RETRY_POLICY, retryWithBackoff, type RetryPolicy } from '../upstream/retry';
@@ -47,8 +47,18 @@ export function createOnsGateway(options: OnsGatewayOptions): OnsGateway {
   const sleep = options.sleep ?? realSleep;
   const policy = options.retry ?? DEFAULT_RETRY_POLICY;
   const pool = createRpcClientPool({ factory: options.clientFactory, endpoint: options.endpoint, apiVersion: ONS_API_VERSION });
-  const limiterFor = (action: OnsAction, credentials: Credentials) =>
-    options.limiters(`ons-4x:${action}`, options.rateLimits?.[action] ?? ONS_ACTIONS[action].rateLimit, { accessKeyId: credentials.accessKeyId });
+  // The factory hands out one limiter per key and account for good; looked up once per action
+  // here, for the last account (an instance mostly runs with one set of STS keys at a time).
+  let limiters: { accessKeyId: string; byAction: Map<OnsAction, ReturnType<RateLimiterFactory>> } | undefined;
+  const limiterFor = (action: OnsAction, credentials: Credentials) => {
+    if (limiters?.accessKeyId !== credentials.accessKeyId) limiters = { accessKeyId: credentials.accessKeyId, byAction: new Map() };
+    let limiter = limiters.byAction.get(action);
+    if (!limiter) {
+      limiter = options.limiters(`ons-4x:${action}`, options.rateLimits?.[action] ?? ONS_ACTIONS[action].rateLimit, { accessKeyId: credentials.accessKeyId });
+      limiters.byAction.set(action, limiter);
+    }
+    return limiter;
+  };
 
   async function call<S extends z.ZodType>(
     credentials: Credentials,
@@ -59,9 +69,13 @@ export function createOnsGateway(options: OnsGatewayOptions): OnsGateway {
   ): Promise<z.output<S>> {
     const client = pool.get(credentials);
     // pop-core would send an undefined value as the string "undefined".
-    const defined = Object.fromEntries(Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined));
+    const defined: Record<string, string> = {};
+    for (const key of Object.keys(params)) {
+      const value = params[key];
+      if (value !== undefined) defined[key] = value;
+    }
     // Which thrown errors may be retried, decided once where the failure is classified.
-    const retryable = new WeakSet<object>();
+    let retryable: WeakSet<object> | undefined;
     return retryWithBackoff(
       async (attempt) => {
         await limiterFor(action, credentials).acquire(ctx.deadline);
@@ -70,22 +84,22 @@ export function createOnsGateway(options: OnsGatewayOptions): OnsGateway {
           throw new UpstreamTimeoutError(`${action}: the lookup deadline passed before the call`, { upstream: { action } });
         }
         const started = now();
-        const record = (outcome: string, requestId: unknown) =>
-          ctx.trail?.push({
-            action,
-            attempt,
-            outcome,
-            ...(isThrottleCode(outcome) ? { throttled: true } : {}),
-            ...(typeof requestId === 'string' ? { requestId } : {}),
-            latencyMs: now() - started,
-          });
+        const record = (outcome: string, requestId: unknown) => {
+          if (!ctx.trail) return;
+          // Built field by field, in the order the spread version had: no temporary objects.
+          const entry = { action, attempt, outcome } as UpstreamAttempt;
+          if (isThrottleCode(outcome)) entry.throttled = true;
+          if (typeof requestId === 'string') entry.requestId = requestId;
+          entry.latencyMs = now() - started;
+          ctx.trail.push(entry);
+        };
         let body: unknown;
         try {
           body = await client.request(action, defined, { method: 'POST', timeout });
         } catch (failure) {
           const classified = classifyUpstreamFailure(action, failure);
           record(classified.outcome, classified.error.upstream?.requestId);
-          if (classified.retryable) retryable.add(classified.error);
+          if (classified.retryable) (retryable ??= new WeakSet()).add(classified.error);
           throw classified.error;
         }
         const parsed = schema.safeParse(replaceBigNumbers(body));
@@ -96,7 +110,7 @@ export function createOnsGateway(options: OnsGatewayOptions): OnsGateway {
       {
         policy,
         deadline: ctx.deadline,
-        isRetryable: (e) => typeof e === 'object' && e !== null && retryable.has(e),
+        isRetryable: (e) => typeof e === 'object' && e !== null && retryable !== undefined && retryable.has(e),
         sleep,
         ...(options.random ? { random: options.random } : {}),
         minAttemptMs: MIN_CALL_MS,

@@ -6,6 +6,7 @@ import type { ChatRequest, ChatResponse } from '../chat/chat-request';
 import type { ReplyOutcome } from '../chat/reply-outcome';
 import type { Locale } from '../i18n/locale';
 import type { Presenter } from '../i18n/translator';
+import type { FastField } from '../validation';
 import type { HttpClient, HttpPost } from '../outbound/http-client';
 
 /**
@@ -47,8 +48,18 @@ export interface PlatformChatPart {
 export interface PlatformCallerPart {
   /** The list's key under the platform's section, e.g. `channels` for `slack.channels`. */
   readonly list: string;
-  /** The entry's own fields (scope, defaultInstance and locale are added to every platform's entries). */
+  /**
+   * The entry's own fields (scope, defaultInstance and locale are added to every platform's entries),
+   * each a `lazySchema`: the manifest is read at cold start, the schemas are built on first use.
+   */
   readonly fields: z.ZodRawShape;
+  /**
+   * The fast path of `fields` (`FastPath` in `shared/validation.ts`): one check per field, the same
+   * keys, each giving what its schema outputs for the entry, `OMIT` when absent, `REJECT` where zod
+   * would report an issue. A property test holds them to `fields`; without a check for every field
+   * a document with this platform's section is left to zod.
+   */
+  readonly fastFields: Readonly<Record<string, (entry: Record<string, unknown>) => FastField<unknown>>>;
   /** Which of those fields is the org (team, corp, tenant) and which the conversation. */
   readonly org: string;
   readonly conversation: string;

@@ -1,4 +1,3 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import { createAccountScope, type AccountScope } from '../account-scope';
 import type { AccessControl, Caller } from '../access/access-control';
 import { upstreamIdsOf, type AuditEntry } from '../access/audit';
@@ -186,14 +185,15 @@ export function createLookupService(deps: LookupServiceDeps): LookupService {
       msgId: target.msgId,
       verdict,
       summary,
-      groups: answered.groups.map((g) => ({
-        consumerGroup: g.consumerGroup,
-        trackType: g.trackType,
-        ...(g.upstreamStatus !== undefined ? { upstreamStatus: g.upstreamStatus } : {}),
-        meaning: g.meaning,
-        advice: g.advice,
-        ...(g.exceptionDesc ? { exceptionDesc: g.exceptionDesc } : {}),
-      })),
+      groups: answered.groups.map((g) => {
+        // Field by field in the report's order, without a temporary object per optional field.
+        const group = { consumerGroup: g.consumerGroup, trackType: g.trackType } as TraceReport['groups'][number];
+        if (g.upstreamStatus !== undefined) group.upstreamStatus = g.upstreamStatus;
+        group.meaning = g.meaning;
+        group.advice = g.advice;
+        if (g.exceptionDesc) group.exceptionDesc = g.exceptionDesc;
+        return group;
+      }),
       messageId: decodeMessageId(target.msgId, { nowMs, producerUtcOffsetMinutes: deps.producerUtcOffsetMinutes }) ?? null,
       caveats: describeCaveats(answered.caveats),
       upstreamRequestId: answered.requestId,
@@ -260,7 +260,7 @@ export function createLookupService(deps: LookupServiceDeps): LookupService {
 
       const trail: UpstreamAttempt[] = [];
       const ctx: CallContext = { deadline: options.deadline, trail, ...(options.callTimeoutMs ? { callTimeoutMs: options.callTimeoutMs } : {}) };
-      const ids = (error?: AppError) => upstreamIdsOf([...trail, ...(error?.upstream ? [error.upstream] : [])]);
+      const ids = (error?: AppError) => upstreamIdsOf(error?.upstream ? [...trail, error.upstream] : trail);
       const account = accountScope(options.credentials);
       const waits = options.waitWindowMs !== undefined && options.waitWindowMs > 0;
       const keyFor = (explained: boolean): VerdictCacheKey => ({ account, ...target, variant: `${explained ? 'explain' : 'plain'}/${waits ? 'wait' : 'now'}` });
@@ -297,7 +297,7 @@ export function createLookupService(deps: LookupServiceDeps): LookupService {
           const waited = await waitForConsumption(poll, {
             windowMs: options.waitWindowMs,
             now: deps.now,
-            sleep: deps.sleep ?? ((ms) => delay(ms).then(() => undefined)),
+            sleep: deps.sleep ?? ((ms) => new Promise<void>((resolve) => setTimeout(resolve, ms))),
             ...(deps.random ? { random: deps.random } : {}),
           });
           result = { ...waited.report, wait: waited.wait };

@@ -29,20 +29,23 @@ export function decodeMessageId(rawId: string, options: DecodeOptions): MessageI
   const id = rawId.toUpperCase();
   if (HEX_5X.test(id)) return decodeV5(id, options);
   if (!HEX_4X.test(id)) return undefined;
-  const bytes = Buffer.from(id, 'hex');
-  const ipLength = bytes.length === 16 ? 4 : 16;
-  const port = bytes.readUInt32BE(ipLength);
-  if (port > 0 && port <= MAX_PORT) return decodeOffsetId(bytes, ipLength, port);
-  return decodeClientId(bytes, ipLength, options);
+  // Fields are read straight from the hex: a lookup decodes one ID, and a Buffer would cost more.
+  const ipLength = id.length === 32 ? 4 : 16;
+  const port = unsignedAt(id, ipLength, 4);
+  if (port > 0 && port <= MAX_PORT) return decodeOffsetId(id, ipLength, port);
+  return decodeClientId(id, ipLength, options);
 }
 
-function decodeClientId(bytes: Buffer, ipLength: number, options: DecodeOptions): ClientIdFacts {
-  const producerIp = formatIp(bytes.subarray(0, ipLength));
-  const producerPid = bytes.readUInt16BE(ipLength);
-  const classLoaderHash = bytes.subarray(ipLength + 2, ipLength + 6).toString('hex').toUpperCase();
+/** The unsigned big-endian integer of `length` (≤ 4) bytes at byte `offset` of a hex ID. */
+const unsignedAt = (id: string, offset: number, length: number) => Number.parseInt(id.slice(offset * 2, (offset + length) * 2), 16);
+
+function decodeClientId(id: string, ipLength: number, options: DecodeOptions): ClientIdFacts {
+  const producerIp = formatIp(id, ipLength);
+  const producerPid = unsignedAt(id, ipLength, 2);
+  const classLoaderHash = id.slice((ipLength + 2) * 2, (ipLength + 6) * 2);
   // RocketMQ reads these 4 bytes into a zero-padded long: unsigned.
-  const sinceMonthStart = bytes.readUInt32BE(ipLength + 6);
-  const counter = bytes.readUInt16BE(ipLength + 10);
+  const sinceMonthStart = unsignedAt(id, ipLength + 6, 4);
+  const counter = unsignedAt(id, ipLength + 10, 2);
   const sentAt = nearlyTimeFromMonthOffset(sinceMonthStart, options);
   return {
     kind: 'CLIENT_ID_4X',
@@ -58,13 +61,13 @@ function decodeClientId(bytes: Buffer, ipLength: number, options: DecodeOptions)
   };
 }
 
-function decodeOffsetId(bytes: Buffer, ipLength: number, port: number): OffsetIdFacts {
+function decodeOffsetId(id: string, ipLength: number, port: number): OffsetIdFacts {
   return {
     kind: 'OFFSET_ID_4X',
     description: '4.x broker offset message ID (offsetMsgId); OnsMessageTrace expects the client message ID',
-    brokerHost: formatIp(bytes.subarray(0, ipLength)),
+    brokerHost: formatIp(id, ipLength),
     brokerPort: port,
-    commitLogOffset: bytes.readBigUInt64BE(ipLength + 4).toString(),
+    commitLogOffset: BigInt(`0x${id.slice((ipLength + 4) * 2, (ipLength + 12) * 2)}`).toString(),
     // A client ID whose process ID ends in 0x0000 has the same bytes here.
     ambiguous: true,
   };
@@ -100,14 +103,24 @@ function nearlyTimeFromMonthOffset(sinceMonthStartMs: number, options: DecodeOpt
   return previousMonth + sinceMonthStartMs;
 }
 
-function formatIp(bytes: Buffer): string {
-  if (bytes.length === 4) return [...bytes].join('.');
+function formatIp(id: string, length: number): string {
+  if (length === 4) return `${unsignedAt(id, 0, 1)}.${unsignedAt(id, 1, 1)}.${unsignedAt(id, 2, 1)}.${unsignedAt(id, 3, 1)}`;
   const groups: string[] = [];
-  for (let i = 0; i < 16; i += 2) groups.push(bytes.readUInt16BE(i).toString(16));
+  for (let i = 0; i < 16; i += 2) groups.push(unsignedAt(id, i, 2).toString(16));
   return groups.join(':');
 }
 
+const offsetLabels = new Map<number, string>();
 function formatOffset(minutes: number): string {
+  let label = offsetLabels.get(minutes);
+  if (label === undefined) {
+    label = offsetLabel(minutes);
+    if (offsetLabels.size < 16) offsetLabels.set(minutes, label);
+  }
+  return label;
+}
+
+function offsetLabel(minutes: number): string {
   const sign = minutes < 0 ? '-' : '+';
   const abs = Math.abs(minutes);
   return `UTC${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;

@@ -21,10 +21,24 @@ export function createClientPool<C extends object, X = undefined>(options: {
 }): ClientPool<C, X> {
   const max = options.maxClients ?? 2;
   const clients = new Map<string, C>();
+  // Most calls sign with the same credentials as the last one: found without building a key.
+  let last: { credentials: Credentials; context: string; key: string } | undefined;
   return {
     get(credentials, ...rest) {
       const context = rest[0] as X;
-      const key = [options.keyOf?.(context) ?? '', credentials.accessKeyId, credentials.accessKeySecret, credentials.securityToken ?? ''].join('\u0000');
+      const named = options.keyOf?.(context) ?? '';
+      if (
+        last &&
+        last.context === named &&
+        last.credentials.accessKeyId === credentials.accessKeyId &&
+        last.credentials.accessKeySecret === credentials.accessKeySecret &&
+        last.credentials.securityToken === credentials.securityToken
+      ) {
+        const client = clients.get(last.key);
+        if (client) return client;
+      }
+      const key = [named, credentials.accessKeyId, credentials.accessKeySecret, credentials.securityToken ?? ''].join('\u0000');
+      last = { credentials: { ...credentials }, context: named, key };
       const existing = clients.get(key);
       if (existing) return existing;
       const client = options.build(credentials, context);

@@ -136,17 +136,18 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   };
 
   return {
-    async acquire(deadline) {
+    // Not async: a grant that needs no wait (the usual one) resolves without another promise.
+    acquire(deadline) {
       const t = now() - origin;
       const reserved = earliest(Math.max(t, recent.at(-1)?.at ?? t));
       if (reserved.slot - t > deadline.remainingMs()) {
-        throw new ThrottledError('local rate limit: no slot before the deadline', (reserved.slot - t) / 1000);
+        return Promise.reject(new ThrottledError('local rate limit: no slot before the deadline', (reserved.slot - t) / 1000));
       }
-      recent.splice(0, reserved.folded);
+      if (reserved.folded > 0) recent.splice(0, reserved.folded);
       recent.push({ at: reserved.slot, late: (granted < count ? coldMarginMs : marginMs) + 1 });
       granted = Math.min(count, granted + 1);
       tat = reserved.tat;
-      await wait(reserved.slot - t);
+      return wait(reserved.slot - t);
     },
   };
 }

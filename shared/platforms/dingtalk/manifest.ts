@@ -1,21 +1,29 @@
 import { z } from 'zod';
 import { secretFromEnv, webhookUrlFromEnv } from '../../config/env-values';
 import type { PlatformManifest } from '../platform-port';
+import { fastMatch, lazySchema } from '../../validation';
 
-const ChatEnv = z.object({
+const CORP_ID = /^[\w$.-]{2,80}$/;
+const CONVERSATION_ID = /^(?:[\w$.+/=-]{2,200}|\*)$/;
+
+const ChatEnv = lazySchema(() =>
+  z.object({
   DINGTALK_APP_SECRET: secretFromEnv(8).describe(
     "The DingTalk robot's AppSecret. It turns on `POST /chat/dingtalk`; unset, that route answers 404. It needs `MQTRACE_INTERNAL_SECRET`. A secret.",
   ),
-});
+  }),
+);
 
-const AlertEnv = z.object({
+const AlertEnv = lazySchema(() =>
+  z.object({
   MQTRACE_DINGTALK_ROBOT_URL: webhookUrlFromEnv('DingTalk custom robot webhook').describe(
     "The DingTalk custom robot's webhook, `https://oapi.dingtalk.com/robot/send?access_token=…`. Unset: no DingTalk alerts. A secret: it is masked in every log line.",
   ),
   MQTRACE_DINGTALK_ROBOT_SECRET: z
     .preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().min(8, 'is too short for a robot secret (SEC…)').optional())
     .describe("The robot's signing secret (加签, `SEC…`). Unset: alerts are not signed. It needs `MQTRACE_DINGTALK_ROBOT_URL`. A secret."),
-});
+  }),
+);
 
 export interface DingTalkSettings {
   appSecret: string;
@@ -45,10 +53,14 @@ export const dingtalkManifest: PlatformManifest = {
   callers: {
     list: 'conversations',
     fields: {
-      corpId: z.string().regex(/^[\w$.-]{2,80}$/, 'must be a DingTalk corp ID like ding0123abcd'),
-      conversationId: z
-        .string()
-        .regex(/^(?:[\w$.+/=-]{2,200}|\*)$/, 'must be a DingTalk conversation ID like cidAbC…==, or "*" for every conversation of the corp'),
+      corpId: lazySchema(() => z.string().regex(CORP_ID, 'must be a DingTalk corp ID like ding0123abcd')),
+      conversationId: lazySchema(() =>
+        z.string().regex(CONVERSATION_ID, 'must be a DingTalk conversation ID like cidAbC…==, or "*" for every conversation of the corp'),
+      ),
+    },
+    fastFields: {
+      corpId: (entry) => fastMatch(CORP_ID)(entry.corpId),
+      conversationId: (entry) => fastMatch(CONVERSATION_ID)(entry.conversationId),
     },
     org: 'corpId',
     conversation: 'conversationId',

@@ -1,11 +1,16 @@
 import { z } from 'zod';
 import { emptyAsUndefined, secretFromEnv, webhookUrlFromEnv } from '../../config/env-values';
 import type { PlatformManifest } from '../platform-port';
+import { fastMatch, lazySchema } from '../../validation';
 
 /** The OpenAPI hosts: Feishu (China) and Lark (international). */
 export const FEISHU_DOMAINS = { feishu: 'https://open.feishu.cn', lark: 'https://open.larksuite.com' } as const;
 
-const ChatEnv = z.object({
+const TENANT_KEY = /^[\w-]{2,64}$/;
+const CHAT_ID = /^(?:oc_[A-Za-z0-9]{8,64}|\*)$/;
+
+const ChatEnv = lazySchema(() =>
+  z.object({
   FEISHU_APP_ID: z
     .preprocess(emptyAsUndefined, z.string().regex(/^cli_[A-Za-z0-9]{4,40}$/, 'must be a Feishu app ID like cli_a1b2c3d4e5').optional())
     .describe(
@@ -27,14 +32,17 @@ const ChatEnv = z.object({
     .describe(
       'Where the app\'s OpenAPI is: `feishu` (open.feishu.cn), `lark` (open.larksuite.com, the international Lark) or an origin such as a local fake (which must also be in `MQTRACE_CHAT_EXTRA_REPLY_ORIGINS`).',
     ),
-});
+  }),
+);
 
-const AlertEnv = z.object({
+const AlertEnv = lazySchema(() =>
+  z.object({
   MQTRACE_FEISHU_BOT_URL: webhookUrlFromEnv('Feishu/Lark custom bot webhook').describe(
     'The Feishu/Lark custom bot\'s webhook, `https://open.feishu.cn/open-apis/bot/v2/hook/…`. Unset: no Feishu alerts. A secret: it is masked in every log line.',
   ),
   MQTRACE_FEISHU_BOT_SECRET: secretFromEnv(8).describe("The custom bot's signing secret (签名校验). Unset: alerts are not signed. It needs `MQTRACE_FEISHU_BOT_URL`. A secret."),
-});
+  }),
+);
 
 export interface FeishuSettings {
   appId: string;
@@ -87,8 +95,12 @@ export const feishuManifest: PlatformManifest = {
   callers: {
     list: 'chats',
     fields: {
-      tenantKey: z.string().regex(/^[\w-]{2,64}$/, 'must be a Feishu tenant key (header.tenant_key of an event)'),
-      chatId: z.string().regex(/^(?:oc_[A-Za-z0-9]{8,64}|\*)$/, 'must be a Feishu chat ID like oc_5ad…, or "*" for every chat of the tenant'),
+      tenantKey: lazySchema(() => z.string().regex(TENANT_KEY, 'must be a Feishu tenant key (header.tenant_key of an event)')),
+      chatId: lazySchema(() => z.string().regex(CHAT_ID, 'must be a Feishu chat ID like oc_5ad…, or "*" for every chat of the tenant')),
+    },
+    fastFields: {
+      tenantKey: (entry) => fastMatch(TENANT_KEY)(entry.tenantKey),
+      chatId: (entry) => fastMatch(CHAT_ID)(entry.chatId),
     },
     org: 'tenantKey',
     conversation: 'chatId',

@@ -1,10 +1,15 @@
 import { z } from 'zod';
 import { emptyAsUndefined, secretFromEnv, webhookUrlFromEnv } from '../../config/env-values';
 import type { PlatformManifest } from '../platform-port';
+import { fastMatch, lazySchema } from '../../validation';
 
 export const WECOM_API_ORIGIN = 'https://qyapi.weixin.qq.com';
 
-const ChatEnv = z.object({
+const CORP_ID = /^[A-Za-z0-9]{6,40}$/;
+const USER_ID = /^(?:[\w.@-]{1,64}|\*)$/;
+
+const ChatEnv = lazySchema(() =>
+  z.object({
   WECOM_CORP_ID: z
     .preprocess(emptyAsUndefined, z.string().regex(/^[A-Za-z0-9]{6,40}$/, 'must be a WeCom CorpID like ww0123456789abcdef').optional())
     .describe(
@@ -23,13 +28,16 @@ const ChatEnv = z.object({
     .describe(
       'Where the WeCom API is. Unset: `https://qyapi.weixin.qq.com`. Set it only for a local fake, whose origin must also be in `MQTRACE_CHAT_EXTRA_REPLY_ORIGINS`.',
     ),
-});
+  }),
+);
 
-const AlertEnv = z.object({
+const AlertEnv = lazySchema(() =>
+  z.object({
   MQTRACE_WECOM_ROBOT_URL: webhookUrlFromEnv('WeCom group robot webhook').describe(
     'The WeCom group robot\'s webhook, `https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…`. Unset: no WeCom alerts. A secret (the key is in it): it is masked in every log line.',
   ),
-});
+  }),
+);
 
 export interface WeComSettings {
   corpId: string;
@@ -81,8 +89,12 @@ export const wecomManifest: PlatformManifest = {
   callers: {
     list: 'users',
     fields: {
-      corpId: z.string().regex(/^[A-Za-z0-9]{6,40}$/, 'must be a WeCom CorpID like ww0123456789abcdef'),
-      userId: z.string().regex(/^(?:[\w.@-]{1,64}|\*)$/, 'must be a WeCom UserID, or "*" for every member of the corp'),
+      corpId: lazySchema(() => z.string().regex(CORP_ID, 'must be a WeCom CorpID like ww0123456789abcdef')),
+      userId: lazySchema(() => z.string().regex(USER_ID, 'must be a WeCom UserID, or "*" for every member of the corp')),
+    },
+    fastFields: {
+      corpId: (entry) => fastMatch(CORP_ID)(entry.corpId),
+      userId: (entry) => fastMatch(USER_ID)(entry.userId),
     },
     org: 'corpId',
     conversation: 'userId',

@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmulator, type EmulatorHandle } from '../../../local/emulator/server';
 import { buildDemoConfig, DEMO_API_TOKEN } from '../../../local/runner/demo-access';
+import { buildSignedSlackCommand, buildSlackCommandEvent, TEST_SLACK_SECRET } from '../../builders/build-chat-requests';
 import { buildSeedFile, stsCredentialOf } from '../../builders/seed';
 
 const run = promisify(execFile);
@@ -19,6 +20,19 @@ handler(event, context).then((response) => {
   const loaded = Object.keys(require.cache);
   process.stdout.write(JSON.stringify({ status: response.statusCode, loaded }) + '\\n');
 });`;
+
+// Loads the bundle (which must not fail), answers each event of EVENTS in turn, prints the answers.
+const PROBE_EACH = `
+const { handler } = require(process.env.BUNDLE);
+const context = { requestId: 'probe', credentials: JSON.parse(process.env.CREDS), function: { timeout: 30 } };
+(async () => {
+  const answers = [];
+  for (const event of JSON.parse(process.env.EVENTS)) {
+    const response = await handler(Buffer.from(event, 'base64'), context);
+    answers.push({ status: response.statusCode, body: response.body });
+  }
+  process.stdout.write(JSON.stringify(answers) + '\\n');
+})();`;
 
 describe('The lookup path of the built HTTP bundle', () => {
   let emulator: EmulatorHandle;
@@ -79,5 +93,45 @@ describe('The lookup path of the built HTTP bundle', () => {
     expect(result.status).toBe(200);
     expect(result.loaded.some((path) => path.endsWith(join('dist', 'http', 'index.js')))).toBe(true);
     expect(result.loaded.filter((path) => /fc2|fc3|fc20230330|openapi-core|darabonba|ali-oss|urllib/.test(path))).toEqual([]);
+  });
+
+  it('validates chat settings when chat starts: a bad one fails every chat request, never a lookup', async () => {
+    // Arrange: Slack is on, but the secret that seals deferred replies is missing.
+    const instance = seedInfo.seed.instances[0];
+    const topic = instance?.topics[0];
+    const message = topic?.messages[0];
+    if (!instance || !topic || !message) throw new Error('demo seed changed');
+    const credential = stsCredentialOf(seedInfo.seed);
+    const lookup = Buffer.from(
+      JSON.stringify({
+        version: 'v1',
+        rawPath: '/v1/trace',
+        headers: { Authorization: `Bearer ${DEMO_API_TOKEN}` },
+        queryParameters: { instanceId: instance.instanceId, topic: topic.topic, msgId: message.msgId },
+        requestContext: { http: { method: 'GET', path: '/v1/trace' }, requestId: 'probe' },
+      }),
+    );
+    const command = buildSignedSlackCommand({ text: `trace ${topic.topic} ${message.msgId}` }, { timestampSec: Math.floor(Date.now() / 1000) });
+    const events = [lookup, buildSlackCommandEvent(command), lookup, buildSlackCommandEvent(command)].map((e) => e.toString('base64'));
+
+    // Act
+    const { stdout } = await run(process.execPath, ['-e', PROBE_EACH], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        BUNDLE,
+        EVENTS: JSON.stringify(events),
+        CREDS: JSON.stringify({ accessKeyId: credential.accessKeyId, accessKeySecret: credential.accessKeySecret, securityToken: credential.securityToken }),
+        ONS_ENDPOINT: url,
+        MQTRACE_LOG_LEVEL: 'error',
+        MQTRACE_CONFIG: JSON.stringify(buildDemoConfig({ aliases: {}, defaultInstance: instance.instanceId })),
+        SLACK_SIGNING_SECRET: TEST_SLACK_SECRET,
+      },
+    });
+
+    // Assert
+    const answers = JSON.parse(stdout.trim().split('\n').pop() as string) as Array<{ status: number; body: string }>;
+    expect(answers.map((a) => a.status)).toEqual([200, 500, 200, 500]);
+    expect(JSON.parse(answers[1]?.body ?? '{}')).toMatchObject({ error: { code: 'CONFIG_INVALID' } });
+    expect(answers[1]?.body).not.toContain(TEST_SLACK_SECRET);
   });
 });

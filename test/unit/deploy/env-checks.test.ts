@@ -47,17 +47,18 @@ describe('Function: checkFunctionEnv (the cold-start loaders, then what fails la
     });
 
     it.each([
-      ['truncated JSON', { MQTRACE_CONFIG: '{"http":' }, 'MQTRACE_CONFIG', 'is not valid JSON'],
-      ['a token hash that is no SHA-256', { MQTRACE_CONFIG: JSON.stringify({ http: { tokens: [{ name: 'ops', sha256: SECRET, scope: { instances: [], topics: [] } }] } }) }, 'MQTRACE_CONFIG.http.tokens.0.sha256', '64 lower-case hex'],
-      ['a chat secret without the internal one', { SLACK_SIGNING_SECRET: SECRET }, 'MQTRACE_INTERNAL_SECRET', 'is required'],
-      ['a number out of range', { MQTRACE_CALL_TIMEOUT_MS: '5' }, 'MQTRACE_CALL_TIMEOUT_MS', 'at least 100'],
-      ['half an AccessKey', { ALIBABA_CLOUD_ACCESS_KEY_ID: 'LTAI-somebody' }, 'ALIBABA_CLOUD_ACCESS_KEY_ID/ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'both or neither'],
-    ])('fails %s at cold start, naming the key and not the value', (_name, env, key, message) => {
+      ['truncated JSON', { MQTRACE_CONFIG: '{"http":' }, 'MQTRACE_CONFIG', 'is not valid JSON', 'cold-start'],
+      ['a token hash that is no SHA-256', { MQTRACE_CONFIG: JSON.stringify({ http: { tokens: [{ name: 'ops', sha256: SECRET, scope: { instances: [], topics: [] } }] } }) }, 'MQTRACE_CONFIG.http.tokens.0.sha256', '64 lower-case hex', 'cold-start'],
+      ['a chat secret without the internal one', { SLACK_SIGNING_SECRET: SECRET }, 'MQTRACE_INTERNAL_SECRET', 'is required', 'chat-start'],
+      ['a chat timeout out of range', { MQTRACE_CHAT_REPLY_TIMEOUT_MS: '5' }, 'MQTRACE_CHAT_REPLY_TIMEOUT_MS', 'at least 200', 'chat-start'],
+      ['a number out of range', { MQTRACE_CALL_TIMEOUT_MS: '5' }, 'MQTRACE_CALL_TIMEOUT_MS', 'at least 100', 'cold-start'],
+      ['half an AccessKey', { ALIBABA_CLOUD_ACCESS_KEY_ID: 'LTAI-somebody' }, 'ALIBABA_CLOUD_ACCESS_KEY_ID/ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'both or neither', 'cold-start'],
+    ])('fails %s when the function (or its chat) starts, naming the key and not the value', (_name, env, key, message, phase) => {
       // Act
       const { problems } = http(env);
 
       // Assert
-      expect(problems).toContainEqual({ key, message: expect.stringContaining(message), phase: 'cold-start' });
+      expect(problems).toContainEqual({ key, message: expect.stringContaining(message), phase });
       expect(JSON.stringify(problems)).not.toContain(SECRET);
     });
 

@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createLogger, redact, REDACTED } from '../../../shared/log';
+import { createLogger, formatLogLine, redact, REDACTED } from '../../../shared/log';
 
 function buildCapturingLogger(options: Parameters<typeof createLogger>[0] = {}) {
   const lines: string[] = [];
@@ -164,6 +165,55 @@ describe('Function: createLogger', () => {
 
       // Assert
       expect(records()[0]?.text).toBe('abcdef');
+    });
+  });
+});
+
+describe('Function: createLogger, addSecrets', () => {
+  describe('Given secrets registered after the logger and its children were made', () => {
+    it('masks them from then on in the root and in every child', () => {
+      // Arrange
+      const { logger, lines } = buildCapturingLogger({ secrets: ['first-secret'] });
+      const child = logger.child({ requestId: 'r-1' }, ['child-secret']);
+      logger.info('before', { text: 'late-secret' });
+
+      // Act
+      logger.addSecrets(['late-secret']);
+      logger.info('after', { text: 'late-secret first-secret' });
+      child.info('child', { text: 'late-secret child-secret first-secret' });
+
+      // Assert
+      expect(lines[0]).toContain('late-secret');
+      expect(lines[1]).not.toMatch(/late-secret|first-secret/);
+      expect(lines[2]).not.toMatch(/late-secret|child-secret|first-secret/);
+    });
+  });
+});
+
+describe('Function: formatLogLine', () => {
+  describe('Given arbitrary records and secrets', () => {
+    it('writes exactly what JSON.stringify(redact(record)) writes', () => {
+      // Arrange
+      const secret = fc.oneof(fc.constantFrom('Sup3rSecretValue', 'sec"ret-quoted', 'line\nbreak!', 'uni\u2028code', 'abc'), fc.string({ minLength: 6, maxLength: 10 }));
+      const key = fc.oneof(fc.constantFrom('token', 'accessKeySecret', 'topic', 'toJSON', 'design', '__proto__'), fc.string({ maxLength: 6 }));
+      const leaf = fc.oneof(fc.string({ maxLength: 20 }), fc.constantFrom('x Sup3rSecretValue y', '', null, undefined, 12345678901234567890n, Number.NaN), fc.integer(), fc.constant(new Error('e')), fc.constant(new Date(0)));
+      const { tree } = fc.letrec((tie) => ({
+        tree: fc.oneof({ depthSize: 'small', withCrossShrink: true }, leaf, fc.array(tie('tree'), { maxLength: 3 }), fc.dictionary(key, tie('tree'), { maxKeys: 4 })),
+      }));
+      const deep = fc.nat({ max: 10 }).map((depth) => {
+        let value: unknown = { leaf: 'Sup3rSecretValue' };
+        for (let i = 0; i < depth; i++) value = { d: value };
+        return value;
+      });
+
+      // Act / Assert
+      fc.assert(
+        fc.property(fc.dictionary(key, fc.oneof(tree, deep), { maxKeys: 6 }), fc.array(secret, { maxLength: 3 }), (record, secrets) => {
+          const usable = [...new Set(secrets.filter((s) => s.length >= 6))].sort((a, b) => b.length - a.length);
+          expect(formatLogLine(record, usable)).toBe(JSON.stringify(redact(record, usable)));
+        }),
+        { numRuns: 1000 },
+      );
     });
   });
 });
