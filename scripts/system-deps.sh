@@ -26,4 +26,5 @@ if ! command -v apt-get >/dev/null 2>&1; then
 fi
 echo "mqtrace: installing ${missing[*]} with apt-get (once)" >&2
 "${as_root[@]}" apt-get update
-DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
+# All three by name: apt-get leaves the ones already installed as they are.
+DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y --no-install-recommends chromium fonts-wqy-microhei redis-server

@@ -1,4 +1,5 @@
-import { HttpPostError, readJsonObject, type HttpClient } from '../../outbound/http-client';
+import { createCachedToken, type CachedToken } from '../../outbound/cached-token';
+import { readJsonObject, type HttpClient } from '../../outbound/http-client';
 
 /** A token is used until this long before Feishu says it expires (it lives 2 hours). */
 export const TOKEN_REFRESH_MARGIN_MS = 5 * 60 * 1000;
@@ -17,12 +18,7 @@ export interface TenantTokenOptions {
 }
 
 /** A cached `tenant_access_token`. */
-export interface TenantToken {
-  /** The cached token, fetched when there is none or it is about to expire; undefined when Feishu refused. */
-  get(): Promise<string | undefined>;
-  /** Forgets the cached token, after the API called it invalid. */
-  invalidate(): void;
-}
+export type TenantToken = CachedToken;
 
 /**
  * The self-built app's token: `POST /open-apis/auth/v3/tenant_access_token/internal` with app ID and
@@ -30,10 +26,8 @@ export interface TenantToken {
  * {@link TOKEN_REFRESH_MARGIN_MS} before it expires. Never logs it.
  */
 export function createTenantToken(options: TenantTokenOptions): TenantToken {
-  let cached: { token: string; refreshAt: number } | undefined;
-  let inflight: Promise<string | undefined> | undefined;
-  const fetchToken = async (): Promise<string | undefined> => {
-    try {
+  return createCachedToken(
+    async () => {
       const answer = await options.http.post(
         `${options.baseUrl}/open-apis/auth/v3/tenant_access_token/internal`,
         JSON.stringify({ app_id: options.appId, app_secret: options.appSecret }),
@@ -41,24 +35,8 @@ export function createTenantToken(options: TenantTokenOptions): TenantToken {
       );
       const body = readJsonObject(answer.text);
       if (answer.status !== 200 || body?.code !== 0 || typeof body.tenant_access_token !== 'string') return undefined;
-      const expireSeconds = typeof body.expire === 'number' ? body.expire : 7200;
-      cached = { token: body.tenant_access_token, refreshAt: options.now() + expireSeconds * 1000 - TOKEN_REFRESH_MARGIN_MS };
-      return cached.token;
-    } catch (error) {
-      if (error instanceof HttpPostError) return undefined;
-      throw error;
-    }
-  };
-  return {
-    async get() {
-      if (cached && options.now() < cached.refreshAt) return cached.token;
-      inflight ??= fetchToken().finally(() => {
-        inflight = undefined;
-      });
-      return inflight;
+      return { token: body.tenant_access_token, expiresInSeconds: typeof body.expire === 'number' ? body.expire : 7200 };
     },
-    invalidate() {
-      cached = undefined;
-    },
-  };
+    { refreshMarginMs: TOKEN_REFRESH_MARGIN_MS, now: options.now },
+  );
 }

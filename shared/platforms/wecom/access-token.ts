@@ -1,4 +1,5 @@
-import { HttpPostError, readJsonObject, type HttpClient } from '../../outbound/http-client';
+import { createCachedToken, type CachedToken } from '../../outbound/cached-token';
+import { readJsonObject, type HttpClient } from '../../outbound/http-client';
 
 /** A token is used until this long before WeCom says it expires (it lives 7200 s). */
 export const WECOM_TOKEN_REFRESH_MARGIN_MS = 5 * 60 * 1000;
@@ -15,10 +16,7 @@ export interface WeComTokenOptions {
   now: () => number;
 }
 
-export interface WeComAccessToken {
-  get(): Promise<string | undefined>;
-  invalidate(): void;
-}
+export type WeComAccessToken = CachedToken;
 
 /**
  * The app's `access_token`: `GET /cgi-bin/gettoken?corpid=…&corpsecret=…`, answered
@@ -26,32 +24,14 @@ export interface WeComAccessToken {
  * {@link WECOM_TOKEN_REFRESH_MARGIN_MS} before it expires. The URL holds the secret: never logged.
  */
 export function createWeComAccessToken(options: WeComTokenOptions): WeComAccessToken {
-  let cached: { token: string; refreshAt: number } | undefined;
-  let inflight: Promise<string | undefined> | undefined;
-  const fetchToken = async (): Promise<string | undefined> => {
-    const url = `${options.origin}/cgi-bin/gettoken?${new URLSearchParams({ corpid: options.corpId, corpsecret: options.secret })}`;
-    try {
+  return createCachedToken(
+    async () => {
+      const url = `${options.origin}/cgi-bin/gettoken?${new URLSearchParams({ corpid: options.corpId, corpsecret: options.secret })}`;
       const answer = await options.http.get(url, { timeoutMs: options.timeoutMs });
       const body = readJsonObject(answer.text);
       if (answer.status !== 200 || body?.errcode !== 0 || typeof body.access_token !== 'string') return undefined;
-      const expires = typeof body.expires_in === 'number' ? body.expires_in : 7200;
-      cached = { token: body.access_token, refreshAt: options.now() + expires * 1000 - WECOM_TOKEN_REFRESH_MARGIN_MS };
-      return cached.token;
-    } catch (error) {
-      if (error instanceof HttpPostError) return undefined;
-      throw error;
-    }
-  };
-  return {
-    async get() {
-      if (cached && options.now() < cached.refreshAt) return cached.token;
-      inflight ??= fetchToken().finally(() => {
-        inflight = undefined;
-      });
-      return inflight;
+      return { token: body.access_token, expiresInSeconds: typeof body.expires_in === 'number' ? body.expires_in : 7200 };
     },
-    invalidate() {
-      cached = undefined;
-    },
-  };
+    { refreshMarginMs: WECOM_TOKEN_REFRESH_MARGIN_MS, now: options.now },
+  );
 }

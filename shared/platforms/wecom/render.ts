@@ -52,7 +52,7 @@ const STYLES: Record<WeComStyle, Style> = {
 };
 
 /** Lines, the first `required` always kept, the rest while they fit `maxBytes`, each line cut to fit. */
-function fit(required: string[], optional: string[][], maxBytes: number): string {
+function fitToBytes(required: string[], optional: string[][], maxBytes: number): string {
   const out = required.map((l) => clipBytes(l, 600));
   let used = utf8Bytes(out.join('\n'));
   for (const block of optional) {
@@ -100,7 +100,7 @@ export function renderWeComMessage(answer: ChatAnswer, view: RenderView, style: 
         ...(section.items ?? []).map((item) => `${MARKER_SYMBOLS[item.marker]} ${s.esc(item.title)}${item.evidence?.length ? ` (${s.esc(item.evidence.join(' · '))})` : ''}`),
       ]);
       const caveats = [s.bold(s.esc(p.t('report.caveats'))), ...caveatLines(p, report).map((c) => `• ${s.esc(c)}`)];
-      return fit([...head, ...groups], [...next(answer.actions ?? []), ...why, [reference], caveats], maxBytes);
+      return fitToBytes([...head, ...groups], [...next(answer.actions ?? []), ...why, [reference], caveats], maxBytes);
     }
     case 'find':
     case 'journey': {
@@ -116,23 +116,23 @@ export function renderWeComMessage(answer: ChatAnswer, view: RenderView, style: 
       const notes = v.notes.map((n) => `${n.marker ? MARKER_SYMBOLS[n.marker] : '•'} ${s.esc(n.text)}`);
       const budget = maxBytes - utf8Bytes([...head, reference, ...(next(v.actions)[0] ?? [])].join('\n')) - 40;
       const shown = fitEntries(lines, { max: budget, size: utf8Bytes, separatorSize: 1, more: (hidden) => `• ${s.esc(p.t('explore.moreLines', { n: hidden }))}` });
-      return fit([...head, ...shown], [...next(v.actions), [reference], ...notes.map((n) => [n])], maxBytes);
+      return fitToBytes([...head, ...shown], [...next(v.actions), [reference], ...notes.map((n) => [n])], maxBytes);
     }
     case 'pending': {
       const { topic, msgId, instanceId } = answer.target;
-      return fit([`🔎 ${s.esc(p.t('pending.lookingUp', { msgId, topic, instance: instanceId }))}`, s.esc(p.t('pending.willPost', { reason: pendingReason(p, answer.because) }))], [], maxBytes);
+      return fitToBytes([`🔎 ${s.esc(p.t('pending.lookingUp', { msgId, topic, instance: instanceId }))}`, s.esc(p.t('pending.willPost', { reason: pendingReason(p, answer.because) }))], [], maxBytes);
     }
     case 'help': {
       const help = helpView(p, answer.help);
-      return fit([s.bold(s.esc(p.t('help.title'))), ...help.commands.map((c) => `• ${s.esc(c.usage)}: ${s.esc(c.summary)}`)], [help.notes.map((n) => `• ${s.esc(n)}`)], maxBytes);
+      return fitToBytes([s.bold(s.esc(p.t('help.title'))), ...help.commands.map((c) => `• ${s.esc(c.usage)}: ${s.esc(c.summary)}`)], [help.notes.map((n) => `• ${s.esc(n)}`)], maxBytes);
     }
     case 'usage': {
       const help = helpView(p, answer.help);
-      return fit([`⚠️ ${s.esc(p.loose(answer.problem))}`, ...help.commands.map((c) => `• ${s.esc(c.usage)}`)], [help.notes.map((n) => `• ${s.esc(n)}`)], maxBytes);
+      return fitToBytes([`⚠️ ${s.esc(p.loose(answer.problem))}`, ...help.commands.map((c) => `• ${s.esc(c.usage)}`)], [help.notes.map((n) => `• ${s.esc(n)}`)], maxBytes);
     }
     case 'failure': {
       const f = failureView(p, answer);
-      return fit([`⚠️ ${s.bold(s.esc(f.title))}`, s.esc(f.text), s.quote(s.esc(f.ref))], next(answer.actions ?? []), maxBytes);
+      return fitToBytes([`⚠️ ${s.bold(s.esc(f.title))}`, s.esc(f.text), s.quote(s.esc(f.ref))], next(answer.actions ?? []), maxBytes);
     }
     case 'denied':
       return `⛔ ${s.esc(p.t('denied.text'))}`;
