@@ -29,6 +29,9 @@ const loadStarted = performance.now();
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { handler } = require(spec.bundle) as { handler: (e: Buffer, c: unknown) => Promise<{ statusCode?: number; complete?: boolean }> };
 const loaded = performance.now();
+// The bundle's own files that loading it read (index.js and the chunks it requires at load), before any request.
+const bundleDir = spec.bundle.slice(0, spec.bundle.lastIndexOf('/') + 1);
+const startupFiles = Object.keys(require.cache).filter((path) => path.startsWith(bundleDir) && !path.slice(bundleDir.length).includes('/'));
 const event = Buffer.from(spec.event, 'base64');
 
 void (async () => {
@@ -48,6 +51,7 @@ void (async () => {
       firstRequestMs: firstAnswered - loaded,
       maxRssKb: process.resourceUsage().maxRSS,
       statuses,
+      startupFiles,
     })}\n`,
   );
   process.exit(0);

@@ -4,8 +4,8 @@
  * as `cachedData`; the cache file is named by `v8.cachedDataVersionTag()` (V8 version and flags), so
  * another Node finds none and compiles as usual.
  */
-import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 /** The loader that would replace index.js: `bundle.js` beside it, `bundle.js.<tag>.cache` if present. */
 const LOADER = `'use strict';
@@ -29,11 +29,14 @@ if (process.env.BENCH_WRITE_CODE_CACHE) {
 module.exports = mod.exports;
 `;
 
-/** Lays out `dir/index.js` (the loader) and `dir/bundle.js` (a copy of `bundlePath`); returns the loader's path. */
+/**
+ * Lays out `dir/index.js` (the loader) and `dir/bundle.js` (a copy of `bundlePath`), with the
+ * bundle's sibling files (the chunks it requires) beside them; returns the loader's path.
+ */
 export function prepareCodeCacheLoader(bundlePath: string, dir: string): string {
   rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  copyFileSync(bundlePath, join(dir, 'bundle.js'));
+  cpSync(dirname(bundlePath), dir, { recursive: true });
+  renameSync(join(dir, 'index.js'), join(dir, 'bundle.js'));
   writeFileSync(join(dir, 'package.json'), '{"type":"commonjs"}\n');
   writeFileSync(join(dir, 'index.js'), LOADER);
   return join(dir, 'index.js');

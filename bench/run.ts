@@ -11,7 +11,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { basename, join } from 'node:path';
 import RPCClient from '@alicloud/pop-core';
 import { build } from 'esbuild';
-import { bundleOptions, functionPlugins } from '../scripts/build';
+import { bundleOptions, zodEnglishOnlyPlugin } from '../scripts/build';
 import { prepareCodeCacheLoader, WRITE_CODE_CACHE_ENV } from './code-cache';
 import { COLD_START_MARGIN_MS, RATE_LIMIT_MARGIN_MS } from '../shared/upstream/rate-limiter';
 import { median, percentile, startBenchWorld, traceEvent, type BenchWorld } from './bench-env';
@@ -57,7 +57,7 @@ async function bundles() {
   const reference = join(CACHE, 'reference', 'index.js');
   await build(bundleOptions(join(ROOT, 'bench', 'reference', 'handler.ts'), reference));
   const referenceEnglishOnly = join(CACHE, 'reference-en', 'index.js');
-  await build({ ...bundleOptions(join(ROOT, 'bench', 'reference', 'handler.ts'), referenceEnglishOnly), plugins: [...functionPlugins] });
+  await build({ ...bundleOptions(join(ROOT, 'bench', 'reference', 'handler.ts'), referenceEnglishOnly), plugins: [...bundleOptions('', '').plugins, zodEnglishOnlyPlugin] });
   const child = join(CACHE, 'child.cjs');
   await build({ ...bundleOptions(join(ROOT, 'bench', 'child.ts'), child), minify: false, sourcemap: false });
   // BENCH_DIST measures another build (say, an earlier commit's dist/) with today's bench.
@@ -73,6 +73,8 @@ interface ChildResult {
   firstRequestMs: number;
   maxRssKb: number;
   statuses: Record<string, number>;
+  /** The bundle's own files read by loading it, before the first request. */
+  startupFiles: string[];
 }
 
 interface ChildSpec {
@@ -157,15 +159,21 @@ async function coldStart(world: BenchWorld, b: Awaited<ReturnType<typeof bundles
   row('http with a V8 code cache (not shipped): load + first lookup', runs.cached, first, refFirst);
   row('http with a V8 code cache (not shipped): require()', runs.cached, load, refLoad);
   row('http through the code-cache loader, no cache for this Node: require()', runs.uncached, load, refLoad);
+  for (const run of [...runs.reference, ...runs.http]) if (run.statuses['200'] !== 1) throw new Error(`cold lookup answered ${JSON.stringify(run.statuses)}`);
   const refSize = statSync(b.reference).size / 1024;
-  for (const f of b.functions) {
-    const size = statSync(f.path).size / 1024;
-    record({ section: 'bundle size', metric: `dist/${f.name}/index.js`, value: size, reference: refSize, unit: 'KiB', ...(f.name === 'http' ? { target: '≤ 1.0×', met: size <= refSize } : {}) });
+  // What a cold start parses: index.js and the chunks it requires as it loads (the rest waits for its first request).
+  const startupKib = (list: ChildResult[]) => (list[0]?.startupFiles ?? []).reduce((sum, path) => sum + statSync(path).size, 0) / 1024;
+  for (const [f, list] of [[http, runs.http], [spot, runs.spot]] as const) {
+    if (!f || list.length === 0) continue;
+    const files = list[0]?.startupFiles.length ?? 0;
+    const size = startupKib(list);
+    record({ section: 'bundle size', metric: `dist/${f.name}: index.js + the ${files - 1} chunks it loads at start`, value: size, reference: refSize, unit: 'KiB', ...(f.name === 'http' ? { target: '≤ 1.0×', met: size <= refSize } : {}) });
+    record({ section: 'bundle size', metric: `dist/${f.name}/index.js alone`, value: statSync(f.path).size / 1024, reference: refSize, unit: 'KiB' });
   }
-  if (b.referenceEnglishOnly) {
+  if (b.referenceEnglishOnly && http) {
     // For contrast: the reference bundled with the functions' own zod trimming.
     const size = statSync(b.referenceEnglishOnly).size / 1024;
-    if (http) record({ section: 'bundle size', metric: 'dist/http/index.js vs the reference built with one zod locale', value: statSync(http.path).size / 1024, reference: size, unit: 'KiB' });
+    record({ section: 'bundle size', metric: 'dist/http loaded at start vs the reference built with one zod locale', value: startupKib(runs.http), reference: size, unit: 'KiB' });
   }
 }
 

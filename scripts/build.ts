@@ -1,6 +1,12 @@
 /**
- * One esbuild bundle per function: functions/<name>/index.ts -> dist/<name>/index.js (CommonJS,
- * node20). CJS because FC treats `.js` as CommonJS and middy 6 is ESM-only (fc.md §6).
+ * One build per function: functions/<name>/index.ts -> dist/<name>/index.js, CommonJS for node20
+ * (FC treats `.js` as CommonJS and middy 6 is ESM-only, fc.md §6), plus the chunks it loads later.
+ *
+ * esbuild splits code only for ES modules, so a function builds in two passes: first to ES modules
+ * with `splitting` (every `import()` of mqtrace's own code becomes a chunk, and code shared by
+ * several chunks a chunk of its own, so no module is ever in two files), then each file to
+ * CommonJS with `import()` turned into `require()`. A cold start parses index.js and the chunks it
+ * requires at load; chat, find/journey, 5.x, explain and i18n wait for their first request.
  */
 import { build, type Metafile, type Plugin } from 'esbuild';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -58,7 +64,7 @@ const popCoreRpcOnly: Plugin = {
  * `z.locales`, which mqtrace never reads: its messages are its own, and the rest fall back to the
  * English locale that zod configures at import. Every locale index resolves to English only.
  */
-const zodEnglishOnly: Plugin = {
+export const zodEnglishOnlyPlugin: Plugin = {
   name: 'zod-english-only',
   setup(b) {
     b.onResolve({ filter: /\/locales\/index\.js$/ }, (args) =>
@@ -78,20 +84,26 @@ const zodEnglishOnly: Plugin = {
  * zod. mqtrace's own `import { z, globalRegistry } from 'zod'` resolve to proxies that load zod on
  * first use; zod's own modules, and everything under node_modules, import it as usual.
  */
+/** The files of packages built on their own beside a function's code: {@link LAZY_PACKAGES} and zod. */
+export const PACKAGE_FILES: readonly string[] = [...Object.values(LAZY_PACKAGES), 'zod.js'];
+
+/** zod's ES module build, as mqtrace's own imports resolve it (its `require` condition is another copy): bundled into zod.js. */
+export const ZOD_ENTRY = join(dirname(createRequire(import.meta.url).resolve('zod/package.json')), 'index.js');
+
 const lazyZod: Plugin = {
   name: 'lazy-zod',
   setup(b) {
+    // The proxies' zod: a file of its own beside the bundle, written by buildFunctions.
+    b.onResolve({ filter: /^\.\/zod\.js$/ }, (args) => (args.namespace === 'mqtrace-lazy-zod' ? { path: './zod.js', external: true } : undefined));
     b.onResolve({ filter: /^zod$/ }, (args) =>
       args.namespace === 'file' && !/[\\/]node_modules[\\/]/.test(args.importer) ? { path: 'zod', namespace: 'mqtrace-lazy-zod' } : undefined,
     );
-    // The ES module build, as mqtrace's own imports resolve it (zod's `require` condition is another copy).
-    const esm = join(dirname(createRequire(import.meta.url).resolve('zod/package.json')), 'index.js');
     b.onLoad({ filter: /.*/, namespace: 'mqtrace-lazy-zod' }, () => ({
       resolveDir: root,
       loader: 'js',
       contents: `
 let zod;
-const load = () => (zod ??= require(${JSON.stringify(esm)}));
+const load = () => (zod ??= require('./zod.js'));
 const forward = (name) => new Proxy({}, {
   get: (_, key) => Reflect.get(load()[name], key),
   has: (_, key) => Reflect.has(load()[name], key),
@@ -129,13 +141,19 @@ export function bundleOptions(entry: string, outfile: string) {
 }
 
 /** What a function bundle adds to {@link bundleOptions}: only the code that runs gets bundled. */
-export const functionPlugins: readonly Plugin[] = [lazyPackages, popCoreRpcOnly, zodEnglishOnly, lazyZod];
+export const functionPlugins: readonly Plugin[] = [lazyPackages, popCoreRpcOnly, zodEnglishOnlyPlugin, lazyZod];
 
-/** One bundle's bytes by contributor (a package under node_modules, else a folder of mqtrace), largest first. */
-export function contributors(metafile: Metafile, outfile: string): Array<{ name: string; bytes: number }> {
-  const output = Object.entries(metafile.outputs).find(([path]) => outfile.endsWith(path.replace(/^(?:\.\.\/)+/, '')))?.[1];
+/**
+ * The bytes of some output files (by file name) by contributor: a package under node_modules, else
+ * a folder of mqtrace; largest first.
+ */
+export function contributors(metafile: Metafile, files: readonly string[]): Array<{ name: string; bytes: number }> {
+  const wanted = new Set(files);
+  const inputs = Object.entries(metafile.outputs)
+    .filter(([path]) => wanted.has(path.split('/').pop() as string))
+    .flatMap(([, output]) => Object.entries(output.inputs));
   const totals = new Map<string, number>();
-  for (const [path, input] of Object.entries(output?.inputs ?? {})) {
+  for (const [path, input] of inputs) {
     const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1];
     const name = pkg ?? path.replace(/^(?:\.\.\/)+/, '').split('/').slice(0, 2).join('/');
     totals.set(name, (totals.get(name) ?? 0) + input.bytesInOutput);
@@ -175,11 +193,38 @@ export async function buildWebPage(outDir: string): Promise<BuiltAsset[]> {
 
 export interface BuiltFunction {
   name: string;
+  /** index.js alone. */
   bytes: number;
-  /** Who the bytes of index.js belong to, largest first (esbuild's metafile). */
+  /** index.js and the chunks it requires as it loads. */
+  startupFiles: string[];
+  startupBytes: number;
+  /** Every JavaScript file of the function's own code (index.js and all its chunks). */
+  files: number;
+  /** Who the bytes loaded at start belong to, largest first (esbuild's metafile). */
   contributors: Array<{ name: string; bytes: number }>;
   /** The web page's files (the HTTP function only). */
   web?: BuiltAsset[];
+}
+
+/** The options of a function's first pass: ES modules, split at every `import()`, maps inline for the second pass to compose. */
+function splitOptions(entry: string, outdir: string) {
+  const { outfile: _single, ...common } = bundleOptions(entry, join(outdir, 'index.js'));
+  return { ...common, outdir, format: 'esm' as const, splitting: true, chunkNames: 'chunk-[hash]', sourcemap: 'inline' as const, plugins: [...functionPlugins], metafile: true as const };
+}
+
+/** The files `index.js` requires as it loads (itself included): what a cold start parses before the first request. */
+export function startupFiles(metafile: Metafile): string[] {
+  const outputs = metafile.outputs;
+  const byFile = new Map(Object.keys(outputs).map((path) => [path.split('/').pop() as string, path]));
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    const path = byFile.get(file);
+    if (seen.has(file) || !path) return;
+    seen.add(file);
+    for (const i of outputs[path]?.imports ?? []) if (i.kind === 'import-statement' && !i.external) visit(i.path.split('/').pop() as string);
+  };
+  visit('index.js');
+  return [...seen];
 }
 
 export async function buildFunctions(outRoot = join(root, 'dist')): Promise<BuiltFunction[]> {
@@ -187,22 +232,48 @@ export async function buildFunctions(outRoot = join(root, 'dist')): Promise<Buil
   const names = readdirSync(join(root, 'functions')).filter((n) => statSync(join(root, 'functions', n, 'index.ts'), { throwIfNoEntry: false }));
   const built: BuiltFunction[] = [];
   for (const name of names) {
-    const outfile = join(outRoot, name, 'index.js');
-    const { metafile } = await build({ ...bundleOptions(join(root, 'functions', name, 'index.ts'), outfile), plugins: [...functionPlugins], metafile: true });
-    const imported = new Set(Object.values(metafile.outputs).flatMap((o) => o.imports.map((i) => i.path)));
+    const outDir = join(outRoot, name);
+    const esmDir = join(outRoot, '.esm', name);
+    const { metafile } = await build(splitOptions(join(root, 'functions', name, 'index.ts'), esmDir));
+    const esmFiles = readdirSync(esmDir).filter((f) => f.endsWith('.js'));
+    await build({
+      entryPoints: esmFiles.map((f) => join(esmDir, f)),
+      outdir: outDir,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      minify: true,
+      // A chunk is CommonJS like the rest: require() keeps one instance of each module, and loads it synchronously.
+      supported: { 'dynamic-import': false },
+      sourcemap: 'external',
+      legalComments: 'none',
+      logLevel: 'warning',
+    });
+    const imported = new Set(Object.values(metafile.outputs).flatMap((o) => o.imports.filter((i) => i.external).map((i) => i.path)));
     for (const [pkg, file] of Object.entries(LAZY_PACKAGES)) {
       if (!imported.has(`./${file}`)) continue;
       const entry = createRequire(import.meta.url).resolve(pkg);
-      await build({ ...bundleOptions(entry, join(outRoot, name, file)), sourcemap: false, plugins: [] });
+      await build({ ...bundleOptions(entry, join(outDir, file)), sourcemap: false, plugins: [] });
     }
+    if (imported.has('./zod.js')) await build({ ...bundleOptions(ZOD_ENTRY, join(outDir, 'zod.js')), sourcemap: false, plugins: [zodEnglishOnlyPlugin] });
     // Keep a root "type": "module" from leaking into the artifact.
-    writeFileSync(join(outRoot, name, 'package.json'), '{"type":"commonjs"}\n');
+    writeFileSync(join(outDir, 'package.json'), '{"type":"commonjs"}\n');
     // The deployer's access document (gitignored), for MQTRACE_CONFIG=mqtrace.json; see README "Configuration".
-    if (name === 'http' && existsSync(DEPLOY_CONFIG_PATH)) copyFileSync(DEPLOY_CONFIG_PATH, join(outRoot, name, 'mqtrace.json'));
+    if (name === 'http' && existsSync(DEPLOY_CONFIG_PATH)) copyFileSync(DEPLOY_CONFIG_PATH, join(outDir, 'mqtrace.json'));
     // The web page's files sit beside the HTTP bundle; only a request for the page reads them.
-    const web = name === 'http' ? await buildWebPage(join(outRoot, name, WEB_ASSET_DIR)) : undefined;
-    built.push({ name, bytes: statSync(outfile).size, contributors: contributors(metafile, outfile), ...(web ? { web } : {}) });
+    const web = name === 'http' ? await buildWebPage(join(outDir, WEB_ASSET_DIR)) : undefined;
+    const startup = startupFiles(metafile);
+    built.push({
+      name,
+      bytes: statSync(join(outDir, 'index.js')).size,
+      startupFiles: startup,
+      startupBytes: startup.reduce((sum, f) => sum + statSync(join(outDir, f)).size, 0),
+      files: esmFiles.length,
+      contributors: contributors(metafile, startup),
+      ...(web ? { web } : {}),
+    });
   }
+  rmSync(join(outRoot, '.esm'), { recursive: true, force: true });
   return built;
 }
 
@@ -210,7 +281,9 @@ if (process.argv[1] && import.meta.filename === process.argv[1]) {
   const built = await buildFunctions();
   const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`.padStart(10);
   for (const b of built) {
-    console.log(`dist/${b.name}/index.js  ${(b.bytes / 1024).toFixed(0)} KiB; top contributors:`);
+    console.log(
+      `dist/${b.name}: index.js ${(b.bytes / 1024).toFixed(0)} KiB; loaded at start ${(b.startupBytes / 1024).toFixed(0)} KiB in ${b.startupFiles.length} of ${b.files} files; top contributors:`,
+    );
     for (const c of b.contributors.slice(0, 8)) console.log(`  ${kib(c.bytes)}  ${c.name}`);
     if (!b.web) continue;
     for (const a of b.web) console.log(`dist/${b.name}/${WEB_ASSET_DIR}/${a.file}  ${(a.bytes / 1024).toFixed(1)} KiB (${(a.gzipBytes / 1024).toFixed(1)} KiB gzipped)`);
