@@ -227,6 +227,25 @@ export function startupFiles(metafile: Metafile): string[] {
   return [...seen];
 }
 
+/**
+ * Fails the build when a module would exist twice at run time: in two of the function's files, or
+ * zod inside them beside zod.js. A second copy of a module is a second `AppError` class, and
+ * `instanceof` would stop recognising the errors of the other copy.
+ */
+export function assertOneCopyOfEachModule(name: string, metafile: Metafile): void {
+  const seen = new Map<string, string>();
+  const problems: string[] = [];
+  for (const [file, output] of Object.entries(metafile.outputs)) {
+    for (const input of Object.keys(output.inputs)) {
+      const other = seen.get(input);
+      if (other) problems.push(`${input} is in both ${other} and ${file}`);
+      seen.set(input, file);
+      if (/(?:^|[\\/])node_modules[\\/]zod[\\/]/.test(input)) problems.push(`${input} is in ${file}, not only in zod.js`);
+    }
+  }
+  if (problems.length > 0) throw new Error(`dist/${name}: ${problems.slice(0, 5).join('; ')}`);
+}
+
 export async function buildFunctions(outRoot = join(root, 'dist')): Promise<BuiltFunction[]> {
   rmSync(outRoot, { recursive: true, force: true });
   const names = readdirSync(join(root, 'functions')).filter((n) => statSync(join(root, 'functions', n, 'index.ts'), { throwIfNoEntry: false }));
@@ -235,6 +254,7 @@ export async function buildFunctions(outRoot = join(root, 'dist')): Promise<Buil
     const outDir = join(outRoot, name);
     const esmDir = join(outRoot, '.esm', name);
     const { metafile } = await build(splitOptions(join(root, 'functions', name, 'index.ts'), esmDir));
+    assertOneCopyOfEachModule(name, metafile);
     const esmFiles = readdirSync(esmDir).filter((f) => f.endsWith('.js'));
     await build({
       entryPoints: esmFiles.map((f) => join(esmDir, f)),
