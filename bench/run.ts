@@ -269,11 +269,15 @@ async function baseline(world: BenchWorld, b: Awaited<ReturnType<typeof bundles>
     symlinkSync(join(ROOT, 'node_modules'), join(tree, 'node_modules'), 'dir');
     execFileSync(process.execPath, ['--import', 'tsx', join(tree, 'scripts', 'build.ts')], { cwd: tree, stdio: ['ignore', 'ignore', 'inherit'] });
     const old = join(tree, 'dist', 'http', 'index.js');
+    // The old build rejects the config sections of platforms added after it (feishu, wecom): both
+    // sides get only what an HTTP lookup reads, so that they load the same document.
+    const { aliases, defaultInstance, http: tokens } = JSON.parse(world.functionEnv.MQTRACE_CONFIG ?? '{}') as Record<string, unknown>;
+    const env = { MQTRACE_CONFIG: JSON.stringify({ aliases, defaultInstance, http: tokens }) };
     const theirs: ChildResult[] = [];
     const ours: ChildResult[] = [];
     for (let i = 0; i < RUNS; i++) {
-      theirs.push(await runChild(world, b.child, { bundle: old, count: 1 }));
-      ours.push(await runChild(world, b.child, { bundle: http.path, count: 1 }));
+      theirs.push(await runChild(world, b.child, { bundle: old, count: 1, env }));
+      ours.push(await runChild(world, b.child, { bundle: http.path, count: 1, env }));
     }
     const section = `vs ${ref.slice(0, 7)}`;
     const pair = (metric: string, pick: (r: ChildResult) => number) => {
@@ -284,7 +288,7 @@ async function baseline(world: BenchWorld, b: Awaited<ReturnType<typeof bundles>
     pair('4.x cold: load bundle + answer first lookup', (r) => r.sinceProcessStartMs);
     pair('4.x cold: require() of the bundle', (r) => r.loadMs);
     // Warm: both handlers in this process, interleaved call by call against the same emulator.
-    Object.assign(process.env, world.functionEnv);
+    Object.assign(process.env, world.functionEnv, env);
     const load = (path: string) => (createRequire(import.meta.url)(path) as { handler: (e: Buffer, c: unknown) => Promise<{ statusCode: number }> }).handler;
     const [newHandler, oldHandler] = [load(http.path), load(old)];
     const [credentials] = world.credentials;
@@ -310,9 +314,11 @@ async function baseline(world: BenchWorld, b: Awaited<ReturnType<typeof bundles>
     const oldP50 = percentile(warmTheirs, 50);
     record({ section, metric: `4.x warm p50 through the built handler (n=${warmOurs.length})`, value: p50, reference: oldP50, unit: 'ms', target: '≤ 1.05×', met: p50 / oldP50 <= 1.05 });
     record({ section, metric: `4.x warm p99 through the built handler (n=${warmOurs.length})`, value: percentile(warmOurs, 99), reference: percentile(warmTheirs, 99), unit: 'ms' });
-    const size = statSync(http.path).size / 1024;
-    const oldSize = statSync(old).size / 1024;
-    record({ section, metric: 'dist/http/index.js', value: size, reference: oldSize, unit: 'KiB', target: '≤ 1.0×', met: size <= oldSize });
+    // What a cold start reads on each side (the old build is one file).
+    const startup = (list: ChildResult[]) => (list[0]?.startupFiles ?? []).reduce((sum, path) => sum + statSync(path).size, 0) / 1024;
+    const size = startup(ours);
+    const oldSize = startup(theirs);
+    record({ section, metric: 'dist/http loaded at start (index.js and its start-up chunks)', value: size, reference: oldSize, unit: 'KiB', target: '≤ 1.0×', met: size <= oldSize });
   } finally {
     git('worktree', 'remove', '--force', tree);
   }
