@@ -78,18 +78,19 @@ export const zodEnglishOnlyPlugin: Plugin = {
   },
 };
 
-/**
- * zod is evaluated when mqtrace first builds a schema, not when the bundle loads: every schema is
- * lazy (`lazySchema`) and the hot shapes have exact fast paths, so a valid 4.x lookup never needs
- * zod. mqtrace's own `import { z, globalRegistry } from 'zod'` resolve to proxies that load zod on
- * first use; zod's own modules, and everything under node_modules, import it as usual.
- */
 /** The files of packages built on their own beside a function's code: {@link LAZY_PACKAGES} and zod. */
 export const PACKAGE_FILES: readonly string[] = [...Object.values(LAZY_PACKAGES), 'zod.js'];
 
 /** zod's ES module build, as mqtrace's own imports resolve it (its `require` condition is another copy): bundled into zod.js. */
 export const ZOD_ENTRY = join(dirname(createRequire(import.meta.url).resolve('zod/package.json')), 'index.js');
 
+/**
+ * zod is loaded when mqtrace first builds a schema, not when the bundle loads: every schema is
+ * lazy (`lazySchema`) and the hot shapes have exact fast paths, so a valid 4.x lookup never needs
+ * zod. mqtrace's own `import { z, globalRegistry } from 'zod'` resolve to proxies that require
+ * zod.js, zod's own build beside the function's code, on first use. A package under node_modules
+ * that imported zod would bundle a second copy; {@link assertOneCopyOfEachModule} fails the build then.
+ */
 const lazyZod: Plugin = {
   name: 'lazy-zod',
   setup(b) {
