@@ -58,7 +58,8 @@ async function bundles() {
   const reference = join(CACHE, 'reference', 'index.js');
   await build(bundleOptions(join(ROOT, 'bench', 'reference', 'handler.ts'), reference));
   const referenceEnglishOnly = join(CACHE, 'reference-en', 'index.js');
-  await build({ ...bundleOptions(join(ROOT, 'bench', 'reference', 'handler.ts'), referenceEnglishOnly), plugins: [...bundleOptions('', '').plugins, zodEnglishOnlyPlugin] });
+  const englishOnly = bundleOptions(join(ROOT, 'bench', 'reference', 'handler.ts'), referenceEnglishOnly);
+  await build({ ...englishOnly, plugins: [...englishOnly.plugins, zodEnglishOnlyPlugin] });
   const child = join(CACHE, 'child.cjs');
   await build({ ...bundleOptions(join(ROOT, 'bench', 'child.ts'), child), minify: false, sourcemap: false });
   // BENCH_DIST measures another build (say, an earlier commit's dist/) with today's bench.
@@ -86,6 +87,11 @@ interface ChildSpec {
   event?: Buffer;
   env?: Record<string, string>;
   nodeArgs?: string[];
+}
+
+/** What a cold start parses, in KiB: index.js and the chunks it requires as it loads (the rest waits for its first request). */
+function startupKib(runs: ChildResult[]): number {
+  return (runs[0]?.startupFiles ?? []).reduce((sum, path) => sum + statSync(path).size, 0) / 1024;
 }
 
 function runChild(world: BenchWorld, childScript: string, spec: ChildSpec): Promise<ChildResult> {
@@ -162,8 +168,6 @@ async function coldStart(world: BenchWorld, b: Awaited<ReturnType<typeof bundles
   row('http through the code-cache loader, no cache for this Node: require()', runs.uncached, load, refLoad);
   for (const run of [...runs.reference, ...runs.http]) if (run.statuses['200'] !== 1) throw new Error(`cold lookup answered ${JSON.stringify(run.statuses)}`);
   const refSize = statSync(b.reference).size / 1024;
-  // What a cold start parses: index.js and the chunks it requires as it loads (the rest waits for its first request).
-  const startupKib = (list: ChildResult[]) => (list[0]?.startupFiles ?? []).reduce((sum, path) => sum + statSync(path).size, 0) / 1024;
   for (const [f, list] of [[http, runs.http], [spot, runs.spot]] as const) {
     if (!f || list.length === 0) continue;
     const files = list[0]?.startupFiles.length ?? 0;
@@ -315,9 +319,8 @@ async function baseline(world: BenchWorld, b: Awaited<ReturnType<typeof bundles>
     record({ section, metric: `4.x warm p50 through the built handler (n=${warmOurs.length})`, value: p50, reference: oldP50, unit: 'ms', target: '≤ 1.05×', met: p50 / oldP50 <= 1.05 });
     record({ section, metric: `4.x warm p99 through the built handler (n=${warmOurs.length})`, value: percentile(warmOurs, 99), reference: percentile(warmTheirs, 99), unit: 'ms' });
     // What a cold start reads on each side (the old build is one file).
-    const startup = (list: ChildResult[]) => (list[0]?.startupFiles ?? []).reduce((sum, path) => sum + statSync(path).size, 0) / 1024;
-    const size = startup(ours);
-    const oldSize = startup(theirs);
+    const size = startupKib(ours);
+    const oldSize = startupKib(theirs);
     record({ section, metric: 'dist/http loaded at start (index.js and its start-up chunks)', value: size, reference: oldSize, unit: 'KiB', target: '≤ 1.0×', met: size <= oldSize });
   } finally {
     git('worktree', 'remove', '--force', tree);
