@@ -303,7 +303,7 @@ if (process.argv[1] && import.meta.filename === process.argv[1]) {
   const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`.padStart(10);
   for (const b of built) {
     console.log(
-      `dist/${b.name}: index.js ${(b.bytes / 1024).toFixed(0)} KiB; loaded at start ${(b.startupBytes / 1024).toFixed(0)} KiB in ${b.startupFiles.length} of ${b.files} files; top contributors:`,
+      `dist/${b.name}: index.js ${(b.bytes / 1024).toFixed(0)} KiB; with the chunks it requires at load ${(b.startupBytes / 1024).toFixed(0)} KiB (${b.startupFiles.length} of ${b.files} files, packages such as zod.js not counted); top contributors:`,
     );
     for (const c of b.contributors.slice(0, 8)) console.log(`  ${kib(c.bytes)}  ${c.name}`);
     if (!b.web) continue;
